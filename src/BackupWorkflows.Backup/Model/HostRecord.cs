@@ -1,0 +1,31 @@
+namespace BackupWorkflows.Backup.Model;
+
+/// <summary>A KVM hypervisor that backups run on: <c>local</c> or <c>ssh://user@host:port</c>.</summary>
+public sealed class HostRecord
+{
+    /// <summary>Unique, user-chosen name (letters, digits, '-', '_', '.').</summary>
+    public required string Name { get; set; }
+
+    /// <summary><c>local</c> or <c>ssh://user@host[:port]</c>.</summary>
+    public required string Uri { get; set; }
+
+    /// <summary>SSH identity file on the orchestrator, for ssh hosts.</summary>
+    public string? IdentityFile { get; set; }
+
+    /// <summary>known_hosts file used with strict host-key checking, for ssh hosts.</summary>
+    public string? KnownHostsFile { get; set; }
+
+    /// <summary>Directory on the host where fulls are staged before they go to the repository.</summary>
+    public required string StagingDir { get; set; }
+
+    /// <summary>How many backups may run on this host at once.</summary>
+    public int MaxConcurrentBackups { get; set; } = 2;
+
+    /// <summary>How many compressions may run on this host at once; -1 = unlimited.</summary>
+    public int MaxConcurrentCompressions { get; set; } = 5;
+
+    /// <summary>libvirt connection URI on the host.</summary>
+    public string LibvirtUri { get; set; } = "qemu:///system";
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

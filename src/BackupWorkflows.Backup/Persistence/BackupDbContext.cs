@@ -1,0 +1,20 @@
+using BackupWorkflows.Backup.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Backup.Persistence;
+
+/// <summary>The backup domain's tables, in the engine's database (SQLite or PostgreSQL).</summary>
+/// <remarks>Table names carry a <c>bwf_</c> prefix so they sit beside the engine's and Quartz's.</remarks>
+public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) : DbContext(options)
+{
+    public DbSet<HostRecord> Hosts => Set<HostRecord>();
+    public DbSet<RepositoryRecord> Repositories => Set<RepositoryRecord>();
+    public DbSet<Offering> Offerings => Set<Offering>();
+    public DbSet<VmAssignment> Assignments => Set<VmAssignment>();
+    public DbSet<BackupRecord> Backups => Set<BackupRecord>();
+    public DbSet<BackupVolume> Volumes => Set<BackupVolume>();
+    public DbSet<Staging.StagingReservation> StagingReservations => Set<Staging.StagingReservation>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(BackupDbContext).Assembly);
+}
