@@ -1,0 +1,42 @@
+namespace BackupWorkflows.Backup.Repositories;
+
+/// <summary>Where a backup's files live inside a repository.</summary>
+/// <remarks>
+/// <c>&lt;repo&gt;/&lt;vm&gt;/&lt;backup id&gt;/&lt;target&gt;.qcow2</c> plus <c>domain.xml</c>. One folder
+/// per backup keeps deletes simple and a chain's backing paths absolute and stable; files are
+/// written under a <c>.partial</c> name and renamed, so a file with the final name is complete.
+/// </remarks>
+public static class RepositoryLayout
+{
+    /// <summary>Suffix of files still being written.</summary>
+    public const string PartialSuffix = ".partial";
+
+    /// <summary>The folder of one backup.</summary>
+    public static string BackupDir(string repositoryPath, string vmName, Guid backupId) =>
+        Path.Combine(repositoryPath, SafeName(vmName), backupId.ToString("N"));
+
+    /// <summary>The image of one volume of a backup.</summary>
+    public static string VolumeImage(string repositoryPath, string vmName, Guid backupId, string target) =>
+        Path.Combine(BackupDir(repositoryPath, vmName, backupId), SafeName(target) + ".qcow2");
+
+    /// <summary>The stored domain XML of a backup.</summary>
+    public static string DomainXml(string repositoryPath, string vmName, Guid backupId) =>
+        Path.Combine(BackupDir(repositoryPath, vmName, backupId), "domain.xml");
+
+    /// <summary>The staged copy of a full's volume on the host.</summary>
+    public static string StagedImage(string stagingDir, Guid backupId, string target) =>
+        Path.Combine(stagingDir, $"{backupId:N}-{SafeName(target)}.qcow2");
+
+    /// <summary>The overlay a backup's snapshot creates next to the disk's base image on primary.</summary>
+    public static string PrimaryDelta(string baseImagePath, Guid backupId) =>
+        $"{baseImagePath}.bwf-{backupId.ToString("N")[..12]}";
+
+    /// <summary>A name usable as one path segment: anything but letters, digits, '-', '_', '.' becomes '_'.</summary>
+    public static string SafeName(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray();
+        var safe = new string(chars);
+        return safe is "." or ".." ? safe.Replace('.', '_') : safe;
+    }
+}

@@ -1,0 +1,26 @@
+using BackupWorkflows.Backup.Staging;
+
+namespace BackupWorkflows.Backup.Tests.Staging;
+
+public sealed class StagingBudgetTests
+{
+    private const long MiB = 1 << 20;
+
+    [Fact]
+    public void EnsureFits_OtherReservationsCount_RefusesWithNumbers()
+    {
+        // 1 GiB free, another backup reserved 800 MiB and has written 100 MiB of it so far.
+        var ex = Assert.Throws<StagingFullException>(() =>
+            StagingBudget.EnsureFits("h1", "/staging", 400 * MiB, 1024 * MiB, 800 * MiB, 100 * MiB));
+        Assert.Contains("/staging on host h1", ex.Message);
+        Assert.Contains("needs 400.0 MiB, 324.0 MiB are available", ex.Message);
+    }
+
+    [Fact]
+    public void EnsureFits_EnoughRoom_Passes() =>
+        StagingBudget.EnsureFits("h1", "/staging", 300 * MiB, 1024 * MiB, 800 * MiB, 100 * MiB);
+
+    [Fact]
+    public void Available_WrittenBeyondReservation_NeverAddsSpace() =>
+        Assert.Equal(500 * MiB, StagingBudget.Available(500 * MiB, 100 * MiB, 300 * MiB));
+}
