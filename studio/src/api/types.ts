@@ -1,0 +1,171 @@
+// Shapes of docs/api.md (camelCase JSON). Kept in one file so the contract is read in one place.
+
+export type Role = 'viewer' | 'operator' | 'admin';
+export interface Me { name: string; role: Role }
+
+export interface InputDescriptor {
+  name: string;
+  type: string; // string, int, long, bool, double, string[], object, json
+  uiHint?: string | null;
+  description?: string | null;
+  required: boolean;
+  sensitive: boolean;
+  default?: unknown;
+}
+export interface OutputDescriptor { name: string; type: string; description?: string | null }
+export interface ActivityDescriptor {
+  type: string;
+  version: number;
+  category: string;
+  displayName: string;
+  description?: string | null;
+  inputs: InputDescriptor[];
+  outputs: OutputDescriptor[];
+  outcomes: string[];
+}
+
+export interface WorkflowSummary {
+  id: string;
+  name: string;
+  description?: string | null;
+  latestVersion: number;
+  publishedVersion: number | null;
+  updatedAt: string;
+}
+export interface WorkflowInput { name: string; type: string; required: boolean; description?: string | null; default?: unknown }
+export interface WorkflowVariable { name: string; type: string; default?: unknown }
+export interface RetryPolicy { maxAttempts: number; baseDelaySeconds: number; maxDelaySeconds: number; jitter: boolean }
+export interface ActivityDefinition {
+  id: string;
+  type: string;
+  version: number;
+  displayName?: string | null;
+  /** Each value is a JSON literal or a string holding a `{{ binding }}`. */
+  inputs: Record<string, unknown>;
+  retry?: RetryPolicy | null;
+  timeoutSeconds?: number | null;
+  position: { x: number; y: number };
+}
+export interface Connection { source: string; outcome: string; target: string }
+export interface WorkflowLock { name: string; limit: number }
+export interface WorkflowDefinition {
+  id: string;
+  name: string;
+  description?: string | null;
+  version: number;
+  isPublished: boolean;
+  inputs: WorkflowInput[];
+  variables: WorkflowVariable[];
+  activities: ActivityDefinition[];
+  connections: Connection[];
+  locks: WorkflowLock[];
+}
+export interface WorkflowVersion { version: number; isPublished: boolean; createdAt: string }
+
+export const instanceStatuses = ['Running', 'Waiting', 'Suspended', 'Finished', 'Faulted', 'Cancelled'] as const;
+export type InstanceStatus = (typeof instanceStatuses)[number];
+export interface InstanceSummary {
+  id: string;
+  definitionId: string;
+  definitionVersion: number;
+  status: InstanceStatus;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt?: string | null;
+  correlationId?: string | null;
+}
+export type ActivityState = 'pending' | 'running' | 'done' | 'failed' | 'retrying';
+export interface Progress { done: number; total: number; message?: string | null; updatedAt?: string }
+export interface ActivityRunState { status: ActivityState; attempt: number; progress?: Progress | null; outcome?: string | null }
+export interface Incident { activityId: string; message: string; at: string }
+export interface InstanceDetail {
+  id: string;
+  definitionId: string;
+  definitionVersion: number;
+  status: InstanceStatus;
+  input: Record<string, unknown>;
+  variables: Record<string, unknown>;
+  activities: Record<string, ActivityRunState>;
+  incidents: Incident[];
+}
+export interface JournalEntry {
+  sequence: number;
+  activityId: string;
+  activityType: string;
+  attempt: number;
+  isResume: boolean;
+  startedAt: string;
+  endedAt?: string | null;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown>;
+  outcome?: string | null;
+  error?: string | null;
+  messages: string[];
+}
+export interface RunEvent {
+  kind: 'instance' | 'activity' | 'progress';
+  instanceId: string;
+  activityId?: string;
+  status?: string;
+  progress?: Progress;
+  at: string;
+}
+
+export interface Host {
+  name: string;
+  uri: string;
+  identityFile?: string | null;
+  knownHostsFile?: string | null;
+  stagingDir: string;
+  maxConcurrentBackups: number;
+  stagingCapacityBytes?: number | null;
+  stagingUsedBytes?: number | null;
+}
+export interface Repository { name: string; path: string; capacityBytes: number; usedBytes: number }
+export interface Offering {
+  name: string;
+  chainSize: number;
+  compress: boolean;
+  compressionLibrary?: string | null;
+  validate: boolean;
+  allowQuickRestore: boolean;
+  allowFileExtraction: boolean;
+}
+export interface Vm {
+  name: string;
+  uuid: string;
+  host: string;
+  state: string;
+  offering?: string | null;
+  repository?: string | null;
+  disks: { target: string; file: string; format: string }[];
+}
+export type BackupState = 'Creating' | 'BackedUp' | 'Error' | 'Removed' | 'Expunged';
+export interface Backup {
+  id: string;
+  vm: string;
+  type: 'full' | 'incremental' | 'isolated';
+  parentId?: string | null;
+  chainId?: string | null;
+  state: BackupState;
+  createdAt: string;
+  completedAt?: string | null;
+  virtualSize: number;
+  storedSize: number;
+  quiesced: boolean;
+  compressed: boolean;
+  validation?: { result: 'Valid' | 'Invalid' | 'UnableToValidate'; at: string; screenshotUrl?: string | null } | null;
+  volumes: { target: string; path: string; virtualSize: number; storedSize: number; sha256: string }[];
+}
+export interface RestoreRequest { backupId: string; quick?: boolean; host?: string; volume?: string; toVm?: string; asNewVm?: boolean }
+export interface Schedule { id: string; vm?: string | null; offering?: string | null; cron: string; timeZone: string; keep?: number | null; nextFireAt?: string | null }
+
+/** RFC 7807 body; `problems` carries workflow validation problems. */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  errors?: Record<string, string[]>;
+  problems?: { activityId?: string | null; path?: string | null; message: string }[];
+}

@@ -1,0 +1,60 @@
+import { renameStepRefs } from './bindings';
+import { edgeId, type ActivityNode, type FlowGraph, type OutcomeEdge } from './model';
+
+/** Selected nodes plus the edges that run between two of them. */
+export function copySelection(graph: FlowGraph): FlowGraph {
+  const nodes = graph.nodes.filter((n) => n.selected);
+  const ids = new Set(nodes.map((n) => n.id));
+  return {
+    nodes: nodes.map((n) => structuredClone({ ...n, selected: false })),
+    edges: graph.edges.filter((e) => ids.has(e.source) && ids.has(e.target)).map((e) => ({ ...e, selected: false })),
+  };
+}
+
+/** `base`, `base2`, `base3`… the first not in `taken`. Ids stay binding-safe (letters, digits, _ and -). */
+export function uniqueId(base: string, taken: Set<string>): string {
+  const clean = base.replace(/[^A-Za-z0-9_-]/g, '').replace(/^[^A-Za-z_]+/, '') || 'activity';
+  if (!taken.has(clean)) return clean;
+  const stem = clean.replace(/\d+$/, '');
+  for (let i = 2; ; i++) if (!taken.has(stem + i)) return stem + i;
+}
+
+/** An id for a new activity of `type`: its last dotted segment in camelCase ("Backup.CreateSnapshot" -> "createSnapshot"). */
+export function newActivityId(type: string, taken: Set<string>): string {
+  const last = type.split('.').pop() ?? 'activity';
+  return uniqueId(last.charAt(0).toLowerCase() + last.slice(1), taken);
+}
+
+function remapInputs(inputs: Record<string, unknown>, rename: (id: string) => string | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs)) out[k] = typeof v === 'string' ? renameStepRefs(v, rename) : v;
+  return out;
+}
+
+/**
+ * Pastes a clip with fresh ids, shifted by `offset`. Bindings that referred to a copied activity
+ * now refer to its copy; references to activities outside the clip are kept. Pasted nodes come
+ * selected, the rest are deselected by the caller.
+ */
+export function pasteClip(clip: FlowGraph, existing: Set<string>, offset = { x: 40, y: 40 }): FlowGraph & { idMap: Map<string, string> } {
+  const taken = new Set(existing);
+  const idMap = new Map<string, string>();
+  for (const n of clip.nodes) {
+    const id = uniqueId(n.id, taken);
+    taken.add(id);
+    idMap.set(n.id, id);
+  }
+  const rename = (id: string) => idMap.get(id);
+  const nodes: ActivityNode[] = clip.nodes.map((n) => {
+    const id = idMap.get(n.id)!;
+    const activity = { ...n.data.activity, id, inputs: remapInputs(n.data.activity.inputs, rename) };
+    return { ...n, id, selected: true, position: { x: n.position.x + offset.x, y: n.position.y + offset.y }, data: { activity } };
+  });
+  const edges: OutcomeEdge[] = clip.edges.map((e) => {
+    const source = idMap.get(e.source)!;
+    const target = idMap.get(e.target)!;
+    const outcome = e.data?.outcome ?? '';
+    return { ...e, id: edgeId(source, outcome, target), source, target, selected: false };
+  });
+  return { nodes, edges, idMap };
+}

@@ -1,0 +1,80 @@
+/**
+ * A layered (Sugiyama-style, simplified) layout, top to bottom: back edges of loops are
+ * ignored, each node goes one layer below its deepest predecessor, nodes in a layer are ordered
+ * by the mean position of their predecessors, and rows are spaced by the tallest node so
+ * boxes never overlap.
+ */
+export interface LayoutNode { id: string; width: number; height: number }
+export interface LayoutEdge { source: string; target: string }
+export interface LayoutOptions { gapX: number; gapY: number; origin: { x: number; y: number } }
+
+const defaults: LayoutOptions = { gapX: 60, gapY: 80, origin: { x: 0, y: 0 } };
+
+function acyclicEdges(nodes: LayoutNode[], edges: LayoutEdge[]): LayoutEdge[] {
+  const out = new Map<string, LayoutEdge[]>();
+  for (const e of edges) out.set(e.source, [...(out.get(e.source) ?? []), e]);
+  const state = new Map<string, 1 | 2>(); // 1 on the DFS stack, 2 finished
+  const kept: LayoutEdge[] = [];
+  const visit = (id: string) => {
+    state.set(id, 1);
+    for (const e of out.get(id) ?? []) {
+      const s = state.get(e.target);
+      if (s === 1) continue; // back edge: a loop
+      kept.push(e);
+      if (s === undefined) visit(e.target);
+    }
+    state.set(id, 2);
+  };
+  const hasIncoming = new Set(edges.map((e) => e.target));
+  // Roots first so loops are broken at their natural entry.
+  for (const n of [...nodes].sort((a, b) => Number(hasIncoming.has(a.id)) - Number(hasIncoming.has(b.id))))
+    if (!state.has(n.id)) visit(n.id);
+  return kept;
+}
+
+export function layeredLayout(nodes: LayoutNode[], edges: LayoutEdge[], options: Partial<LayoutOptions> = {}): Map<string, { x: number; y: number }> {
+  const o = { ...defaults, ...options };
+  const ids = new Set(nodes.map((n) => n.id));
+  const dag = acyclicEdges(nodes, edges.filter((e) => ids.has(e.source) && ids.has(e.target) && e.source !== e.target));
+  const preds = new Map<string, string[]>();
+  for (const e of dag) preds.set(e.target, [...(preds.get(e.target) ?? []), e.source]);
+
+  const layer = new Map<string, number>();
+  const layerOf = (id: string): number => {
+    const known = layer.get(id);
+    if (known !== undefined) return known;
+    layer.set(id, 0); // guard; the DAG has no cycles
+    const l = Math.max(-1, ...(preds.get(id) ?? []).map(layerOf)) + 1;
+    layer.set(id, l);
+    return l;
+  };
+  nodes.forEach((n) => layerOf(n.id));
+
+  const layers: LayoutNode[][] = [];
+  for (const n of nodes) (layers[layer.get(n.id)!] ??= []).push(n);
+  const order = new Map<string, number>();
+  for (const row of layers) {
+    if (!row) continue;
+    const key = (n: LayoutNode) => {
+      const p = (preds.get(n.id) ?? []).map((id) => order.get(id)!).filter((v) => v !== undefined);
+      return p.length ? p.reduce((a, b) => a + b, 0) / p.length : Number.MAX_SAFE_INTEGER;
+    };
+    row.sort((a, b) => key(a) - key(b));
+    row.forEach((n, i) => order.set(n.id, i));
+  }
+
+  const positions = new Map<string, { x: number; y: number }>();
+  const widest = Math.max(0, ...layers.filter(Boolean).map((row) => row.reduce((w, n) => w + n.width, 0) + o.gapX * (row.length - 1)));
+  let y = o.origin.y;
+  for (const row of layers) {
+    if (!row) continue;
+    const rowWidth = row.reduce((w, n) => w + n.width, 0) + o.gapX * (row.length - 1);
+    let x = o.origin.x + (widest - rowWidth) / 2; // centre each row under the widest
+    for (const n of row) {
+      positions.set(n.id, { x: Math.round(x), y: Math.round(y) });
+      x += n.width + o.gapX;
+    }
+    y += Math.max(...row.map((n) => n.height)) + o.gapY;
+  }
+  return positions;
+}

@@ -1,0 +1,16 @@
+// jsdom lacks the layout APIs React Flow touches; minimal stand-ins let components mount.
+class ResizeObserverStub {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
+class DOMMatrixReadOnlyStub {
+  m22: number;
+  constructor(transform?: string) {
+    const scale = transform?.match(/scale\(([1-9.])\)/)?.[1];
+    this.m22 = scale !== undefined ? +scale : 1;
+  }
+}
+const g = globalThis as Record<string, unknown>;
+g.ResizeObserver ??= ResizeObserverStub;
+g.DOMMatrixReadOnly ??= DOMMatrixReadOnlyStub;
