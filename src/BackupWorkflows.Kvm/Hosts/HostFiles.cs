@@ -1,0 +1,100 @@
+using System.Globalization;
+
+namespace BackupWorkflows.Kvm.Hosts;
+
+/// <summary>
+/// Small typed file operations on a host, each one coreutils command through its shell.
+/// Paths are passed as single arguments (never globbed or split), so spaces and quotes are safe.
+/// </summary>
+public sealed class HostFiles
+{
+    private readonly IHostShell _shell;
+
+    /// <summary>Operates on files of the host behind <paramref name="shell"/>.</summary>
+    public HostFiles(IHostShell shell) => _shell = shell ?? throw new ArgumentNullException(nameof(shell));
+
+    /// <summary>The shell these operations run through.</summary>
+    public IHostShell Shell => _shell;
+
+    /// <summary>Whether a file or directory exists (<c>test -e</c>).</summary>
+    public async Task<bool> ExistsAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var result = await _shell.RunAsync(["test", "-e", path], new HostCommandOptions { SuccessExitCodes = [0, 1] }, cancellationToken)
+            .ConfigureAwait(false);
+        return result.ExitCode == 0;
+    }
+
+    /// <summary>Size of a file in bytes (<c>stat -c %s</c>).</summary>
+    public async Task<long> SizeAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var result = await _shell.RunAsync(["stat", "-L", "-c", "%s", "--", path], null, cancellationToken).ConfigureAwait(false);
+        return long.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Bytes available to unprivileged users on the file system holding <paramref name="path"/>
+    /// (<c>df --output=avail -B1</c>).</summary>
+    public async Task<long> FreeSpaceAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var result = await _shell.RunAsync(["df", "--output=avail", "-B1", "--", path], null, cancellationToken).ConfigureAwait(false);
+        // Output is a header line ("Avail") then the number.
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return long.Parse(lines[^1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Creates a directory and its parents (<c>mkdir -p</c>); no error if it exists.</summary>
+    public Task CreateDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
+        _shell.RunAsync(["mkdir", "-p", "--", path], null, cancellationToken);
+
+    /// <summary>Deletes a file (<c>rm -f</c>); no error if it does not exist.</summary>
+    public Task DeleteFileAsync(string path, CancellationToken cancellationToken = default) =>
+        _shell.RunAsync(["rm", "-f", "--", path], null, cancellationToken);
+
+    /// <summary>Deletes a directory tree (<c>rm -rf</c>); no error if it does not exist.</summary>
+    public Task DeleteDirectoryAsync(string path, CancellationToken cancellationToken = default) =>
+        _shell.RunAsync(["rm", "-rf", "--", path], null, cancellationToken);
+
+    /// <summary>Renames a file, replacing the target (<c>mv -f</c>; atomic within one file system).</summary>
+    public Task RenameAsync(string source, string target, CancellationToken cancellationToken = default) =>
+        _shell.RunAsync(["mv", "-f", "-T", "--", source, target], null, cancellationToken);
+
+    /// <summary>SHA-256 of a file as lowercase hex (<c>sha256sum</c>).</summary>
+    public async Task<string> Sha256Async(string path, HostCommandOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        // Reading from stdin keeps sha256sum from escaping names with backslashes or newlines in its output.
+        var result = await _shell.RunAsync(["sh", "-c", "exec sha256sum < \"$1\"", "sh", path], options, cancellationToken)
+            .ConfigureAwait(false);
+        var hash = result.StandardOutput.Split(' ', 2)[0].Trim();
+        if (hash.Length != 64)
+        {
+            throw new FormatException($"sha256sum on '{_shell.Host}' printed '{result.StandardOutput.Trim()}' for '{path}'.");
+        }
+
+        return hash;
+    }
+
+    /// <summary>Flushes a file's data and metadata to stable storage (<c>sync FILE</c>).</summary>
+    public Task FsyncAsync(string path, CancellationToken cancellationToken = default) =>
+        _shell.RunAsync(["sync", "--", path], null, cancellationToken);
+
+    /// <summary>Writes a small text file (UTF-8) through standard input, replacing it atomically:
+    /// the text goes to a temporary sibling, is synced, then renamed over the target.</summary>
+    public Task WriteTextAsync(string path, string content, CancellationToken cancellationToken = default) =>
+        _shell.RunAsync(
+            ["sh", "-c", "tmp=\"$1.tmp.$$\" && cat > \"$tmp\" && sync \"$tmp\" && mv -f -T \"$tmp\" \"$1\" || { rm -f \"$tmp\"; exit 1; }", "sh", path],
+            new HostCommandOptions { StandardInput = content },
+            cancellationToken);
+
+    /// <summary>Reads a small text file (UTF-8).</summary>
+    public async Task<string> ReadTextAsync(string path, CancellationToken cancellationToken = default)
+    {
+        var result = await _shell.RunAsync(["cat", "--", path], null, cancellationToken).ConfigureAwait(false);
+        return result.StandardOutput;
+    }
+
+    /// <summary>Creates a fresh empty temporary directory on the host (<c>mktemp -d</c>) and returns its path.</summary>
+    public async Task<string> CreateTempDirectoryAsync(string prefix = "bwf", CancellationToken cancellationToken = default)
+    {
+        var result = await _shell.RunAsync(["mktemp", "-d", "-t", $"{prefix}.XXXXXXXX"], null, cancellationToken).ConfigureAwait(false);
+        return result.StandardOutput.TrimEnd('\n');
+    }
+}

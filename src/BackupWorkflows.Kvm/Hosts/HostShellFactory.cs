@@ -1,0 +1,76 @@
+using System.Globalization;
+
+namespace BackupWorkflows.Kvm.Hosts;
+
+/// <summary>Creates a host shell from a host address: <c>local</c> or <c>ssh://user@host[:port]</c>.</summary>
+public static class HostShellFactory
+{
+    /// <summary>Parses <paramref name="hostUri"/> and creates the matching shell.</summary>
+    /// <param name="hostUri"><c>local</c>, or <c>ssh://user@host[:port]</c> (IPv6 as <c>[::1]</c>).</param>
+    /// <param name="identityFile">Private key for SSH; null uses the client's defaults.</param>
+    /// <param name="knownHostsFile">known_hosts for SSH; null uses <c>~/.ssh/known_hosts</c>.</param>
+    /// <param name="timeProvider">Clock for time limits.</param>
+    /// <exception cref="FormatException">The address is not one of the two forms; the message says what is wrong.</exception>
+    public static IHostShell Create(
+        string hostUri, string? identityFile = null, string? knownHostsFile = null, TimeProvider? timeProvider = null)
+    {
+        if (string.Equals(hostUri?.Trim(), "local", StringComparison.OrdinalIgnoreCase))
+        {
+            return new LocalHostShell(timeProvider);
+        }
+
+        var ssh = ParseSsh(hostUri) with { IdentityFile = identityFile, KnownHostsFile = knownHostsFile };
+        return new SshHostShell(ssh, timeProvider);
+    }
+
+    /// <summary>Parses <c>ssh://user@host[:port]</c> into options (without key files).</summary>
+    /// <exception cref="FormatException">The address is malformed.</exception>
+    public static SshHostOptions ParseSsh(string? hostUri)
+    {
+        if (string.IsNullOrWhiteSpace(hostUri))
+        {
+            throw new FormatException("A host address is required: 'local' or 'ssh://user@host[:port]'.");
+        }
+
+        if (!hostUri.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new FormatException($"Host address '{hostUri}' is neither 'local' nor 'ssh://user@host[:port]'.");
+        }
+
+        if (!Uri.TryCreate(hostUri, UriKind.Absolute, out var uri) || uri.HostNameType == UriHostNameType.Unknown)
+        {
+            throw new FormatException($"Host address '{hostUri}' is not a valid URI: expected 'ssh://user@host[:port]'.");
+        }
+
+        if (string.IsNullOrEmpty(uri.UserInfo))
+        {
+            throw new FormatException($"Host address '{hostUri}' has no user: expected 'ssh://user@host[:port]'.");
+        }
+
+        if (uri.UserInfo.Contains(':'))
+        {
+            throw new FormatException($"Host address '{hostUri}' contains a password; use a key file instead.");
+        }
+
+        var user = Uri.UnescapeDataString(uri.UserInfo);
+        if (user.StartsWith('-') || user.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new FormatException($"Host address '{hostUri}' has an invalid user name '{user}'.");
+        }
+
+        if (uri.AbsolutePath is not ("" or "/") || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw new FormatException($"Host address '{hostUri}' must not have a path, query or fragment.");
+        }
+
+        var port = uri.IsDefaultPort || uri.Port < 0 ? 22 : uri.Port;
+        if (port is < 1 or > 65535)
+        {
+            throw new FormatException($"Host address '{hostUri}' has an invalid port {port.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        // Uri keeps the brackets of an IPv6 literal in Host; ssh wants them off.
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host;
+        return new SshHostOptions { User = user, HostName = host, Port = port };
+    }
+}

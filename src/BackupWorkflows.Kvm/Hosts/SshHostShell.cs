@@ -1,0 +1,147 @@
+using System.Globalization;
+
+namespace BackupWorkflows.Kvm.Hosts;
+
+/// <summary>
+/// Runs commands on a remote host through the system OpenSSH client, one multiplexed
+/// connection per host (ControlMaster), host keys checked strictly, never interactive.
+/// </summary>
+/// <remarks>
+/// The remote command is one line built by <see cref="PosixShell.Join"/>; the remote login
+/// shell splits it back into exactly the arguments given. A command with a time limit runs
+/// under the remote <c>timeout</c> (coreutils), so a hung command stops on the host too,
+/// not only the local client. Exit code 255 is ssh's own failure and reads as
+/// <see cref="HostCommandFailure.Unreachable"/>.
+/// </remarks>
+public sealed class SshHostShell : IHostShell
+{
+    private const int SshFailureExitCode = 255;
+    private const int TimeoutExitCode = 124;
+    private readonly SshHostOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly string _controlPath;
+
+    /// <summary>Creates a shell for one host; no connection is made until the first command.</summary>
+    public SshHostShell(SshHostOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        var directory = options.ControlDirectory ?? DefaultControlDirectory();
+        // %C is a hash of local host, remote host, port and user: short and unique per target.
+        _controlPath = Path.Combine(directory, "%C");
+        Host = $"{options.User}@{options.HostName}:{options.Port}";
+    }
+
+    /// <inheritdoc />
+    public string Host { get; }
+
+    /// <summary>The options this shell was made with.</summary>
+    public SshHostOptions Options => _options;
+
+    /// <inheritdoc />
+    public async Task<HostCommandResult> RunAsync(
+        IReadOnlyList<string> arguments,
+        HostCommandOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        HostCommandValidation.RequireArguments(arguments);
+        options ??= HostCommandOptions.Default;
+
+        IReadOnlyList<string> remote = arguments;
+        TimeSpan? killAfter = null;
+        if (options.Timeout is { } limit)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(limit.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            remote = ["timeout", "-k", "5", seconds, .. arguments];
+            killAfter = limit + _options.TimeoutGrace;
+        }
+
+        var sshArguments = BuildSshArguments(PosixShell.Join(remote));
+        var outcome = await ProcessRunner.RunAsync(
+            Host, arguments, sshArguments, options, killAfter, _timeProvider, cancellationToken).ConfigureAwait(false);
+
+        var remoteTimedOut = options.Timeout is { } t && outcome.ExitCode == TimeoutExitCode && outcome.Duration >= t;
+        if (outcome.TimedOut || remoteTimedOut)
+        {
+            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, outcome.StandardError);
+        }
+
+        if (options.SuccessExitCodes.Contains(outcome.ExitCode))
+        {
+            return new HostCommandResult(Host, arguments, outcome.ExitCode, outcome.StandardOutput, outcome.StandardError, outcome.Duration);
+        }
+
+        var failure = outcome.ExitCode == SshFailureExitCode ? HostCommandFailure.Unreachable : HostCommandFailure.NonZeroExit;
+        throw new HostCommandException(Host, arguments, failure, outcome.ExitCode, outcome.StandardError);
+    }
+
+    /// <summary>Closes the shared connection, if one is open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var exit = BuildSshArguments(null, "-O", "exit");
+        try
+        {
+            await ProcessRunner.RunAsync(
+                Host, exit, exit, new HostCommandOptions(), TimeSpan.FromSeconds(5), _timeProvider, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (HostCommandException)
+        {
+            // No master running: nothing to close.
+        }
+    }
+
+    /// <summary>The ssh client's argument list for a remote command line (or a control operation).</summary>
+    internal IReadOnlyList<string> BuildSshArguments(string? remoteCommandLine, params string[] control)
+    {
+        var o = _options;
+        var args = new List<string>
+        {
+            "ssh", "-F", "/dev/null",
+            "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes",
+            "-o", "LogLevel=ERROR",
+            "-o", "ControlMaster=auto",
+            "-o", $"ControlPath={_controlPath}",
+            "-o", $"ControlPersist={(int)o.ControlPersist.TotalSeconds}",
+            "-o", $"ConnectTimeout={Math.Max(1, (int)o.ConnectTimeout.TotalSeconds)}",
+            "-o", "ServerAliveInterval=15",
+            "-o", "ServerAliveCountMax=3",
+            "-T",
+            "-p", o.Port.ToString(CultureInfo.InvariantCulture),
+            "-l", o.User,
+        };
+        if (o.KnownHostsFile is not null)
+        {
+            args.AddRange(["-o", $"UserKnownHostsFile={o.KnownHostsFile}", "-o", "GlobalKnownHostsFile=/dev/null"]);
+        }
+
+        if (o.IdentityFile is not null)
+        {
+            args.AddRange(["-i", o.IdentityFile, "-o", "IdentitiesOnly=yes"]);
+        }
+
+        args.AddRange(control);
+        args.Add("--");
+        args.Add(o.HostName);
+        if (remoteCommandLine is not null)
+        {
+            args.Add(remoteCommandLine);
+        }
+
+        return args;
+    }
+
+    private static string DefaultControlDirectory()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"bwf-ssh-{Environment.UserName}");
+        Directory.CreateDirectory(directory);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return directory;
+    }
+}

@@ -1,0 +1,86 @@
+using BackupWorkflows.Kvm.Hosts;
+using BackupWorkflows.Testing.Ssh;
+
+namespace BackupWorkflows.Kvm.Tests.Hosts;
+
+/// <summary>HostFiles on paths with spaces, quotes and $ through a given shell.</summary>
+public abstract class HostFilesContract : IAsyncLifetime
+{
+    private string _dir = "";
+
+    protected abstract IHostShell Shell { get; }
+
+    private HostFiles Files => new(Shell);
+
+    public async Task InitializeAsync() =>
+        _dir = Path.Combine(await Files.CreateTempDirectoryAsync("bwf-files"), "dir with 'quotes' and $x");
+
+    public async Task DisposeAsync() => await Files.DeleteDirectoryAsync(Path.GetDirectoryName(_dir)!);
+
+    [Fact]
+    public async Task WriteReadSizeHashRenameDelete_RoundTrip()
+    {
+        await Files.CreateDirectoryAsync(_dir);
+        var file = Path.Combine(_dir, "a \"file\".txt");
+        var renamed = Path.Combine(_dir, "renamed\nname");
+
+        await Files.WriteTextAsync(file, "hello\n");
+        Assert.True(await Files.ExistsAsync(file));
+        Assert.Equal(6, await Files.SizeAsync(file));
+        Assert.Equal("hello\n", await Files.ReadTextAsync(file));
+        Assert.Equal("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", await Files.Sha256Async(file));
+        await Files.FsyncAsync(file);
+
+        await Files.RenameAsync(file, renamed);
+        Assert.False(await Files.ExistsAsync(file));
+        Assert.Equal("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", await Files.Sha256Async(renamed));
+
+        await Files.DeleteFileAsync(renamed);
+        Assert.False(await Files.ExistsAsync(renamed));
+    }
+
+    [Fact]
+    public async Task WriteTextAsync_Overwrites_AndLeavesNoTemporaryFile()
+    {
+        await Files.CreateDirectoryAsync(_dir);
+        var file = Path.Combine(_dir, "state.json");
+
+        await Files.WriteTextAsync(file, "first, longer content");
+        await Files.WriteTextAsync(file, "naïve");
+
+        Assert.Equal("naïve", await Files.ReadTextAsync(file));
+        var listing = await Shell.RunAsync(["ls", "-A", _dir]);
+        Assert.Equal("state.json\n", listing.StandardOutput);
+    }
+
+    [Fact]
+    public async Task FreeSpaceAsync_IsPositiveAndBelowTheFileSystemSize()
+    {
+        await Files.CreateDirectoryAsync(_dir);
+
+        var free = await Files.FreeSpaceAsync(_dir);
+
+        var size = long.Parse((await Shell.RunAsync(["df", "--output=size", "-B1", _dir])).StandardOutput.Split('\n')[1].Trim());
+        Assert.InRange(free, 1, size);
+    }
+
+    [Fact]
+    public async Task SizeAsync_MissingFile_ThrowsNamingThePath()
+    {
+        var error = await Assert.ThrowsAsync<HostCommandException>(() => Files.SizeAsync(Path.Combine(_dir, "missing")));
+
+        Assert.Contains("missing", error.Message);
+        Assert.Equal(Shell.Host, error.Host);
+    }
+}
+
+public sealed class LocalHostFilesTests : HostFilesContract
+{
+    protected override IHostShell Shell { get; } = new LocalHostShell();
+}
+
+[Collection(SshCollection.Name)]
+public sealed class SshHostFilesTests(SshdFixture sshd) : HostFilesContract
+{
+    protected override IHostShell Shell { get; } = sshd.CreateShell();
+}

@@ -1,0 +1,64 @@
+using BackupWorkflows.Kvm.Hosts;
+
+namespace BackupWorkflows.Kvm.Tests.Hosts;
+
+public sealed class HostShellFactoryTests
+{
+    [Theory]
+    [InlineData("local")]
+    [InlineData("LOCAL")]
+    public void Create_Local_GivesLocalShell(string uri) => Assert.IsType<LocalHostShell>(HostShellFactory.Create(uri));
+
+    [Theory]
+    [InlineData("ssh://root@host.example", "root", "host.example", 22)]
+    [InlineData("ssh://backup@10.0.0.5:2222", "backup", "10.0.0.5", 2222)]
+    [InlineData("ssh://u@[::1]:2200", "u", "::1", 2200)]
+    [InlineData("ssh://root@kvm-01/", "root", "kvm-01", 22)]
+    public void ParseSsh_ValidAddress_GivesUserHostPort(string uri, string user, string host, int port)
+    {
+        var options = HostShellFactory.ParseSsh(uri);
+
+        Assert.Equal((user, host, port), (options.User, options.HostName, options.Port));
+    }
+
+    [Fact]
+    public void Create_Ssh_CarriesKeyFilesAndNamesTheHost()
+    {
+        var shell = Assert.IsType<SshHostShell>(HostShellFactory.Create("ssh://root@kvm:2022", "/k/id", "/k/known"));
+
+        Assert.Equal("root@kvm:2022", shell.Host);
+        Assert.Equal(("/k/id", "/k/known"), (shell.Options.IdentityFile, shell.Options.KnownHostsFile));
+    }
+
+    [Theory]
+    [InlineData("", "required")]
+    [InlineData("kvm-01", "neither")]
+    [InlineData("http://root@kvm", "neither")]
+    [InlineData("ssh://kvm-01", "no user")]
+    [InlineData("ssh://root:secret@kvm-01", "password")]
+    [InlineData("ssh://root@kvm-01/var/lib", "path")]
+    [InlineData("ssh://root@kvm-01?x=1", "path")]
+    [InlineData("ssh://root@kvm-01:99999", "not a valid URI")]
+    [InlineData("ssh://-oProxyCommand=x@kvm", "invalid user")]
+    [InlineData("ssh://root@", "not a valid URI")]
+    public void Create_BadAddress_ThrowsFormatExceptionSayingWhy(string uri, string reason)
+    {
+        var error = Assert.Throws<FormatException>(() => HostShellFactory.Create(uri));
+
+        Assert.Contains(reason, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void SshArguments_EndWithHostThenOneQuotedCommandLine()
+    {
+        var shell = new SshHostShell(new SshHostOptions { User = "root", HostName = "kvm", Port = 2022, IdentityFile = "/id", KnownHostsFile = "/kh" });
+
+        var args = shell.BuildSshArguments(PosixShell.Join(["ls", "a b"]));
+
+        Assert.Equal(["--", "kvm", "'ls' 'a b'"], args.TakeLast(3));
+        Assert.Contains("StrictHostKeyChecking=yes", args);
+        Assert.Contains("BatchMode=yes", args);
+        Assert.Contains("UserKnownHostsFile=/kh", args);
+        Assert.Equal("/id", args[args.ToList().IndexOf("-i") + 1]);
+    }
+}

@@ -1,0 +1,65 @@
+using BackupWorkflows.Kvm.Hosts;
+using BackupWorkflows.Testing.Ssh;
+
+namespace BackupWorkflows.Kvm.Tests.Hosts;
+
+[Collection(SshCollection.Name)]
+public sealed class SshHostShellTests(SshdFixture sshd) : HostShellContract, IAsyncLifetime
+{
+    private readonly IHostShell _shell = sshd.CreateShell();
+
+    protected override IHostShell Shell => _shell;
+
+    protected override string ExpectedHost => $"{sshd.User}@127.0.0.1:{sshd.Port}";
+
+    [Fact]
+    public async Task RunAsync_ClosedPort_ThrowsUnreachable()
+    {
+        await using var shell = HostShellFactory.Create("ssh://root@127.0.0.1:1", sshd.IdentityFile, sshd.KnownHostsFile);
+
+        var error = await Assert.ThrowsAsync<HostCommandException>(() => shell.RunAsync(["true"]));
+
+        Assert.Equal(HostCommandFailure.Unreachable, error.Failure);
+        Assert.Contains("root@127.0.0.1:1", error.Message);
+        Assert.Contains("Connection refused", error.StandardErrorTail);
+    }
+
+    [Fact]
+    public async Task RunAsync_UnknownHostKey_IsRefused()
+    {
+        var emptyKnownHosts = Path.Combine(sshd.Directory, "empty_known_hosts");
+        await File.WriteAllTextAsync(emptyKnownHosts, "");
+        await using var shell = HostShellFactory.Create(sshd.HostUri, sshd.IdentityFile, emptyKnownHosts);
+
+        var error = await Assert.ThrowsAsync<HostCommandException>(() => shell.RunAsync(["true"]));
+
+        Assert.Equal(HostCommandFailure.Unreachable, error.Failure);
+        Assert.Contains("Host key verification failed", error.StandardErrorTail);
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectionsKilledMidCommand_FailsThenNextCommandReconnects()
+    {
+        await using var shell = sshd.CreateShell();
+        await shell.RunAsync(["true"]);
+        var running = shell.RunAsync(["sleep", "30"]);
+        await Task.Delay(500);
+
+        Assert.True(sshd.KillConnections() > 0);
+        var error = await Assert.ThrowsAsync<HostCommandException>(() => running);
+        var after = await shell.RunAsync(["echo", "back"]);
+
+        Assert.Equal(HostCommandFailure.Unreachable, error.Failure);
+        Assert.Equal("back\n", after.StandardOutput);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _shell.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SshCollection : ICollectionFixture<SshdFixture>
+{
+    public const string Name = "sshd";
+}

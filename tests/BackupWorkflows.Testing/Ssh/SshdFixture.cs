@@ -1,0 +1,182 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using BackupWorkflows.Kvm.Hosts;
+using Xunit;
+
+namespace BackupWorkflows.Testing.Ssh;
+
+/// <summary>
+/// A private sshd on 127.0.0.1 with a free port, its own host key and one client key pair,
+/// for tests of the SSH host shell. Use as an xunit class or collection fixture.
+/// </summary>
+/// <remarks>
+/// Logs in as the user running the tests (root in CI). Everything lives in one temp directory
+/// that is deleted on dispose. <see cref="KillConnections"/> cuts every open session to test
+/// failure handling; the listener keeps running, so new connections work again.
+/// </remarks>
+public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(20);
+    private readonly ConcurrentQueue<string> _log = new();
+    private Process? _sshd;
+
+    /// <summary>Directory holding keys, config, known_hosts and the log.</summary>
+    public string Directory { get; private set; } = "";
+
+    /// <summary>The TCP port sshd listens on.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>The user tests log in as.</summary>
+    public string User { get; } = Environment.UserName;
+
+    /// <summary>Address for <see cref="HostShellFactory.Create"/>: <c>ssh://USER@127.0.0.1:PORT</c>.</summary>
+    public string HostUri => $"ssh://{User}@127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Private key of the client.</summary>
+    public string IdentityFile => Path.Combine(Directory, "client_ed25519");
+
+    /// <summary>known_hosts holding this sshd's host key for <c>[127.0.0.1]:PORT</c>.</summary>
+    public string KnownHostsFile => Path.Combine(Directory, "known_hosts");
+
+    /// <summary>sshd's own log lines (stderr of <c>sshd -e</c>), for diagnosing failures.</summary>
+    public IReadOnlyCollection<string> Log => _log;
+
+    /// <summary>A new shell to this sshd, with this fixture's key and known_hosts.</summary>
+    public IHostShell CreateShell(TimeProvider? timeProvider = null) =>
+        HostShellFactory.Create(HostUri, IdentityFile, KnownHostsFile, timeProvider);
+
+    /// <inheritdoc />
+    public async Task InitializeAsync()
+    {
+        // Short path: the client's control socket and sshd paths stay well under Unix limits.
+        Directory = System.IO.Directory.CreateTempSubdirectory("bwf-sshd-").FullName;
+        await ProcessUtil.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bwf-test-host", "-f", Path.Combine(Directory, "host_ed25519"));
+        await ProcessUtil.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "bwf-test-client", "-f", IdentityFile);
+        File.Copy(IdentityFile + ".pub", Path.Combine(Directory, "authorized_keys"));
+        System.IO.Directory.CreateDirectory("/run/sshd");
+
+        Port = FreePort();
+        var config = Path.Combine(Directory, "sshd_config");
+        await File.WriteAllLinesAsync(config,
+        [
+            $"Port {Port.ToString(CultureInfo.InvariantCulture)}",
+            "ListenAddress 127.0.0.1",
+            $"HostKey {Path.Combine(Directory, "host_ed25519")}",
+            $"PidFile {Path.Combine(Directory, "sshd.pid")}",
+            $"AuthorizedKeysFile {Path.Combine(Directory, "authorized_keys")}",
+            "UsePAM no",
+            "StrictModes no",
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PermitRootLogin yes",
+            "MaxSessions 64",
+            "MaxStartups 64:30:128",
+            "LogLevel INFO",
+        ]);
+
+        var hostKey = (await File.ReadAllTextAsync(Path.Combine(Directory, "host_ed25519.pub"))).Split(' ');
+        await File.WriteAllTextAsync(KnownHostsFile, $"[127.0.0.1]:{Port.ToString(CultureInfo.InvariantCulture)} {hostKey[0]} {hostKey[1]}\n");
+
+        var start = new ProcessStartInfo("/usr/sbin/sshd") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-D", "-e", "-f", config })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        _sshd = Process.Start(start) ?? throw new InvalidOperationException("sshd did not start.");
+        _sshd.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(e.Data); } };
+        _sshd.OutputDataReceived += (_, e) => { if (e.Data is not null) { _log.Enqueue(e.Data); } };
+        _sshd.BeginErrorReadLine();
+        _sshd.BeginOutputReadLine();
+        await WaitUntilListeningAsync();
+    }
+
+    /// <summary>
+    /// Kills every sshd process serving a connection (the listener's children), which drops all
+    /// open sessions and shared connections at once. Returns how many were killed.
+    /// </summary>
+    public int KillConnections()
+    {
+        var listener = _sshd?.Id ?? throw new InvalidOperationException("sshd is not running.");
+        var killed = 0;
+        foreach (var pid in ProcessUtil.ChildrenOf(listener))
+        {
+            try
+            {
+                using var child = Process.GetProcessById(pid);
+                child.Kill(entireProcessTree: true);
+                killed++;
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+
+        return killed;
+    }
+
+    /// <inheritdoc />
+    public async Task DisposeAsync()
+    {
+        if (_sshd is { } sshd)
+        {
+            try
+            {
+                sshd.Kill(entireProcessTree: true);
+                await sshd.WaitForExitAsync();
+            }
+            catch (InvalidOperationException)
+            {
+                // Already exited.
+            }
+
+            sshd.Dispose();
+            _sshd = null;
+        }
+
+        if (Directory.Length > 0 && System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private async Task WaitUntilListeningAsync()
+    {
+        var deadline = DateTime.UtcNow + StartDeadline;
+        while (true)
+        {
+            if (_sshd!.HasExited)
+            {
+                throw new InvalidOperationException($"sshd exited with {_sshd.ExitCode}: {string.Join('\n', _log)}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+}
