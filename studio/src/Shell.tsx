@@ -1,0 +1,59 @@
+import { StatusBadge } from './components/Badges';
+import { DesignerPage } from './pages/designer/DesignerPage';
+import { InfrastructurePage } from './pages/InfrastructurePage';
+import { RunsPage } from './pages/RunsPage';
+import { RunViewPage } from './pages/run/RunViewPage';
+import { SchedulesPage } from './pages/SchedulesPage';
+import { VmsPage } from './pages/vms/VmsPage';
+import { WorkflowsPage } from './pages/WorkflowsPage';
+import { Link, useRoute } from './router';
+import { useSession } from './session';
+
+const sections = [
+  { key: 'workflows', label: 'Workflows', also: ['designer'] },
+  { key: 'runs', label: 'Runs', also: [] },
+  { key: 'vms', label: 'VMs & backups', also: [] },
+  { key: 'schedules', label: 'Schedules', also: [] },
+  { key: 'infrastructure', label: 'Infrastructure', also: [] },
+];
+
+function Page({ route }: { route: string[] }) {
+  const [section, id] = route;
+  switch (section) {
+    case 'designer': return <DesignerPage key={id} workflowId={id} />;
+    case 'runs': return id ? <RunViewPage key={id} instanceId={id} /> : <RunsPage />;
+    case 'vms': return <VmsPage selected={id} />;
+    case 'schedules': return <SchedulesPage />;
+    case 'infrastructure': return <InfrastructurePage />;
+    default: return <WorkflowsPage />;
+  }
+}
+
+/** Navigation bar and the current page. */
+export function Shell() {
+  const route = useRoute();
+  const { me, signOut } = useSession();
+  const active = route[0] ?? 'workflows';
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand">BackupWorkflows <span className="brand-sub">Studio</span></span>
+        <nav>
+          {sections.map((s) => (
+            <Link key={s.key} to={[s.key]} data-testid={`nav-${s.key}`}
+              className={s.key === active || s.also.includes(active) ? 'nav-link active' : 'nav-link'}>
+              {s.label}
+            </Link>
+          ))}
+        </nav>
+        <span className="who" data-testid="current-user">
+          {me.name} <StatusBadge status={me.role} testId="current-role" />
+        </span>
+        <button className="btn btn-ghost btn-small" onClick={signOut} data-testid="signout">Sign out</button>
+      </header>
+      <main className="content">
+        <Page route={route} />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import { useState, type FormEvent } from 'react';
+import { ErrorBanner } from './ErrorBanner';
+
+export interface FieldSpec {
+  name: string;
+  label: string;
+  kind?: 'text' | 'number' | 'bool' | 'gib';
+  required?: boolean;
+  placeholder?: string;
+  initial?: string | boolean;
+}
+
+/** A compact create form: typed fields, submit, server errors shown inline. `gib` fields are entered in GiB, sent in bytes. */
+export function SimpleForm({ fields, submitLabel, testId, onSubmit }: {
+  fields: FieldSpec[];
+  submitLabel: string;
+  testId: string;
+  onSubmit: (values: Record<string, unknown>) => Promise<void>;
+}) {
+  const initial = () => Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'bool' ? false : '')]));
+  const [values, setValues] = useState<Record<string, string | boolean>>(initial);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const out: Record<string, unknown> = {};
+    for (const f of fields) {
+      const v = values[f.name];
+      if (f.kind === 'bool') out[f.name] = v;
+      else if (v === '') continue;
+      else if (f.kind === 'number') out[f.name] = Number(v);
+      else if (f.kind === 'gib') out[f.name] = Math.round(Number(v) * 1024 ** 3);
+      else out[f.name] = v;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onSubmit(out);
+      setValues(initial());
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="simple-form" onSubmit={submit} data-testid={testId}>
+      {fields.map((f) => (
+        <label key={f.name} className={f.kind === 'bool' ? 'field inline' : 'field'}>
+          {f.kind === 'bool' ? (
+            <><input type="checkbox" checked={!!values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.target.checked })} data-testid={`${testId}-${f.name}`} /><span>{f.label}</span></>
+          ) : (
+            <><span>{f.label}{f.required && ' *'}</span>
+              <input value={String(values[f.name])} required={f.required} placeholder={f.placeholder} data-testid={`${testId}-${f.name}`}
+                type={f.kind === 'number' || f.kind === 'gib' ? 'number' : 'text'} step={f.kind === 'gib' ? 'any' : undefined}
+                onChange={(e) => setValues({ ...values, [f.name]: e.target.value })} /></>
+          )}
+        </label>
+      ))}
+      <button className="btn btn-primary" type="submit" disabled={busy} data-testid={`${testId}-submit`}>{submitLabel}</button>
+      <ErrorBanner error={error} />
+    </form>
+  );
+}

@@ -1,0 +1,169 @@
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError } from '../../api/client';
+import { api } from '../../api/endpoints';
+import type { WorkflowDefinition } from '../../api/types';
+import { StatusBadge } from '../../components/Badges';
+import { ErrorBanner, Loading } from '../../components/ErrorBanner';
+import { Palette } from '../../components/Palette';
+import { PropertyPanel } from '../../components/PropertyPanel';
+import { WorkflowPanel } from '../../components/WorkflowPanel';
+import { navigate } from '../../router';
+import { useSession } from '../../session';
+import { useLoad } from '../../useLoad';
+import { DesignerCanvas } from './DesignerCanvas';
+import { DesignerToolbar } from './DesignerToolbar';
+import { ProblemsList } from './ProblemsList';
+import { RunDialog } from './RunDialog';
+import { blankMeta, useWorkflowEditor } from './useWorkflowEditor';
+import { VersionsPanel } from './VersionsPanel';
+import { downloadJson, readDefinitionFile } from './files';
+
+/** The workflow designer; `workflowId` "new" starts an empty workflow. */
+export function DesignerPage({ workflowId = 'new' }: { workflowId?: string }) {
+  return (
+    <ReactFlowProvider>
+      <Designer workflowId={workflowId} />
+    </ReactFlowProvider>
+  );
+}
+
+function Designer({ workflowId }: { workflowId: string }) {
+  const { canAdmin, canOperate } = useSession();
+  const isNew = workflowId === 'new';
+  const flow = useReactFlow();
+  const [viewVersion, setViewVersion] = useState<number>();
+  const descriptors = useLoad(api.descriptors, []);
+  const wf = useLoad(() => (isNew ? Promise.resolve(null) : api.workflow(workflowId, viewVersion)), [workflowId, viewVersion]);
+  const editor = useWorkflowEditor(descriptors.data ?? []);
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [showVersions, setShowVersions] = useState(false);
+  const [versionsKey, setVersionsKey] = useState(0);
+  const [runOpen, setRunOpen] = useState(false);
+  const { load, markSaved, setServerProblems, definition, dirty } = editor;
+
+  const show = useCallback((d: WorkflowDefinition, saved = true) => {
+    load(d, saved);
+    setTimeout(() => flow.fitView({ padding: 0.2 }), 60);
+  }, [load, flow]);
+
+  useEffect(() => {
+    if (wf.data) show(wf.data);
+    else if (isNew && !wf.loading) show({ ...blankMeta(), activities: [], connections: [] });
+  }, [wf.data, wf.loading]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (!dirty) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+
+  async function act<T>(what: () => Promise<T>): Promise<T | null> {
+    setBusy(true);
+    setError(undefined);
+    setNotice(undefined);
+    try {
+      return await what();
+    } catch (e) {
+      if (e instanceof ApiError && e.problem?.problems) setServerProblems(e.problem.problems);
+      setError(e);
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const save = () => act(async () => {
+    const sent = definition;
+    const saved = await api.saveWorkflow(sent);
+    markSaved(sent, saved);
+    setVersionsKey((k) => k + 1);
+    setNotice(`Saved draft v${saved.version}.`);
+    if (isNew) navigate('designer', sent.id);
+    return saved;
+  });
+
+  const publish = () => act(async () => {
+    let version = editor.meta.version;
+    if (dirty || isNew) {
+      const sent = definition;
+      const saved = await api.saveWorkflow(sent);
+      markSaved(sent, saved);
+      version = saved.version;
+    }
+    const published = await api.publish(definition.id, version);
+    editor.setMeta((m) => ({ ...m, version: published.version ?? version, isPublished: true }));
+    setVersionsKey((k) => k + 1);
+    setNotice(`Published v${published.version ?? version}.`);
+  });
+
+  const run = (input: Record<string, unknown>) => act(async () => {
+    const { instanceId } = await api.run(definition.id, input);
+    navigate('runs', instanceId);
+  });
+
+  const revert = (version: number) => act(async () => {
+    const draft = await api.revert(definition.id, version);
+    show(draft);
+    setViewVersion(undefined);
+    setVersionsKey((k) => k + 1);
+    setNotice(`Reverted: new draft v${draft.version} copied from v${version}.`);
+  });
+
+  const importFile = (f: File) => act(async () => {
+    show(await readDefinitionFile(f), false);
+    setNotice(`Loaded ${f.name}; save to keep it.`);
+  });
+
+  const addAtCentre = (type: string) => {
+    const r = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    const centre = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
+    const jitter = (editor.graph.nodes.length % 5) * 24;
+    editor.actions.addActivity(type, { x: Math.round(centre.x - 110 + jitter), y: Math.round(centre.y - 50 + jitter) });
+  };
+
+  if (wf.error && !wf.data) return <div className="page"><ErrorBanner error={wf.error} onRetry={wf.reload} /></div>;
+  if (!isNew && wf.loading && !wf.data) return <div className="page"><Loading what="workflow" /></div>;
+
+  const readOnly = !canAdmin;
+  const sel = editor.selected;
+  return (
+    <div className="designer" data-testid="designer">
+      <DesignerToolbar editor={editor} canEdit={canAdmin} canRun={canOperate && !isNew} busy={busy}
+        onSave={save} onPublish={publish} onRun={() => setRunOpen(true)} onExport={() => downloadJson(`${definition.id}.json`, definition)}
+        onImport={importFile} onToggleVersions={() => setShowVersions((v) => !v)} />
+      <div className="designer-status" data-testid="designer-status">
+        <strong>{editor.meta.name || definition.id}</strong>
+        <span className="muted">v{editor.meta.version}</span>
+        <StatusBadge status={editor.meta.isPublished ? 'published' : 'draft'} testId="designer-published" />
+        {dirty && <span className="dirty" data-testid="designer-dirty">● unsaved changes</span>}
+        {readOnly && <span className="muted small">read-only: your key cannot change workflow definitions</span>}
+        {notice && <span className="notice" data-testid="designer-notice">{notice}</span>}
+      </div>
+      <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      <ErrorBanner error={descriptors.error} onRetry={descriptors.reload} />
+      <div className="designer-body">
+        {!readOnly && <Palette descriptors={descriptors.data ?? []} onAdd={addAtCentre} />}
+        <DesignerCanvas editor={editor} readOnly={readOnly} onSave={() => { if (!busy) void save(); }} />
+        <aside className="side-panel">
+          {showVersions && !isNew && (
+            <VersionsPanel workflowId={definition.id} current={editor.meta.version} refreshKey={versionsKey} canEdit={canAdmin}
+              onOpen={(v) => { if (!dirty || confirm('Discard unsaved changes?')) setViewVersion(v); }} onRevert={revert} />
+          )}
+          {sel ? (
+            <PropertyPanel key={sel.id} activity={sel.data.activity} descriptor={editor.byType.get(sel.data.activity.type)} scope={editor.scope}
+              problems={editor.problemMap.get(sel.id) ?? []} readOnly={readOnly}
+              onChange={(patch, key) => editor.actions.updateActivity(sel.id, patch, key)} />
+          ) : (
+            <WorkflowPanel meta={editor.meta} isNew={isNew} readOnly={readOnly} onChange={editor.setMeta} />
+          )}
+          <ProblemsList problems={editor.problems} onSelect={(id) => editor.dispatch({ type: 'nodes', changes: editor.graph.nodes.map((n) => ({ type: 'select', id: n.id, selected: n.id === id })) })} />
+        </aside>
+      </div>
+      {runOpen && <RunDialog inputs={editor.meta.inputs} busy={busy} onRun={run} onClose={() => setRunOpen(false)} />}
+    </div>
+  );
+}

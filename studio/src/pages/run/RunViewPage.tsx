@@ -1,0 +1,128 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '../../api/endpoints';
+import { subscribeToEvents } from '../../api/events';
+import { StatusBadge } from '../../components/Badges';
+import { ErrorBanner, Loading } from '../../components/ErrorBanner';
+import { formatTime } from '../../format';
+import { applyRunEvent, isInstanceActive, runStateFromInstance, type RunState } from '../../graph/runState';
+import { Link } from '../../router';
+import { useSession } from '../../session';
+import { useLoad } from '../../useLoad';
+import { JournalTable } from './JournalTable';
+import { RunCanvas } from './RunCanvas';
+
+/** One instance: its flow with live node states from /api/events, incidents, journal, cancel and retry. */
+export function RunViewPage({ instanceId }: { instanceId: string }) {
+  const { canOperate } = useSession();
+  const instance = useLoad(() => api.instance(instanceId), [instanceId]);
+  const defKey = instance.data ? `${instance.data.definitionId}@${instance.data.definitionVersion}` : '';
+  const definition = useLoad(
+    () => (instance.data ? api.workflow(instance.data.definitionId, instance.data.definitionVersion) : Promise.resolve(null)),
+    [defKey],
+  );
+  const descriptors = useLoad(api.descriptors, []);
+  const journal = useLoad(() => api.journal(instanceId), [instanceId]);
+  const [run, setRun] = useState<RunState | null>(null);
+  const [live, setLive] = useState(false);
+  const [selected, setSelected] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const refresh = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  // The instance answer is authoritative; events move the view forward between answers.
+  useEffect(() => {
+    if (instance.data) setRun(runStateFromInstance(definition.data?.activities.map((a) => a.id) ?? [], instance.data));
+  }, [instance.data, definition.data]);
+
+  useEffect(() => {
+    const unsubscribe = subscribeToEvents(instanceId, (e) => {
+      setRun((s) => (s ? applyRunEvent(s, instanceId, e) : s));
+      // Journal rows and incidents change when activities finish: fetch them, at most once a second.
+      if (e.kind !== 'progress') {
+        clearTimeout(refresh.current);
+        refresh.current = setTimeout(() => { journal.reload(); if (e.kind === 'instance') instance.reload(); }, 800);
+      }
+    }, setLive);
+    return () => { unsubscribe(); clearTimeout(refresh.current); };
+  }, [instanceId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Without the event stream, poll while the instance is active.
+  const status = run?.status ?? instance.data?.status ?? '';
+  useEffect(() => {
+    if (live || !isInstanceActive(status)) return;
+    const t = setInterval(() => { instance.reload(); journal.reload(); }, 5000);
+    return () => clearInterval(t);
+  }, [live, status, instance.reload, journal.reload]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const byType = useMemo(() => new Map((descriptors.data ?? []).map((d) => [d.type, d])), [descriptors.data]);
+
+  const act = async (what: () => Promise<void>) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await what();
+      instance.reload();
+      journal.reload();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (instance.error && !instance.data) return <div className="page"><ErrorBanner error={instance.error} onRetry={instance.reload} /></div>;
+  if (!instance.data) return <div className="page"><Loading what="run" /></div>;
+  const inst = instance.data;
+  const incidents = inst.incidents ?? [];
+  const canRetry = status === 'Faulted' || status === 'Suspended' || incidents.length > 0;
+
+  return (
+    <div className="page run-page" data-testid="run-view">
+      <div className="page-head">
+        <h1><Link to={['runs']}>Runs</Link> / <code>{inst.id.slice(0, 12)}</code></h1>
+        <StatusBadge status={status} testId="run-status" />
+        <span className="muted">{inst.definitionId} v{inst.definitionVersion}</span>
+        <span className={`live ${live ? 'on' : ''}`} data-testid="run-live" title={live ? 'Receiving live events' : 'Event stream not connected; polling'}>
+          {live ? '● live' : '○ polling'}
+        </span>
+        <span className="spacer" />
+        {canOperate && isInstanceActive(status) && (
+          <button className="btn btn-danger" disabled={busy} data-testid="cancel"
+            onClick={() => { if (confirm('Cancel this run?')) void act(() => api.cancel(inst.id)); }}>Cancel</button>
+        )}
+        {canOperate && canRetry && (
+          <button className="btn btn-primary" disabled={busy} data-testid="retry" onClick={() => void act(() => api.retry(inst.id))}>Retry</button>
+        )}
+      </div>
+      <ErrorBanner error={actionError} onDismiss={() => setActionError(undefined)} />
+      <ErrorBanner error={definition.error} onRetry={definition.reload} />
+      {incidents.length > 0 && (
+        <div className="incidents" data-testid="incidents">
+          <h3>Incidents</h3>
+          <ul>
+            {incidents.map((x, i) => (
+              <li key={i} data-testid={`incident-${i}`}>
+                <button className="linkish" onClick={() => setSelected(x.activityId)}>{x.activityId}</button> {x.message}
+                <span className="muted small"> {formatTime(x.at)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {definition.data && run ? (
+        <RunCanvas definition={definition.data} descriptors={descriptors.data ?? []} states={run.nodes} onSelect={setSelected} />
+      ) : (
+        !definition.error && <Loading what="flow" />
+      )}
+      <div className="section-head">
+        <h3>Journal {selected && <span className="muted small">— {selected} <button className="linkish" onClick={() => setSelected(null)}>show all</button></span>}</h3>
+      </div>
+      <ErrorBanner error={journal.error} onRetry={journal.reload} />
+      {journal.data && <JournalTable entries={journal.data} descriptors={byType} filter={selected} />}
+      <details className="run-io">
+        <summary>Input and variables</summary>
+        <pre data-testid="run-input">{JSON.stringify({ input: inst.input, variables: inst.variables }, null, 2)}</pre>
+      </details>
+    </div>
+  );
+}

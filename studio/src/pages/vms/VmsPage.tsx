@@ -1,0 +1,109 @@
+import { useMemo, useState } from 'react';
+import { api } from '../../api/endpoints';
+import type { Backup, RestoreRequest } from '../../api/types';
+import { backupSeries, groupChains } from '../../backups/chains';
+import { StatusBadge } from '../../components/Badges';
+import { Empty, ErrorBanner, Loading } from '../../components/ErrorBanner';
+import { LineChart } from '../../components/LineChart';
+import { formatBytes, formatDuration } from '../../format';
+import { Link } from '../../router';
+import { useSession } from '../../session';
+import { useLoad } from '../../useLoad';
+import { BackupTimeline } from './BackupTimeline';
+import { RestoreDialog } from './RestoreDialog';
+
+/** VMs on the left; the selected VM's backup chains, charts and restore actions on the right. */
+export function VmsPage({ selected }: { selected?: string }) {
+  const vms = useLoad(() => api.vms(), []);
+  return (
+    <div className="page split" data-testid="vms-page">
+      <aside className="list-pane">
+        <h2>VMs</h2>
+        <ErrorBanner error={vms.error} onRetry={vms.reload} />
+        {vms.loading && !vms.data && <Loading what="VMs" />}
+        {vms.data?.length === 0 && <Empty>No VMs found on the hosts.</Empty>}
+        <ul className="pick-list">
+          {vms.data?.map((v) => (
+            <li key={v.name} className={v.name === selected ? 'on' : ''}>
+              <Link to={['vms', v.name]} data-testid={`vm-${v.name}`}>
+                <strong>{v.name}</strong> <StatusBadge status={v.state} />
+                <div className="muted small">{v.host} · {v.offering ?? 'no offering'}</div>
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </aside>
+      <section className="detail-pane">
+        {selected ? <VmBackups key={selected} vm={selected} offering={vms.data?.find((v) => v.name === selected)?.offering ?? null} />
+          : <Empty>Select a VM to see its backup chains.</Empty>}
+      </section>
+    </div>
+  );
+}
+
+function VmBackups({ vm, offering }: { vm: string; offering: string | null }) {
+  const { canOperate } = useSession();
+  const backups = useLoad(() => api.backups(vm), [vm]);
+  const offerings = useLoad(api.offerings, []);
+  const [restore, setRestore] = useState<{ backup: Backup; quick: boolean } | null>(null);
+  const [result, setResult] = useState<{ text: string; instanceId: string } | null>(null);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const chains = useMemo(() => groupChains(backups.data ?? []), [backups.data]);
+  const series = useMemo(() => backupSeries(backups.data ?? []), [backups.data]);
+  const off = offerings.data?.find((o) => o.name === offering);
+
+  const start = async (what: string, call: () => Promise<{ instanceId: string }>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const { instanceId } = await call();
+      setResult({ text: what, instanceId });
+      setRestore(null);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // One idempotency key per dialog: a double click on confirm cannot start two restores.
+  const [idemKey, setIdemKey] = useState('');
+  const openRestore = (backup: Backup, quick: boolean) => { setIdemKey(crypto.randomUUID()); setRestore({ backup, quick }); };
+  const doRestore = (r: RestoreRequest) => start(r.quick ? 'Quick restore started' : 'Restore started', () => api.restore(r, idemKey));
+
+  return (
+    <div data-testid={`vm-detail-${vm}`}>
+      <div className="page-head">
+        <h1>{vm}</h1>
+        <span className="muted">{offering ? `offering ${offering}` : 'not assigned to an offering'}</span>
+        <span className="spacer" />
+        {canOperate && (
+          <>
+            <button className="btn" disabled={busy} onClick={() => void start('Backup started', () => api.startBackup(vm))} data-testid="backup-now">Back up now</button>
+            <button className="btn btn-ghost" disabled={busy} onClick={() => void start('Full backup started', () => api.startBackup(vm, true))} data-testid="backup-full">Full backup</button>
+          </>
+        )}
+      </div>
+      {result && (
+        <div className="banner banner-ok" data-testid="action-started">
+          {result.text}: <Link to={['runs', result.instanceId]} data-testid="action-instance">follow the run</Link>
+        </div>
+      )}
+      <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      <ErrorBanner error={backups.error} onRetry={backups.reload} />
+      {backups.loading && !backups.data && <Loading what="backups" />}
+      {backups.data && (
+        <>
+          <div className="charts">
+            <LineChart title="Backup duration" points={series.map((p) => ({ at: p.at, value: p.seconds, mark: p.type }))} format={formatDuration} testId="chart-duration" />
+            <LineChart title="Stored size" points={series.map((p) => ({ at: p.at, value: p.bytes, mark: p.type }))} format={formatBytes} testId="chart-size" />
+          </div>
+          {chains.length === 0 ? <Empty>No backups of {vm} yet.</Empty> : (
+            <BackupTimeline chains={chains} canOperate={canOperate} quickAllowed={off ? off.allowQuickRestore : true} onRestore={openRestore} />
+          )}
+        </>
+      )}
+      {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} onConfirm={(r) => void doRestore(r)} onClose={() => setRestore(null)} />}
+    </div>
+  );
+}
