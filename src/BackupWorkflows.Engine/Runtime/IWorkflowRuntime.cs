@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+
+namespace BackupWorkflows.Engine.Runtime;
+
+/// <summary>Options of a start.</summary>
+public sealed record StartOptions
+{
+    /// <summary>Free-form id that links the instance to something outside (a job, a request).</summary>
+    public string? CorrelationId { get; init; }
+
+    /// <summary>Starting twice with the same key (per definition) returns the first instance.</summary>
+    public string? IdempotencyKey { get; init; }
+}
+
+/// <summary>Starts, cancels and retries workflow instances.</summary>
+public interface IWorkflowRuntime
+{
+    /// <summary>
+    /// Starts an instance of the published version of <paramref name="definitionId"/> and
+    /// returns its id at once; execution continues in the background on this node.
+    /// Throws <see cref="Definitions.WorkflowNotPublishedException"/> for a draft-only definition,
+    /// <see cref="Definitions.WorkflowDefinitionNotFoundException"/> for an unknown id and
+    /// <see cref="WorkflowInputException"/> when required inputs are missing; nothing is stored then.
+    /// </summary>
+    Task<string> StartAsync(string definitionId, JsonObject? input = null, StartOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Cancels an instance (running activities see their token cancelled; locks are released). False when already ended.</summary>
+    Task<bool> CancelAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>Resumes a Faulted instance from the failed activity (with a fresh retry budget).</summary>
+    Task RetryAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Waits until the instance ends (Finished, Faulted, Cancelled) or, when
+    /// <paramref name="untilIdle"/>, also until it is Suspended or Waiting. Returns its state.
+    /// </summary>
+    Task<WorkflowInstanceInfo> WaitAsync(string instanceId, bool untilIdle = false, CancellationToken cancellationToken = default);
+}

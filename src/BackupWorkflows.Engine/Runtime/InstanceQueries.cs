@@ -1,0 +1,84 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Journal;
+using BackupWorkflows.Engine.Persistence;
+using BackupWorkflows.Engine.Persistence.Records;
+using BackupWorkflows.Engine.Runtime.Execution;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Engine.Runtime;
+
+/// <summary>Reads instances, journal, incidents and progress (no tracking, short contexts).</summary>
+internal sealed class InstanceQueries(EngineDatabase database, InstanceExecutor executor) : IWorkflowInstanceQueries
+{
+    public async Task<WorkflowInstanceInfo?> GetAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var record = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        return record is null ? null : ToInfo(record);
+    }
+
+    public async Task<InstancePage> ListAsync(InstanceFilter? filter = null, CancellationToken cancellationToken = default)
+    {
+        filter ??= new InstanceFilter();
+        await using var db = await database.CreateAsync(cancellationToken);
+        var query = db.Instances.AsQueryable();
+        if (filter.Status is { } status) query = query.Where(i => i.Status == (int)status);
+        if (filter.DefinitionId is { } definitionId) query = query.Where(i => i.DefinitionId == definitionId);
+        if (filter.CorrelationId is { } correlationId) query = query.Where(i => i.CorrelationId == correlationId);
+        var total = await query.CountAsync(cancellationToken);
+        var rows = await query.OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id)
+            .Skip(Math.Max(0, filter.Skip)).Take(Math.Clamp(filter.Take, 1, 500)).ToListAsync(cancellationToken);
+        return new InstancePage(rows.Select(ToInfo).ToList(), total);
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var rows = await db.Journal.Where(j => j.InstanceId == instanceId).OrderBy(j => j.Id).ToListAsync(cancellationToken);
+        return rows.Select(j => new JournalEntry
+        {
+            Id = j.Id, InstanceId = j.InstanceId, ActivityId = j.ActivityId, ActivityType = j.ActivityType, Attempt = j.Attempt,
+            IsResume = j.IsResume, Status = (ExecutionStatus)j.Status, StartedAt = EngineDatabase.Time(j.StartedAt),
+            EndedAt = j.EndedAt is { } e ? EngineDatabase.Time(e) : null,
+            Inputs = Parse(j.Inputs) as JsonObject, Outputs = Parse(j.Outputs) as JsonObject, Outcome = j.Outcome, Error = j.Error,
+            Lines = j.Lines is null ? [] : JsonSerializer.Deserialize<List<string>>(j.Lines) ?? [], Node = j.Node,
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<Incident>> GetIncidentsAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var rows = await db.Incidents.Where(i => i.InstanceId == instanceId).OrderBy(i => i.Id).ToListAsync(cancellationToken);
+        return rows.Select(i => new Incident
+        {
+            Id = i.Id, InstanceId = i.InstanceId, ActivityId = i.ActivityId, ActivityType = i.ActivityType, Attempts = i.Attempts,
+            ExceptionType = i.ExceptionType, Message = i.Message, Handled = i.Handled, CreatedAt = EngineDatabase.Time(i.CreatedAt),
+        }).ToList();
+    }
+
+    public async Task<IReadOnlyList<ActivityProgress>> GetProgressAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        var rows = await db.Progress.Where(p => p.InstanceId == instanceId).ToListAsync(cancellationToken);
+        var result = rows.ToDictionary(r => r.ActivityId, r => new ActivityProgress(r.InstanceId, r.ActivityId, r.Done, r.Total, r.Message, EngineDatabase.Time(r.UpdatedAt)));
+        foreach (var live in executor.GetProgress(instanceId) ?? []) result[live.ActivityId] = live; // fresher than the last write
+        return result.Values.OrderBy(p => p.ActivityId, StringComparer.Ordinal).ToList();
+    }
+
+    internal static WorkflowInstanceInfo ToInfo(InstanceRecord r)
+    {
+        var state = InstanceState.Deserialize(r.State);
+        return new WorkflowInstanceInfo
+        {
+            Id = r.Id, DefinitionId = r.DefinitionId, DefinitionVersion = r.DefinitionVersion, Status = (WorkflowStatus)r.Status,
+            CorrelationId = r.CorrelationId, Input = Parse(r.Input) as JsonObject, Variables = state.Variables, Outputs = state.Outputs,
+            Output = Parse(r.Output), Fault = r.Fault, FaultedActivityId = r.FaultedActivityId, WaitingFor = r.WaitingFor,
+            ResumeAt = r.ResumeAt is { } at ? EngineDatabase.Time(at) : null, OwnerNode = r.OwnerNode,
+            CreatedAt = EngineDatabase.Time(r.CreatedAt), UpdatedAt = EngineDatabase.Time(r.UpdatedAt),
+            EndedAt = r.EndedAt is { } e ? EngineDatabase.Time(e) : null,
+        };
+    }
+
+    private static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+}

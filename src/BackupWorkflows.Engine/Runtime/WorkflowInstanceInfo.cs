@@ -1,0 +1,42 @@
+using System.Text.Json.Nodes;
+
+namespace BackupWorkflows.Engine.Runtime;
+
+/// <summary>State of an instance as the API shows it.</summary>
+public sealed record WorkflowInstanceInfo
+{
+    /// <summary>Instance id.</summary>
+    public required string Id { get; init; }
+    /// <summary>Definition id.</summary>
+    public required string DefinitionId { get; init; }
+    /// <summary>Definition version the instance is pinned to.</summary>
+    public required int DefinitionVersion { get; init; }
+    /// <summary>Status.</summary>
+    public required WorkflowStatus Status { get; init; }
+    /// <summary>Correlation id.</summary>
+    public string? CorrelationId { get; init; }
+    /// <summary>Start input.</summary>
+    public JsonObject? Input { get; init; }
+    /// <summary>Variables as last committed.</summary>
+    public JsonObject? Variables { get; init; }
+    /// <summary>Outputs of activities, by activity id, as last committed.</summary>
+    public JsonObject? Outputs { get; init; }
+    /// <summary>Output given to Finish, if any.</summary>
+    public JsonNode? Output { get; init; }
+    /// <summary>Error that faulted the instance.</summary>
+    public string? Fault { get; init; }
+    /// <summary>Activity that faulted the instance.</summary>
+    public string? FaultedActivityId { get; init; }
+    /// <summary>Lock being waited for (status Waiting).</summary>
+    public string? WaitingFor { get; init; }
+    /// <summary>When a suspended instance wakes.</summary>
+    public DateTimeOffset? ResumeAt { get; init; }
+    /// <summary>Node executing the instance now.</summary>
+    public string? OwnerNode { get; init; }
+    /// <summary>Created.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Last committed change.</summary>
+    public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Ended (Finished, Faulted, Cancelled).</summary>
+    public DateTimeOffset? EndedAt { get; init; }
+}

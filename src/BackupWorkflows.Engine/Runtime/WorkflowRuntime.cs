@@ -1,0 +1,159 @@
+using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Definitions;
+using BackupWorkflows.Engine.Journal;
+using BackupWorkflows.Engine.Persistence;
+using BackupWorkflows.Engine.Persistence.Records;
+using BackupWorkflows.Engine.Runtime.Execution;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Engine.Runtime;
+
+/// <summary>Starts instances on this node and changes their lifecycle (cancel, retry).</summary>
+internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor executor, IWorkflowInstanceQueries queries) : IWorkflowRuntime
+{
+    public async Task<string> StartAsync(string definitionId, JsonObject? input = null, StartOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new StartOptions();
+        await using var db = await services.Database.CreateAsync(cancellationToken);
+        var published = await db.Definitions.Where(d => d.Id == definitionId && d.IsPublished)
+            .Select(d => (int?)d.Version).FirstOrDefaultAsync(cancellationToken);
+        if (published is null)
+        {
+            if (await db.Definitions.AnyAsync(d => d.Id == definitionId, cancellationToken)) throw new WorkflowNotPublishedException(definitionId);
+            throw new WorkflowDefinitionNotFoundException(definitionId);
+        }
+        if (options.IdempotencyKey is { } key
+            && await db.Instances.Where(i => i.DefinitionId == definitionId && i.IdempotencyKey == key).Select(i => i.Id)
+                .FirstOrDefaultAsync(cancellationToken) is { } existing)
+            return existing;
+
+        var plan = await services.Plans.GetAsync(definitionId, published.Value);
+        var completeInput = StartInput.Complete(plan.Definition, input);
+        var state = new InstanceState();
+        foreach (var variable in plan.Definition.Variables) state.Variables[variable.Name] = variable.Default?.DeepClone();
+        foreach (var entry in plan.Entries) state.Schedule(entry);
+
+        var now = services.NowMs;
+        var record = new InstanceRecord
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            DefinitionId = definitionId,
+            DefinitionVersion = published.Value,
+            Status = (int)WorkflowStatus.Running,
+            CorrelationId = options.CorrelationId,
+            IdempotencyKey = options.IdempotencyKey,
+            Input = completeInput.ToJsonString(DefinitionJson.Options),
+            State = state.Serialize(),
+            OwnerNode = services.Options.NodeId,
+            LeaseExpiresAt = now + (long)services.Options.LeaseDuration.TotalMilliseconds,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        executor.TryReserve(record.Id);
+        try
+        {
+            db.Instances.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException) when (options.IdempotencyKey is not null)
+        {
+            executor.Unreserve(record.Id);
+            await using var again = await services.Database.CreateAsync(cancellationToken);
+            return await again.Instances.Where(i => i.DefinitionId == definitionId && i.IdempotencyKey == options.IdempotencyKey)
+                .Select(i => i.Id).FirstAsync(cancellationToken);
+        }
+        catch
+        {
+            executor.Unreserve(record.Id);
+            throw;
+        }
+        db.Entry(record).State = EntityState.Detached;
+        executor.Launch(record.Id, record);
+        return record.Id;
+    }
+
+    public async Task<bool> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        int[] ended = [(int)WorkflowStatus.Finished, (int)WorkflowStatus.Cancelled];
+        await using var db = await services.Database.CreateAsync(cancellationToken);
+        var flagged = await db.Instances.Where(i => i.Id == instanceId && !ended.Contains(i.Status))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.CancelRequested, true), cancellationToken);
+        if (flagged == 0)
+        {
+            if (!await db.Instances.AnyAsync(i => i.Id == instanceId, cancellationToken)) throw new WorkflowInstanceNotFoundException(instanceId);
+            return false;
+        }
+        if (executor.Cancel(instanceId)) return true;
+
+        // Not running here: end it directly when no live node owns it; otherwise its owner sees the flag at its next lease renewal.
+        var now = services.NowMs;
+        var node = services.Options.NodeId;
+        if (!executor.TryReserve(instanceId)) return executor.Cancel(instanceId);
+        try
+        {
+            var cancelled = await db.Instances
+                .Where(i => i.Id == instanceId && !ended.Contains(i.Status) && (i.OwnerNode == null || i.OwnerNode == node || i.LeaseExpiresAt < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, (int)WorkflowStatus.Cancelled).SetProperty(i => i.EndedAt, now)
+                    .SetProperty(i => i.UpdatedAt, now).SetProperty(i => i.OwnerNode, (string?)null).SetProperty(i => i.WaitingFor, (string?)null)
+                    .SetProperty(i => i.ResumeAt, (long?)null), cancellationToken);
+            if (cancelled == 1)
+            {
+                await db.Journal.Where(j => j.InstanceId == instanceId && j.Status == (int)ExecutionStatus.Running)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, (int)ExecutionStatus.Cancelled).SetProperty(j => j.EndedAt, now), cancellationToken);
+                await services.Locks.ReleaseAllAsync(instanceId);
+                var definitionId = await db.Instances.Where(i => i.Id == instanceId).Select(i => i.DefinitionId).FirstAsync(cancellationToken);
+                services.Events.Publish(new WorkflowEvent
+                {
+                    Kind = WorkflowEventKind.InstanceStatusChanged, InstanceId = instanceId, DefinitionId = definitionId,
+                    Timestamp = services.Time.GetUtcNow(), Status = WorkflowStatus.Cancelled,
+                });
+            }
+            return true;
+        }
+        finally { executor.Unreserve(instanceId); }
+    }
+
+    public async Task RetryAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        if (!executor.TryReserve(instanceId))
+            throw new WorkflowInstanceStateException($"Instance '{instanceId}' is running on this node; only a Faulted instance can be retried.");
+        try
+        {
+            await using var db = await services.Database.CreateAsync(cancellationToken);
+            var now = services.NowMs;
+            var node = services.Options.NodeId;
+            var claimed = await db.Instances.Where(i => i.Id == instanceId && i.Status == (int)WorkflowStatus.Faulted)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, (int)WorkflowStatus.Running).SetProperty(i => i.OwnerNode, node)
+                    .SetProperty(i => i.LeaseExpiresAt, now + (long)services.Options.LeaseDuration.TotalMilliseconds)
+                    .SetProperty(i => i.EndedAt, (long?)null).SetProperty(i => i.UpdatedAt, now), cancellationToken);
+            if (claimed == 0)
+            {
+                var status = await db.Instances.Where(i => i.Id == instanceId).Select(i => (int?)i.Status).FirstOrDefaultAsync(cancellationToken)
+                    ?? throw new WorkflowInstanceNotFoundException(instanceId);
+                throw new WorkflowInstanceStateException($"Instance '{instanceId}' is {(WorkflowStatus)status}; only a Faulted instance can be retried.");
+            }
+        }
+        catch
+        {
+            executor.Unreserve(instanceId);
+            throw;
+        }
+        executor.Launch(instanceId);
+    }
+
+    public async Task<WorkflowInstanceInfo> WaitAsync(string instanceId, bool untilIdle = false, CancellationToken cancellationToken = default)
+    {
+        var signal = new SemaphoreSlim(0);
+        using var subscription = services.Events.Subscribe(e =>
+        {
+            if (e.InstanceId == instanceId && e.Kind == WorkflowEventKind.InstanceStatusChanged) signal.Release();
+        });
+        while (true)
+        {
+            var info = await queries.GetAsync(instanceId, cancellationToken) ?? throw new WorkflowInstanceNotFoundException(instanceId);
+            if (info.Status.IsEnded() || (untilIdle && info.Status is WorkflowStatus.Suspended or WorkflowStatus.Waiting)) return info;
+            // Status events wake us at once; the timeout covers instances run by other nodes.
+            await signal.WaitAsync(services.Options.PollInterval, cancellationToken);
+        }
+    }
+}
