@@ -11,8 +11,9 @@ export function formatBytes(n: number | null | undefined): string {
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—';
   if (seconds < 60) return `${Math.round(seconds)} s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
-  return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  const join = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+  if (seconds < 3600) return join(Math.floor(seconds / 60), 'min', Math.round(seconds % 60), 's');
+  return join(Math.floor(seconds / 3600), 'h', Math.round((seconds % 3600) / 60), 'min');
 }
 
 export function formatTime(iso: string | null | undefined): string {

@@ -12,7 +12,7 @@ export function LineChart({ title, points, format, testId, width = 420, height =
   width?: number;
   height?: number;
 }) {
-  const pad = { l: 56, r: 12, t: 20, b: 22 };
+  const pad = { l: 70, r: 12, t: 20, b: 22 };
   const w = width - pad.l - pad.r;
   const h = height - pad.t - pad.b;
   if (points.length === 0)
