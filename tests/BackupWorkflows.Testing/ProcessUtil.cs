@@ -7,10 +7,15 @@ namespace BackupWorkflows.Testing;
 public static class ProcessUtil
 {
     /// <summary>Runs a program with an argument list; throws with its stderr when it fails. Returns stdout.</summary>
-    public static async Task<string> RunAsync(string program, params string[] arguments)
+    public static Task<string> RunAsync(string program, params string[] arguments) =>
+        RunInAsync(null, program, arguments);
+
+    /// <summary>Runs a program in <paramref name="workingDirectory"/>; throws with its stderr when it fails. Returns stdout.</summary>
+    public static async Task<string> RunInAsync(string? workingDirectory, string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(program)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text.Json;
+using BackupWorkflows.Kvm.Hosts;
+
+namespace BackupWorkflows.Kvm.Domains;
+
+/// <summary>Disk calls: disk-only snapshots, block jobs (commit, pull), attach and detach.</summary>
+public sealed partial class Virsh
+{
+    /// <summary>
+    /// Takes an external disk-only snapshot of a running domain, atomically over all included
+    /// disks and without libvirt snapshot metadata
+    /// (<c>snapshot-create-as --disk-only --atomic --no-metadata [--quiesce] --diskspec …</c>).
+    /// Each included disk's current image becomes read-only and the new overlay becomes active.
+    /// </summary>
+    /// <param name="domain">Domain name or UUID.</param>
+    /// <param name="disks">One entry per disk: an overlay file, or excluded. Disks not listed get libvirt's default for the domain.</param>
+    /// <param name="quiesce">Freeze the guest's file systems through the agent around the snapshot (fails if the agent does not answer).</param>
+    /// <param name="cancellationToken">Cancels the command.</param>
+    public Task CreateDiskSnapshotAsync(
+        string domain, IEnumerable<DiskSnapshotSpec> disks, bool quiesce = false, CancellationToken cancellationToken = default)
+    {
+        List<string> args = ["snapshot-create-as", domain, "--disk-only", "--atomic", "--no-metadata"];
+        if (quiesce)
+        {
+            args.Add("--quiesce");
+        }
+
+        foreach (var disk in disks)
+        {
+            args.AddRange(["--diskspec", disk.ToDiskSpec()]);
+        }
+
+        return RunAsync(args, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Commits a disk's data down its backing chain while the domain runs, and waits for the end.
+    /// Without <see cref="BlockCommitOptions.Top"/> this is an active commit that pivots: afterwards the
+    /// domain writes to the base again (<c>blockcommit --active --pivot</c>). With a top, an inner
+    /// image is committed into its base and removed from the chain (<c>--top --base --wait</c>).
+    /// Progress is polled from QMP <c>query-block-jobs</c> while virsh waits.
+    /// </summary>
+    public Task BlockCommitAsync(string domain, string disk, BlockCommitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var o = options ?? new BlockCommitOptions();
+        List<string> args = ["blockcommit", domain, disk, "--wait"];
+        args.AddRange(o.Top is null ? ["--active", "--pivot"] : ["--top", o.Top]);
+        if (o.Base is not null)
+        {
+            args.AddRange(["--base", o.Base]);
+        }
+
+        AddBandwidth(args, o.BandwidthBytesPerSecond);
+        AddTimeout(args, o.Timeout);
+        return RunBlockJobAsync(domain, args, o.OnProgress, o.ProgressInterval, cancellationToken);
+    }
+
+    /// <summary>Pulls data from backing files into a disk's active image (<c>blockpull --wait</c>),
+    /// down to <paramref name="baseImage"/> (kept) or the whole chain, so the backing files can go.</summary>
+    public Task BlockPullAsync(
+        string domain, string disk, string? baseImage = null, Action<BlockJob>? onProgress = null, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        List<string> args = ["blockpull", domain, disk, "--wait"];
+        if (baseImage is not null)
+        {
+            args.AddRange(["--base", baseImage]);
+        }
+
+        AddTimeout(args, timeout);
+        return RunBlockJobAsync(domain, args, onProgress, TimeSpan.FromMilliseconds(500), cancellationToken);
+    }
+
+    /// <summary>Block jobs running in a domain, from QMP <c>query-block-jobs</c>.</summary>
+    public async Task<IReadOnlyList<BlockJob>> GetBlockJobsAsync(string domain, CancellationToken cancellationToken = default)
+    {
+        using var reply = await QemuMonitorCommandAsync(domain, """{"execute":"query-block-jobs"}""", cancellationToken).ConfigureAwait(false);
+        return reply.RootElement.GetProperty("return").EnumerateArray().Select(BlockJob.FromJson).ToList();
+    }
+
+    /// <summary>Aborts a disk's block job (<c>blockjob --abort</c>).</summary>
+    public Task AbortBlockJobAsync(string domain, string disk, CancellationToken cancellationToken = default) =>
+        RunAsync(["blockjob", domain, disk, "--abort"], null, cancellationToken);
+
+    /// <summary>Attaches an image as a disk (<c>attach-disk</c>).</summary>
+    public Task AttachDiskAsync(
+        string domain, string source, string target, AttachDiskOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var o = options ?? new AttachDiskOptions();
+        List<string> args = ["attach-disk", domain, source, target, "--driver", "qemu", "--subdriver", o.Format, "--sourcetype", "file"];
+        if (o.Bus is not null)
+        {
+            args.AddRange(["--targetbus", o.Bus]);
+        }
+
+        if (o.ReadOnly)
+        {
+            args.AddRange(["--mode", "readonly"]);
+        }
+
+        args.AddRange(Scope(o.Live, o.Persistent));
+        return RunAsync(args, null, cancellationToken);
+    }
+
+    /// <summary>Detaches a disk by target (<c>detach-disk</c>).</summary>
+    public Task DetachDiskAsync(string domain, string target, bool live = true, bool persistent = false, CancellationToken cancellationToken = default) =>
+        RunAsync(["detach-disk", domain, target, .. Scope(live, persistent)], null, cancellationToken);
+
+    /// <summary>A domain's disks (from <c>dumpxml</c>, the machine-readable form of <c>domblklist</c>).</summary>
+    public async Task<IReadOnlyList<DomainDisk>> ListDisksAsync(string domain, bool inactive = false, CancellationToken cancellationToken = default) =>
+        (await GetDefinitionAsync(domain, inactive, cancellationToken).ConfigureAwait(false)).Disks;
+
+    private static string[] Scope(bool live, bool persistent) => (live, persistent) switch
+    {
+        (true, true) => ["--live", "--config"],
+        (true, false) => ["--live"],
+        (false, true) => ["--config"],
+        _ => throw new ArgumentException("A disk change must affect the live domain, its definition, or both."),
+    };
+
+    private static void AddBandwidth(List<string> args, long? bytesPerSecond)
+    {
+        if (bytesPerSecond is > 0 and var bps)
+        {
+            args.AddRange(["--bandwidth", bps.ToString(CultureInfo.InvariantCulture), "--bytes"]);
+        }
+    }
+
+    private static void AddTimeout(List<string> args, TimeSpan? timeout)
+    {
+        if (timeout is { } t)
+        {
+            args.AddRange(["--timeout", Math.Max(1, (int)Math.Ceiling(t.TotalSeconds)).ToString(CultureInfo.InvariantCulture)]);
+        }
+    }
+
+    /// <summary>Runs a waiting virsh block-job command while polling QMP for progress.</summary>
+    private async Task RunBlockJobAsync(
+        string domain, List<string> args, Action<BlockJob>? onProgress, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        if (onProgress is null)
+        {
+            await RunAsync(args, null, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var poll = PollJobsAsync(domain, onProgress, interval, stopPolling.Token);
+        try
+        {
+            await RunAsync(args, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopPolling.CancelAsync().ConfigureAwait(false);
+            await poll.ConfigureAwait(false);
+        }
+    }
+
+    private async Task PollJobsAsync(string domain, Action<BlockJob> onProgress, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                foreach (var job in await GetBlockJobsAsync(domain, cancellationToken).ConfigureAwait(false))
+                {
+                    onProgress(job);
+                }
+
+                await Task.Delay(interval, TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The job ended.
+        }
+        catch (HostCommandException)
+        {
+            // Progress is best effort; the job's own command reports its outcome.
+        }
+        catch (JsonException)
+        {
+            // Same.
+        }
+    }
+}
