@@ -44,7 +44,10 @@ public sealed class BackupRecord
     public DateTimeOffset? CompletedAt { get; set; }
 
     /// <summary>Workflow instance that made this backup.</summary>
-    public Guid? InstanceId { get; set; }
+    public string? InstanceId { get; set; }
+
+    /// <summary>Why the chain rules chose this type ("chain is full (3 of 3)").</summary>
+    public string? TypeReason { get; set; }
 
     public string? Error { get; set; }
 

@@ -13,6 +13,13 @@ public sealed class BackupVolume
     /// <summary>The disk's base image path on primary storage when the backup was taken.</summary>
     public required string PrimaryBasePath { get; set; }
 
+    /// <summary>The image the VM wrote to until this backup's snapshot: read-only since, it is
+    /// what this backup copies (the whole chain under it for a full, the file alone for an incremental).</summary>
+    public string? SnapshotSourcePath { get; set; }
+
+    /// <summary>Format of <see cref="SnapshotSourcePath"/> (qcow2 or raw).</summary>
+    public string SourceFormat { get; set; } = "qcow2";
+
     /// <summary>The overlay this backup's snapshot created on primary: it collects the writes
     /// after this backup, and is what the next incremental copies.</summary>
     public string? PrimaryDeltaPath { get; set; }

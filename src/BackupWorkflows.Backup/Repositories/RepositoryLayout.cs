@@ -31,6 +31,10 @@ public static class RepositoryLayout
     public static string PrimaryDelta(string baseImagePath, Guid backupId) =>
         $"{baseImagePath}.bwf-{backupId.ToString("N")[..12]}";
 
+    /// <summary>Whether <paramref name="path"/> is an overlay made by <see cref="PrimaryDelta"/>.</summary>
+    public static bool IsPrimaryDelta(string path) =>
+        System.Text.RegularExpressions.Regex.IsMatch(path, @"\.bwf-[0-9a-f]{12}$");
+
     /// <summary>A name usable as one path segment: anything but letters, digits, '-', '_', '.' becomes '_'.</summary>
     public static string SafeName(string name)
     {

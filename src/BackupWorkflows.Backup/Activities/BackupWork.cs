@@ -1,0 +1,42 @@
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Hosts;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Kvm.Domains;
+
+namespace BackupWorkflows.Backup.Activities;
+
+/// <summary>What every step of one backup needs: its record, host, repository and policy.</summary>
+public sealed record BackupWork(
+    BackupRecord Backup, HostRecord HostRecord, HostSession Host, RepositoryRecord Repository, Offering Offering)
+{
+    /// <summary>True when the domain is running or paused (its disks are open in QEMU).</summary>
+    public async Task<bool> IsActiveAsync(CancellationToken ct)
+    {
+        var state = await Host.Virsh.GetStateAsync(Backup.VmName, ct);
+        return state is DomainState.Running or DomainState.Paused or DomainState.Blocked;
+    }
+
+    /// <summary>The current source file of each disk, by target (live definition when running).</summary>
+    public async Task<Dictionary<string, string?>> CurrentSourcesAsync(CancellationToken ct)
+    {
+        var def = await Host.Virsh.GetDefinitionAsync(Backup.VmName, inactive: false, ct);
+        return def.Disks.ToDictionary(d => d.Target, d => d.Source, StringComparer.Ordinal);
+    }
+}
+
+/// <summary>Loads a <see cref="BackupWork"/> by backup id.</summary>
+public sealed class BackupWorkLoader(BackupCatalog catalog, Infrastructure infra, HostConnections hosts)
+{
+    /// <summary>Loads the backup and everything around it.</summary>
+    public async Task<BackupWork> LoadAsync(string backupId, CancellationToken ct)
+    {
+        if (!Guid.TryParse(backupId, out var id))
+            throw new BackupInputException($"'{backupId}' is not a backup id");
+        var backup = await catalog.GetAsync(id, ct);
+        var host = await infra.HostAsync(backup.HostName, ct);
+        var repo = await infra.RepositoryAsync(backup.RepositoryName, ct);
+        var assignment = await infra.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
+        var offering = assignment is null ? new Offering { Name = "(unassigned)" } : await infra.OfferingAsync(assignment.OfferingName, ct);
+        return new BackupWork(backup, host, hosts.SessionFor(host), repo, offering);
+    }
+}

@@ -1,0 +1,118 @@
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Chains;
+using BackupWorkflows.Backup.Hosts;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Engine.Activities;
+using BackupWorkflows.Kvm.Domains;
+
+namespace BackupWorkflows.Backup.Activities;
+
+/// <summary>
+/// Checks the VM and its policy, decides full or incremental by the chain rules, takes the VM's
+/// and the host's locks, and registers the backup in state Creating.
+/// </summary>
+/// <remarks>On resume it finds the backup it registered before (by instance id) and keeps that decision.</remarks>
+[Activity("Backup.PrepareBackup", Category = "Backup", DisplayName = "Prepare backup",
+    Description = "Checks the VM, decides full or incremental by the chain rules, registers the backup.")]
+[Outcomes("Done", "Failed")]
+[Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
+public sealed class PrepareBackup(Infrastructure infra, BackupCatalog catalog, HostConnections hosts) : Activity
+{
+    [Input(Description = "Name of the host the VM runs on.", Required = true)]
+    public string Host { get; set; } = "";
+
+    [Input(Description = "libvirt domain name of the VM.", Required = true)]
+    public string Vm { get; set; } = "";
+
+    [Input(Description = "auto (chain rules decide), full or isolated.", Default = "auto", UIHint = "dropdown")]
+    public string Type { get; set; } = "auto";
+
+    [Output(Description = "Id of the registered backup.")]
+    public string BackupId { get; set; } = "";
+
+    [Output(Description = "Full, Incremental or Isolated.")]
+    public string BackupType { get; set; } = "";
+
+    [Output(Description = "Why this type was chosen.")]
+    public string Reason { get; set; } = "";
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        var ct = context.CancellationToken;
+        var requested = Type.Trim().ToLowerInvariant() switch
+        {
+            "auto" or "" => RequestedBackup.Auto,
+            "full" => RequestedBackup.Full,
+            "isolated" => RequestedBackup.Isolated,
+            _ => throw new BackupInputException($"backup type '{Type}' is not auto, full or isolated"),
+        };
+        var host = await infra.HostAsync(Host, ct);
+        var assignment = await infra.AssignmentAsync(Host, Vm, ct);
+        var offering = await infra.OfferingAsync(assignment.OfferingName, ct);
+        var repo = await infra.RepositoryAsync(assignment.RepositoryName, ct);
+
+        await context.AcquireLockAsync($"vm:{Host}/{Vm}");
+        await context.AcquireLockAsync($"host:{Host}:backups", Math.Max(1, host.MaxConcurrentBackups));
+
+        var backup = (await catalog.ListForVmAsync(Host, Vm, ct))
+            .FirstOrDefault(b => b.State == BackupState.Creating && b.InstanceId == context.InstanceId);
+        if (backup is null)
+        {
+            var session = hosts.SessionFor(host);
+            if (!await session.Virsh.ExistsAsync(Vm, ct))
+                throw new BackupInputException($"VM '{Vm}' does not exist on host '{Host}'");
+            backup = await RegisterAsync(context, session, assignment, offering, repo, requested, ct);
+        }
+        else context.Journal($"resumed: backup {backup.Id} was registered by an earlier attempt");
+
+        BackupId = backup.Id.ToString();
+        BackupType = backup.Type.ToString();
+        Reason = backup.TypeReason ?? "";
+        return ActivityResult.Done;
+    }
+
+    private async Task<BackupRecord> RegisterAsync(ActivityContext context, HostSession session, VmAssignment assignment,
+        Offering offering, RepositoryRecord repo, RequestedBackup requested, CancellationToken ct)
+    {
+        var state = await session.Virsh.GetStateAsync(Vm, ct);
+        var running = state is DomainState.Running or DomainState.Paused or DomainState.Blocked;
+        var live = await session.Virsh.GetDefinitionAsync(Vm, inactive: false, ct);
+        var inactiveXml = await session.Virsh.DumpXmlAsync(Vm, inactive: true, ct);
+        var disks = DiskSelection.Included(live, assignment.ExcludedDisks, Vm);
+
+        var id = Guid.NewGuid();
+        var volumes = new List<BackupVolume>();
+        var current = new List<CurrentDisk>();
+        foreach (var disk in disks)
+        {
+            var chain = await session.QemuImg.BackingChainAsync(disk.Source!, forceShare: true, cancellationToken: ct);
+            var active = chain[0];
+            // Our own delta sits on the base it will be merged into; any other image is its own base
+            // (a template backing file is never written to).
+            var isDelta = RepositoryLayout.IsPrimaryDelta(active.Filename) && chain.Count > 1;
+            var basePath = isDelta ? chain[1].Filename : active.Filename;
+            current.Add(new CurrentDisk(disk.Target, active.Filename, true));
+            volumes.Add(new BackupVolume
+            {
+                Id = Guid.NewGuid(), BackupId = id, Target = disk.Target, PrimaryBasePath = basePath,
+                SnapshotSourcePath = active.Filename, SourceFormat = active.Format,
+                PrimaryDeltaPath = RepositoryLayout.PrimaryDelta(basePath, id),
+                ImagePath = RepositoryLayout.VolumeImage(repo.Path, Vm, id, disk.Target),
+                VirtualSize = active.VirtualSize,
+            });
+        }
+
+        var latest = await catalog.LatestInChainAsync(Host, Vm, ct);
+        var decision = ChainRules.Decide(requested, offering.ChainSize, latest, assignment.ChainEndedReason, current);
+        context.Journal($"{decision.Type}: {decision.Reason}");
+        var backup = new BackupRecord
+        {
+            Id = id, VmName = Vm, HostName = Host, RepositoryName = repo.Name, Type = decision.Type,
+            ParentId = decision.Parent, ChainId = decision.Type == Model.BackupType.Full ? id : decision.ChainId,
+            ChainPosition = decision.ChainPosition, DomainXml = inactiveXml, VmWasRunning = running,
+            InstanceId = context.InstanceId, Volumes = volumes, TypeReason = decision.Reason,
+        };
+        return await catalog.CreateAsync(backup, ct);
+    }
+}

@@ -1,0 +1,90 @@
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Backup.Staging;
+using BackupWorkflows.Engine.Activities;
+
+namespace BackupWorkflows.Backup.Activities;
+
+/// <summary>
+/// Puts each volume's image into the repository: a full moves its staged copy; an incremental
+/// copies the read-only delta (only the changed clusters) and rebases it onto its parent backup.
+/// Every file is written under a <c>.partial</c> name, fsynced, checksummed, then renamed.
+/// </summary>
+[Activity("Backup.StoreInRepository", Category = "Backup", DisplayName = "Store in repository",
+    Description = "Writes each volume into the repository (temporary name, fsync, checksum, rename).")]
+[Outcomes("Done", "Failed")]
+[Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
+public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog catalog, RepositoryCapacity capacity,
+    StagingReservations reservations) : Activity
+{
+    [Input(Description = "Id of the backup being taken.", Required = true)]
+    public string BackupId { get; set; } = "";
+
+    [Output(Description = "Bytes stored in the repository.")]
+    public long StoredBytes { get; set; }
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        var ct = context.CancellationToken;
+        var work = await loader.LoadAsync(BackupId, ct);
+        var backup = work.Backup;
+        var files = work.Host.Files;
+        var dir = RepositoryLayout.BackupDir(work.Repository.Path, backup.VmName, backup.Id);
+        await files.CreateDirectoryAsync(dir, ct);
+        var parent = backup.ParentId is { } pid ? await catalog.GetAsync(pid, ct) : null;
+        var estimate = await EstimateAsync(work, ct);
+        await capacity.EnsureFitsAsync(work, estimate, ct);
+
+        var total = backup.Volumes.Sum(v => v.VirtualSize);
+        long done = 0;
+        foreach (var v in backup.Volumes)
+        {
+            if (v.Sha256 is not null && await files.ExistsAsync(v.ImagePath, ct)) { done += v.VirtualSize; continue; }
+            var partial = v.ImagePath + RepositoryLayout.PartialSuffix;
+            context.ReportProgress(done, total, $"storing {v.Target}");
+            if (backup.Type == BackupType.Incremental)
+            {
+                var parentImage = parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)?.ImagePath
+                    ?? throw new BackupInputException($"the parent backup has no volume {v.Target}");
+                await work.Host.Shell.RunAsync(["cp", "--sparse=always", "--", v.SnapshotSourcePath!, partial], null, ct);
+                await work.Host.QemuImg.RebaseUnsafeAsync(partial, parentImage, "qcow2", "qcow2", ct);
+            }
+            else
+            {
+                var staged = RepositoryLayout.StagedImage(work.HostRecord.StagingDir, backup.Id, v.Target);
+                await work.Host.Shell.RunAsync(["mv", "-f", "-T", "--", staged, partial], null, ct);
+            }
+            await files.FsyncAsync(partial, ct);
+            v.Sha256 = await files.Sha256Async(partial, null, ct);
+            v.StoredSize = await files.SizeAsync(partial, ct);
+            await files.RenameAsync(partial, v.ImagePath, ct);
+            await files.FsyncAsync(dir, ct);
+            await catalog.SaveAsync(ct);
+            done += v.VirtualSize;
+            StoredBytes += v.StoredSize;
+            context.ReportProgress(done, total, $"stored {v.Target}");
+        }
+        if (backup.DomainXml is not null)
+        {
+            var xmlPath = RepositoryLayout.DomainXml(work.Repository.Path, backup.VmName, backup.Id);
+            await files.WriteTextAsync(xmlPath + RepositoryLayout.PartialSuffix, backup.DomainXml, ct);
+            await files.RenameAsync(xmlPath + RepositoryLayout.PartialSuffix, xmlPath, ct);
+        }
+        await reservations.ReleaseAsync(backup.Id, ct);
+        return ActivityResult.Done;
+    }
+
+    private static async Task<long> EstimateAsync(BackupWork work, CancellationToken ct)
+    {
+        long bytes = 0;
+        foreach (var v in work.Backup.Volumes)
+        {
+            var source = work.Backup.Type == BackupType.Incremental
+                ? v.SnapshotSourcePath!
+                : RepositoryLayout.StagedImage(work.HostRecord.StagingDir, work.Backup.Id, v.Target);
+            bytes += await work.Host.Files.ExistsAsync(source, ct) ? await work.Host.Files.SizeAsync(source, ct) : 0;
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,42 @@
+using BackupWorkflows.Backup.Activities;
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Hosts;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Backup.Staging;
+using BackupWorkflows.Engine;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace BackupWorkflows.Backup.Hosting;
+
+/// <summary>Registration of the backup domain next to the workflow engine.</summary>
+public static class BackupServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the backup domain: its tables in the engine's database, host connections, the
+    /// services activities use, and a start-up step that creates the tables and imports and
+    /// publishes the shipped workflows. Call after <c>AddWorkflowEngine</c> with
+    /// <c>o.AddActivitiesFrom(typeof(BackupServiceCollectionExtensions).Assembly)</c>.
+    /// </summary>
+    public static IServiceCollection AddBackupDomain(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddDbContext<BackupDbContext>((sp, db) =>
+        {
+            var engine = sp.GetRequiredService<WorkflowEngineOptions>();
+            if (engine.Provider == EngineDatabaseProvider.Postgres) db.UseNpgsql(engine.ConnectionString);
+            else db.UseSqlite(engine.ConnectionString);
+        });
+        services.AddSingleton<HostConnections>();
+        services.AddSingleton<PrimaryChains>();
+        services.AddScoped<BackupCatalog>();
+        services.AddScoped<Infrastructure>();
+        services.AddScoped<BackupWorkLoader>();
+        services.AddScoped<StagingReservations>();
+        services.AddScoped<RepositoryCapacity>();
+        services.AddHostedService<BackupStartup>();
+        return services;
+    }
+}
