@@ -23,18 +23,18 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNodeType>) {
       <Handle type="target" position={Position.Top} id={inputHandle} className="port port-in" data-testid={`port-${id}-in`} />
       <div className="node-head">
         <span className="node-category">{d?.category ?? 'Unknown'}</span>
-        {state && <span className={`node-state node-state-${state}`} data-testid={`node-state-${id}`}>{state}{rs && rs.attempt > 1 ? ` · try ${rs.attempt}` : ''}</span>}
+        {state && <span className={`node-state node-state-${state}`} data-testid={`state-${id}`}>{state}{rs && rs.attempt > 1 ? ` · try ${rs.attempt}` : ''}</span>}
       </div>
       <div className="node-title">{a.displayName || d?.displayName || a.type}</div>
       <div className="node-id">{id}</div>
       {state === 'running' || (state && rs?.progress) ? (
         <div className="node-progress">
-          <ProgressBar fraction={fraction} label={rs?.progress?.message ?? undefined} testId={`node-progress-${id}`} />
+          <ProgressBar fraction={fraction} label={rs?.progress?.message ?? undefined} testId={`progress-${id}`} />
           {rs?.progress?.message && <div className="node-progress-msg">{rs.progress.message}</div>}
         </div>
       ) : null}
       {mine.length > 0 && (
-        <div className="node-problems" data-testid={`node-problems-${id}`}>
+        <div className="node-problems" data-testid={`problems-${id}`}>
           ⚠ {mine.length === 1 ? mine[0].message : `${mine.length} problems`}
         </div>
       )}

@@ -7,8 +7,10 @@ import { applyCompletion, completeAt, type Completion, type ScopeEntry } from '.
  * (or focusing an empty field) lists inputs, variables and earlier outputs; arrows pick,
  * Enter/Tab insert, Escape closes.
  */
-export function BindingField({ name, value, scope, disabled, onChange }: {
+export function BindingField({ name, value, scope, disabled, showSyntax = true, onChange }: {
   name: string;
+  /** Off when the caller already lists validation problems for this value. */
+  showSyntax?: boolean;
   value: string;
   scope: ScopeEntry[];
   disabled?: boolean;
@@ -23,7 +25,7 @@ export function BindingField({ name, value, scope, disabled, onChange }: {
     return completeAt(value, cursor, scope);
   }, [value, cursor, scope]);
   const open = !!completion && completion.items.length > 0 && !disabled;
-  const syntax = checkBindings(value).errors;
+  const syntax = showSyntax ? checkBindings(value).errors : [];
 
   const pick = (entry: ScopeEntry) => {
     if (!completion) return;

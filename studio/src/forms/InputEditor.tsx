@@ -42,7 +42,7 @@ export function InputEditor({ input, value, scope, problems = [], disabled, onCh
       </div>
       {input.description && <div className="input-help">{input.description}</div>}
       {mode === 'binding' ? (
-        <BindingField name={input.name} value={typeof value === 'string' ? value : ''} scope={scope} disabled={disabled}
+        <BindingField name={input.name} value={typeof value === 'string' ? value : ''} scope={scope} disabled={disabled} showSyntax={problems.length === 0}
           onChange={(v) => onChange(v === '' ? undefined : v)} />
       ) : (
         <LiteralEditor id={id} input={input} value={value} disabled={disabled} onChange={onChange} />

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layeredLayout, type LayoutNode } from './layout';
+import { freeSpot, layeredLayout, type LayoutNode } from './layout';
 
 type Box = LayoutNode & { x: number; y: number };
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
@@ -35,5 +35,15 @@ describe('layered layout', () => {
     const pos = layeredLayout([{ id: 'x', width: 100, height: 40 }, { id: 'y', width: 100, height: 40 }], []);
     expect(pos.get('x')!.y).toBe(pos.get('y')!.y);
     expect(Math.abs(pos.get('x')!.x - pos.get('y')!.x)).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('freeSpot', () => {
+  it('keeps the wanted spot when free, else moves below what is in the way', () => {
+    const size = { width: 220, height: 100 };
+    expect(freeSpot({ x: 0, y: 0 }, size, [])).toEqual({ x: 0, y: 0 });
+    const taken = [{ x: 50, y: 0, width: 220, height: 100 }, { x: 0, y: 120, width: 220, height: 100 }];
+    const spot = freeSpot({ x: 10, y: 10 }, size, taken);
+    expect(spot).toEqual({ x: 10, y: 240 });
   });
 });

@@ -78,3 +78,18 @@ export function layeredLayout(nodes: LayoutNode[], edges: LayoutEdge[], options:
   }
   return positions;
 }
+
+export interface Box { x: number; y: number; width: number; height: number }
+const overlap = (a: Box, b: Box, gap: number) =>
+  a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
+
+/** The first place at or below `want` where a box of `size` overlaps none of `taken` (new nodes never hide others). */
+export function freeSpot(want: { x: number; y: number }, size: { width: number; height: number }, taken: Box[], gap = 20): { x: number; y: number } {
+  const box = { ...want, ...size };
+  for (let guard = 0; guard < 1000; guard++) {
+    const hit = taken.find((t) => overlap(box, t, gap));
+    if (!hit) return { x: box.x, y: box.y };
+    box.y = hit.y + hit.height + gap;
+  }
+  return { x: box.x, y: box.y };
+}

@@ -26,7 +26,7 @@ export function DesignerCanvas({ editor, readOnly, onSave }: { editor: WorkflowE
       const mod = e.ctrlKey || e.metaKey;
       const k = e.key.toLowerCase();
       if (mod && k === 's') { e.preventDefault(); if (!readOnly) onSave(); return; }
-      if (!mod && e.shiftKey && k === 'f') { flow.fitView({ padding: 0.2, duration: 200 }); return; }
+      if (!mod && e.shiftKey && k === 'f') { flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }); return; }
       if (readOnly) return;
       if (mod && k === 'z' && !e.shiftKey) { e.preventDefault(); actions.undo(); }
       else if (mod && (k === 'y' || (k === 'z' && e.shiftKey))) { e.preventDefault(); actions.redo(); }
@@ -69,7 +69,7 @@ export function DesignerCanvas({ editor, readOnly, onSave }: { editor: WorkflowE
           deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
           multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
           fitView
-          fitViewOptions={{ padding: 0.2 }}
+          fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={16} />

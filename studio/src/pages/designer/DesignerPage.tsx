@@ -46,7 +46,7 @@ function Designer({ workflowId }: { workflowId: string }) {
 
   const show = useCallback((d: WorkflowDefinition, saved = true) => {
     load(d, saved);
-    setTimeout(() => flow.fitView({ padding: 0.2 }), 60);
+    setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1 }), 60);
   }, [load, flow]);
 
   useEffect(() => {
@@ -121,8 +121,7 @@ function Designer({ workflowId }: { workflowId: string }) {
   const addAtCentre = (type: string) => {
     const r = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     const centre = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
-    const jitter = (editor.graph.nodes.length % 5) * 24;
-    editor.actions.addActivity(type, { x: Math.round(centre.x - 110 + jitter), y: Math.round(centre.y - 50 + jitter) });
+    editor.actions.addActivity(type, { x: Math.round(centre.x - 110), y: Math.round(centre.y - 50) });
   };
 
   if (wf.error && !wf.data) return <div className="page"><ErrorBanner error={wf.error} onRetry={wf.reload} /></div>;

@@ -5,7 +5,7 @@ import { copySelection, newActivityId, pasteClip } from '../../graph/clipboard';
 import { definitionToFlow, edgeToConnection, flowToDefinition, connectionToEdge } from '../../graph/convert';
 import { editorReducer, initialEditorState } from '../../graph/editorState';
 import { canRedo, canUndo } from '../../graph/history';
-import { layeredLayout } from '../../graph/layout';
+import { freeSpot, layeredLayout } from '../../graph/layout';
 import type { ActivityBody, FlowGraph, Problem } from '../../graph/model';
 import { canConnect, outcomePorts } from '../../graph/ports';
 import { scopeFor } from '../../graph/scope';
@@ -64,7 +64,8 @@ export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
       edit((g) => {
         const id = newActivityId(type, new Set(g.nodes.map((n) => n.id)));
         const activity: ActivityBody = { id, type, version: d?.version ?? 1, displayName: null, inputs: {} };
-        return { nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), { id, type: 'activity', position, selected: true, data: { activity } }], edges: g.edges };
+        const at = freeSpot(position, { width: 220, height: 110 }, g.nodes.map((n) => ({ ...n.position, ...nodeSize(n) })));
+        return { nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), { id, type: 'activity', position: at, selected: true, data: { activity } }], edges: g.edges };
       });
     },
     updateActivity(id: string, patch: Partial<ActivityBody>, key?: string) {

@@ -35,7 +35,7 @@ export function RunCanvas({ definition, descriptors, states, onSelect }: {
           <ReactFlow nodes={flow.nodes} edges={edges} nodeTypes={nodeTypes} defaultEdgeOptions={edgeOptions}
             nodesDraggable={false} nodesConnectable={false} elementsSelectable deleteKeyCode={null}
             onNodeClick={(_, n) => onSelect(n.id)} onPaneClick={() => onSelect(null)}
-            fitView fitViewOptions={{ padding: 0.2 }} proOptions={{ hideAttribution: true }}>
+            fitView fitViewOptions={{ padding: 0.2, maxZoom: 1 }} proOptions={{ hideAttribution: true }}>
             <Background gap={16} />
             <Controls showInteractive={false} />
           </ReactFlow>
