@@ -121,7 +121,7 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
       {journal.data && <JournalTable entries={journal.data} descriptors={byType} filter={selected} />}
       <details className="run-io">
         <summary>Input and variables</summary>
-        <pre data-testid="run-input">{JSON.stringify({ input: inst.input, variables: inst.variables }, null, 2)}</pre>
+        <pre data-testid="run-io">{JSON.stringify({ input: inst.input, variables: inst.variables }, null, 2)}</pre>
       </details>
     </div>
   );
