@@ -36,3 +36,90 @@ public sealed class RecordActivity : Activity
         return new(ActivityResult.Done);
     }
 }
+
+/// <summary>
+/// Named rendezvous points between a test and running activities: an activity signals
+/// <see cref="Entered"/> and waits until the test opens the gate (or its token is cancelled).
+/// </summary>
+public static class Gates
+{
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> Open = new();
+    private static readonly ConcurrentDictionary<string, TaskCompletionSource> EnteredSignals = new();
+    private static readonly ConcurrentDictionary<string, int> Counts = new();
+
+    public static TaskCompletionSource Gate(string name) => Open.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+    public static TaskCompletionSource Entered(string name) => EnteredSignals.GetOrAdd(name, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+    public static int Count(string name) => Counts.GetValueOrDefault(name);
+    public static void Release(string name) => Gate(name).TrySetResult();
+    internal static int Enter(string name)
+    {
+        Entered(name).TrySetResult();
+        return Counts.AddOrUpdate(name, 1, (_, n) => n + 1);
+    }
+
+    /// <summary>Awaits a task with a deadline so a broken engine fails the test instead of hanging it.</summary>
+    public static async Task WithDeadline(this Task task, int seconds = 20) => await task.WaitAsync(TimeSpan.FromSeconds(seconds));
+}
+
+/// <summary>Waits at a gate; reports progress first; observes cancellation.</summary>
+[Activity("Test.Gate", Category = "Test")]
+public sealed class GateActivity : Activity
+{
+    public static readonly ConcurrentDictionary<string, bool> SawCancellation = new();
+
+    [Input(Required = true)] public string Name { get; set; } = "";
+    [Input] public string? Lock { get; set; }
+    [Output] public int Entries { get; private set; }
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        if (Lock is not null) await context.AcquireLockAsync(Lock);
+        context.ReportProgress(1, 4, "waiting at gate");
+        Entries = Gates.Enter(Name);
+        try { await Gates.Gate(Name).Task.WaitAsync(context.CancellationToken); }
+        catch (OperationCanceledException)
+        {
+            SawCancellation[Name] = true;
+            throw;
+        }
+        context.ReportProgress(4, 4, "through");
+        return ActivityResult.Done;
+    }
+}
+
+/// <summary>Fails the first <c>Failures</c> attempts (per key), then succeeds.</summary>
+[Activity("Test.Flaky", Category = "Test")]
+[Outcomes("Done", "Failed")]
+[Retry(MaxAttempts = 3, BaseDelaySeconds = 0.01, MaxDelaySeconds = 0.05, NonRetryable = [typeof(ArgumentException)])]
+public sealed class FlakyActivity : Activity
+{
+    private static readonly ConcurrentDictionary<string, int> Attempts = new();
+
+    [Input(Required = true)] public string Key { get; set; } = "";
+    [Input] public int Failures { get; set; }
+    [Input] public bool ThrowArgument { get; set; }
+    [Output] public int SeenAttempt { get; private set; }
+
+    public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        var n = Attempts.AddOrUpdate(Key, 1, (_, v) => v + 1);
+        SeenAttempt = context.Attempt;
+        if (ThrowArgument) throw new ArgumentException("bad argument");
+        if (n <= Failures) throw new IOException($"transient failure {n}");
+        return new(ActivityResult.Done);
+    }
+}
+
+/// <summary>Takes longer than its timeout unless told otherwise.</summary>
+[Activity("Test.Slow", Category = "Test")]
+[Timeout(0.2)]
+public sealed class SlowActivity : Activity
+{
+    [Input] public double Seconds { get; set; } = 30;
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(Seconds), context.TimeProvider, context.CancellationToken);
+        return ActivityResult.Done;
+    }
+}

@@ -22,6 +22,8 @@ internal sealed partial class InstanceRunner
         item.State = WorkItemState.Running;
         item.Attempt++;
         var running = new RunningItem(item, planned) { IsResume = isResume, SuspendedUntil = suspendedUntil };
+        lock (_stateLock)
+            if (_state.ActivityState.TryGetValue(item.ActivityId, out var saved)) running.ActivityState = (JsonObject)saved.DeepClone();
         try { running.Inputs = EvaluateInputs(planned); }
         catch (Exception e) { running.InputError = new NonRetryableActivityException($"Inputs could not be evaluated: {e.Message}", e); }
         running.Journal = NewJournal(running);

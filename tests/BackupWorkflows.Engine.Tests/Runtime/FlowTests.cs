@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Journal;
+using BackupWorkflows.Engine.Runtime;
+using BackupWorkflows.Engine.Tests.Fixtures;
+
+namespace BackupWorkflows.Engine.Tests.Runtime;
+
+[Collection(PostgresCollection.Name)]
+public sealed class FlowTests(PostgresCluster postgres)
+{
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task ForEach_OverVolumes_RunsBodyOncePerVolumeThenDone(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var log = $"foreach-{provider}-{Guid.NewGuid():N}";
+        await engine.PublishAsync($$$"""
+            { "id": "per-volume", "inputs": [ { "name": "volumes", "type": "array" } ],
+              "activities": [
+                { "id": "start", "type": "Flow.Start" },
+                { "id": "each", "type": "Flow.ForEach", "inputs": { "items": "{{ input.volumes }}" } },
+                { "id": "copy", "type": "Test.Record", "inputs": { "log": "{{{log}}}", "text": "{{ steps.each.index }}={{ steps.each.currentItem.path }}" } },
+                { "id": "done", "type": "Test.Record", "inputs": { "log": "{{{log}}}", "text": "end" } } ],
+              "connections": [
+                { "source": "start", "target": "each" },
+                { "source": "each", "outcome": "Iterate", "target": "copy" },
+                { "source": "copy", "target": "each" },
+                { "source": "each", "outcome": "Done", "target": "done" } ] }
+            """);
+        var volumes = new JsonArray(new JsonObject { ["path"] = "vda.qcow2" }, new JsonObject { ["path"] = "vdb.qcow2" }, new JsonObject { ["path"] = "vdc.qcow2" });
+        var info = await engine.RunAsync("per-volume", new JsonObject { ["volumes"] = volumes });
+        Assert.Equal(WorkflowStatus.Finished, info.Status);
+        Assert.Equal(["copy:0=vda.qcow2", "copy:1=vdb.qcow2", "copy:2=vdc.qcow2", "done:end"], RecordActivity.Calls[log]);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task DecisionSwitchAndVariables_TakeTheMatchingBranches(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var log = $"branch-{provider}-{Guid.NewGuid():N}";
+        await engine.PublishAsync($$$"""
+            { "id": "branches", "inputs": [ { "name": "kind", "type": "string" }, { "name": "n", "type": "integer" } ],
+              "variables": [ { "name": "isFull", "default": false } ],
+              "activities": [
+                { "id": "setFull", "type": "Flow.SetVariable", "inputs": { "name": "isFull", "value": true } },
+                { "id": "decide", "type": "Flow.Decision", "inputs": { "condition": "{{ variables.isFull }}" } },
+                { "id": "yes", "type": "Test.Double", "inputs": { "value": "{{ input.n }}" } },
+                { "id": "no", "type": "Test.Record", "inputs": { "log": "{{{log}}}", "text": "no" } },
+                { "id": "kind", "type": "Flow.Switch", "inputs": { "value": "{{ input.kind }}", "cases": ["Full", "Incremental"] } },
+                { "id": "full", "type": "Test.Record", "inputs": { "log": "{{{log}}}", "text": "full {{ steps.yes.result }}" } },
+                { "id": "incr", "type": "Test.Record", "inputs": { "log": "{{{log}}}", "text": "incremental" } },
+                { "id": "other", "type": "Test.Record", "inputs": { "log": "{{{log}}}", "text": "other" } },
+                { "id": "finish", "type": "Flow.Finish", "inputs": { "output": { "kind": "{{ input.kind }}", "doubled": "{{ steps.yes.result }}" } } } ],
+              "connections": [
+                { "source": "setFull", "target": "decide" },
+                { "source": "decide", "outcome": "True", "target": "yes" },
+                { "source": "decide", "outcome": "False", "target": "no" },
+                { "source": "yes", "target": "kind" },
+                { "source": "kind", "outcome": "Full", "target": "full" },
+                { "source": "kind", "outcome": "Incremental", "target": "incr" },
+                { "source": "kind", "outcome": "Default", "target": "other" },
+                { "source": "full", "target": "finish" } ] }
+            """);
+        var info = await engine.RunAsync("branches", new JsonObject { ["kind"] = "Full", ["n"] = 21 });
+        Assert.Equal(WorkflowStatus.Finished, info.Status);
+        Assert.Equal(["full:full 42"], RecordActivity.Calls[log]);
+        Assert.True(info.Variables!["isFull"]!.GetValue<bool>());
+        Assert.Equal(42, info.Output!["doubled"]!.GetValue<int>());
+        Assert.Equal("Full", info.Output!["kind"]!.GetValue<string>());
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task ForkJoin_RunsBranchesInParallelAndJoinsOnce(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var key = $"fork-{provider}-{Guid.NewGuid():N}";
+        await engine.PublishAsync($$$"""
+            { "id": "fork", "activities": [
+                { "id": "fork", "type": "Flow.Fork", "inputs": { "branches": ["a", "b"] } },
+                { "id": "a", "type": "Test.Gate", "inputs": { "name": "{{{key}}}-a" } },
+                { "id": "b", "type": "Test.Gate", "inputs": { "name": "{{{key}}}-b" } },
+                { "id": "join", "type": "Flow.Join" },
+                { "id": "after", "type": "Test.Record", "inputs": { "log": "{{{key}}}", "text": "joined" } } ],
+              "connections": [
+                { "source": "fork", "outcome": "a", "target": "a" }, { "source": "fork", "outcome": "b", "target": "b" },
+                { "source": "a", "target": "join" }, { "source": "b", "target": "join" }, { "source": "join", "target": "after" } ] }
+            """);
+        var id = await engine.Runtime.StartAsync("fork");
+        // Both branches are inside their activity at the same time: they run in parallel.
+        await Task.WhenAll(Gates.Entered($"{key}-a").Task, Gates.Entered($"{key}-b").Task).WithDeadline();
+        Gates.Release($"{key}-a");
+        Gates.Release($"{key}-b");
+        var info = await engine.WaitAsync(id);
+        Assert.Equal(WorkflowStatus.Finished, info.Status);
+        Assert.Equal(["after:joined"], RecordActivity.Calls[key]);
+        var journal = await engine.JournalAsync(id);
+        Assert.Single(journal, j => j.ActivityId == "join");
+        Assert.All(journal, j => Assert.Equal(ExecutionStatus.Completed, j.Status));
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task FaultActivity_FaultsInstanceWithItsMessage(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        await engine.PublishAsync("""
+            { "id": "fails", "activities": [ { "id": "f", "type": "Flow.Fault", "inputs": { "message": "staging is full" } } ] }
+            """);
+        var info = await engine.RunAsync("fails");
+        Assert.Equal(WorkflowStatus.Faulted, info.Status);
+        Assert.Equal("f", info.FaultedActivityId);
+        Assert.Contains("staging is full", info.Fault);
+        var incident = Assert.Single(await engine.Queries.GetIncidentsAsync(info.Id));
+        Assert.False(incident.Handled);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task Journal_RecordsEvaluatedInputsWithSecretsMaskedOutputsAndLines(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        await engine.PublishAsync("""
+            { "id": "secret", "inputs": [ { "name": "password", "type": "string" } ],
+              "activities": [ { "id": "r", "type": "Test.Record", "inputs": { "log": "secret", "text": "hi", "secret": "{{ input.password }}" } } ] }
+            """);
+        var info = await engine.RunAsync("secret", new JsonObject { ["password"] = "hunter2" });
+        var entry = Assert.Single(await engine.JournalAsync(info.Id));
+        Assert.Equal("***", entry.Inputs!["secret"]!.GetValue<string>());
+        Assert.Equal("hi", entry.Inputs!["text"]!.GetValue<string>());
+        Assert.Equal("hi", entry.Outputs!["echo"]!.GetValue<string>());
+        Assert.Equal(["recorded hi"], entry.Lines);
+        Assert.Equal(("Done", 1, false), (entry.Outcome, entry.Attempt, entry.IsResume));
+        Assert.NotNull(entry.EndedAt);
+        Assert.DoesNotContain("hunter2", (await engine.Store.ExportAsync("secret")) + string.Join("", (await engine.JournalAsync(info.Id)).Select(j => j.Inputs?.ToJsonString())));
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task Start_WithSameIdempotencyKey_ReturnsTheFirstInstance(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        await engine.PublishAsync("""{ "id": "once", "activities": [ { "id": "r", "type": "Test.Record", "inputs": { "log": "once" } } ] }""");
+        var first = await engine.Runtime.StartAsync("once", null, new StartOptions { IdempotencyKey = "job-7", CorrelationId = "c-7" });
+        var second = await engine.Runtime.StartAsync("once", null, new StartOptions { IdempotencyKey = "job-7" });
+        Assert.Equal(first, second);
+        await engine.WaitAsync(first);
+        var page = await engine.Queries.ListAsync(new InstanceFilter { CorrelationId = "c-7", Status = WorkflowStatus.Finished });
+        Assert.Equal(first, Assert.Single(page.Items).Id);
+    }
+}
