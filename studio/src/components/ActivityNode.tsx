@@ -27,7 +27,7 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNodeType>) {
       </div>
       <div className="node-title">{a.displayName || d?.displayName || a.type}</div>
       <div className="node-id">{id}</div>
-      {state === 'running' || (state && rs?.progress) ? (
+      {state === 'running' || state === 'retrying' ? (
         <div className="node-progress">
           <ProgressBar fraction={fraction} label={rs?.progress?.message ?? undefined} testId={`progress-${id}`} />
           {rs?.progress?.message && <div className="node-progress-msg">{rs.progress.message}</div>}

@@ -62,13 +62,14 @@ function Designer({ workflowId }: { workflowId: string }) {
   }, [dirty]);
 
   async function act<T>(what: () => Promise<T>): Promise<T | null> {
+    const sent = definition;
     setBusy(true);
     setError(undefined);
     setNotice(undefined);
     try {
       return await what();
     } catch (e) {
-      if (e instanceof ApiError && e.problem?.problems) setServerProblems(e.problem.problems);
+      if (e instanceof ApiError && e.problem?.problems) setServerProblems(sent, e.problem.problems);
       setError(e);
       return null;
     } finally {

@@ -26,12 +26,15 @@ export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState());
   const [meta, setMeta] = useState<WorkflowMeta>(() => blankMeta());
   const [savedKey, setSavedKey] = useState<string>('');
-  const [serverProblems, setServerProblems] = useState<Problem[]>([]);
+  // Server problems describe the content that was sent; once it changes they no longer apply.
+  const [server, setServer] = useState<{ key: string; problems: Problem[] }>({ key: '', problems: [] });
   const clip = useRef<FlowGraph | null>(null);
   const graph = state.hist.present;
 
   const definition = useMemo(() => flowToDefinition({ ...meta, activities: [], connections: [] }, graph), [meta, graph]);
   const byType = useMemo(() => new Map(descriptors.map((d) => [d.type, d])), [descriptors]);
+  const currentKey = useMemo(() => contentKey(definition), [definition]);
+  const serverProblems = server.key === currentKey ? server.problems : [];
   const problems = useMemo(() => [...validateDefinition(definition, descriptors), ...serverProblems], [definition, descriptors, serverProblems]);
   const problemMap = useMemo(() => problemsByActivity(problems), [problems]);
   const ports = useMemo(
@@ -46,15 +49,16 @@ export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
     const { activities: _a, connections: _c, ...m } = d;
     setMeta(m);
     dispatch({ type: 'reset', graph: definitionToFlow(d) });
-    setServerProblems([]);
+    setServer({ key: '', problems: [] });
     if (saved) setSavedKey(contentKey(d));
   }, []);
 
   const markSaved = useCallback((sent: WorkflowDefinition, answer: WorkflowDefinition) => {
     setMeta((m) => ({ ...m, version: answer.version ?? m.version, isPublished: answer.isPublished ?? m.isPublished }));
     setSavedKey(contentKey(sent));
-    setServerProblems([]);
+    setServer({ key: '', problems: [] });
   }, []);
+  const setServerProblems = useCallback((sent: WorkflowDefinition, problems: Problem[]) => setServer({ key: contentKey(sent), problems }), []);
 
   const edit = useCallback((fn: (g: FlowGraph) => FlowGraph, key?: string) => dispatch({ type: 'edit', edit: fn, key }), []);
 
@@ -107,7 +111,7 @@ export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
   return {
     graph, dispatch, meta, setMeta, definition, problems, problemMap, ports, byType, selected, selectedCount: selectedNodes.length,
     scope, load, markSaved, setServerProblems, actions,
-    dirty: contentKey(definition) !== savedKey,
+    dirty: currentKey !== savedKey,
     canUndo: canUndo(state.hist), canRedo: canRedo(state.hist), hasClip: () => !!clip.current,
   };
 }

@@ -9,12 +9,14 @@ interface Props {
   canOperate: boolean;
   quickAllowed: boolean;
   onRestore: (b: Backup, quick: boolean) => void;
+  onValidate: (b: Backup) => void;
+  onDelete: (b: Backup) => void;
 }
 
 const typeLabel = { full: 'Full', incremental: 'Incr.', isolated: 'Isolated' };
 
 /** Chains newest first, each a left-to-right timeline: the full, then its incrementals. */
-export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore }: Props) {
+export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, onValidate, onDelete }: Props) {
   return (
     <div className="chains">
       {[...chains].reverse().map((c) => (
@@ -43,13 +45,19 @@ export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore }: 
                 {b.validation && (
                   <div className="backup-validation">
                     <StatusBadge status={b.validation.result} testId={`backup-validation-${b.id}`} />
-                    <Screenshot backupId={b.id} />
+                    {b.validation.screenshotUrl && <Screenshot backupId={b.id} />}
                   </div>
                 )}
                 {canOperate && b.state === 'BackedUp' && (
                   <div className="backup-actions">
                     <button className="btn btn-small" onClick={() => onRestore(b, false)} data-testid={`restore-${b.id}`}>Restore</button>
                     {quickAllowed && <button className="btn btn-small" onClick={() => onRestore(b, true)} data-testid={`quick-restore-${b.id}`}>Quick restore</button>}
+                  </div>
+                )}
+                {canOperate && (
+                  <div className="backup-actions secondary">
+                    {b.state === 'BackedUp' && <button className="btn btn-small btn-ghost" onClick={() => onValidate(b)} data-testid={`validate-${b.id}`}>Validate</button>}
+                    {b.state !== 'Expunged' && <button className="btn btn-small btn-ghost btn-danger" onClick={() => onDelete(b)} data-testid={`backup-delete-${b.id}`}>Delete</button>}
                   </div>
                 )}
               </li>

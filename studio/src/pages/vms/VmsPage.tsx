@@ -9,6 +9,7 @@ import { formatBytes, formatDuration } from '../../format';
 import { Link } from '../../router';
 import { useSession } from '../../session';
 import { useLoad } from '../../useLoad';
+import { AssignForm } from './AssignForm';
 import { BackupTimeline } from './BackupTimeline';
 import { RestoreDialog } from './RestoreDialog';
 
@@ -34,14 +35,14 @@ export function VmsPage({ selected }: { selected?: string }) {
         </ul>
       </aside>
       <section className="detail-pane">
-        {selected ? <VmBackups key={selected} vm={selected} offering={vms.data?.find((v) => v.name === selected)?.offering ?? null} />
+        {selected ? <VmBackups key={selected} vm={selected} offering={vms.data?.find((v) => v.name === selected)?.offering ?? null} onAssigned={vms.reload} />
           : <Empty>Select a VM to see its backup chains.</Empty>}
       </section>
     </div>
   );
 }
 
-function VmBackups({ vm, offering }: { vm: string; offering: string | null }) {
+function VmBackups({ vm, offering, onAssigned }: { vm: string; offering: string | null; onAssigned: () => void }) {
   const { canOperate } = useSession();
   const backups = useLoad(() => api.backups(vm), [vm]);
   const offerings = useLoad(api.offerings, []);
@@ -69,6 +70,11 @@ function VmBackups({ vm, offering }: { vm: string; offering: string | null }) {
   // One idempotency key per dialog: a double click on confirm cannot start two restores.
   const [idemKey, setIdemKey] = useState('');
   const openRestore = (backup: Backup, quick: boolean) => { setIdemKey(crypto.randomUUID()); setRestore({ backup, quick }); };
+  const removeBackup = async (b: Backup) => {
+    if (!confirm(`Delete backup ${b.id}? Incrementals that depend on it are handled by the server's chain rules.`)) return;
+    setError(undefined);
+    try { await api.deleteBackup(b.id); backups.reload(); } catch (e) { setError(e); }
+  };
   const doRestore = (r: RestoreRequest) => start(r.quick ? 'Quick restore started' : 'Restore started', () => api.restore(r, idemKey));
 
   return (
@@ -79,6 +85,7 @@ function VmBackups({ vm, offering }: { vm: string; offering: string | null }) {
         <span className="spacer" />
         {canOperate && (
           <>
+            <AssignForm vm={vm} offering={offering} offerings={offerings.data ?? []} onDone={onAssigned} onError={setError} />
             <button className="btn" disabled={busy} onClick={() => void start('Backup started', () => api.startBackup(vm))} data-testid="backup-now">Back up now</button>
             <button className="btn btn-ghost" disabled={busy} onClick={() => void start('Full backup started', () => api.startBackup(vm, true))} data-testid="backup-full">Full backup</button>
           </>
@@ -99,7 +106,8 @@ function VmBackups({ vm, offering }: { vm: string; offering: string | null }) {
             <LineChart title="Stored size" points={series.map((p) => ({ at: p.at, value: p.bytes, mark: p.type }))} format={formatBytes} testId="chart-size" />
           </div>
           {chains.length === 0 ? <Empty>No backups of {vm} yet.</Empty> : (
-            <BackupTimeline chains={chains} canOperate={canOperate} quickAllowed={off ? off.allowQuickRestore : true} onRestore={openRestore} />
+            <BackupTimeline chains={chains} canOperate={canOperate} quickAllowed={off ? off.allowQuickRestore : true} onRestore={openRestore}
+              onValidate={(b) => void start('Validation started', () => api.validateBackup(b.id))} onDelete={(b) => void removeBackup(b)} />
           )}
         </>
       )}
