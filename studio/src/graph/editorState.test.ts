@@ -52,4 +52,14 @@ describe('designer editor state', () => {
     s = editorReducer(s, { type: 'undo' });
     expect(s.hist.present.nodes[1].data.activity.inputs.source).toBe('{{ steps.snapshot.snapshotPath }}');
   });
+
+  it('a node removal and its edge removals sent separately are one undo step', () => {
+    let s = start();
+    s = editorReducer(s, { type: 'edges', changes: [{ type: 'remove', id: 'snapshot:Done->copy' }, { type: 'remove', id: 'snapshot:Failed->notify' }], key: 'remove-1' });
+    s = editorReducer(s, { type: 'nodes', changes: [{ type: 'remove', id: 'snapshot' }], key: 'remove-1' });
+    expect(s.hist.past).toHaveLength(1);
+    s = editorReducer(s, { type: 'undo' });
+    expect(s.hist.present.nodes).toHaveLength(3);
+    expect(s.hist.present.edges).toHaveLength(2);
+  });
 });

@@ -14,8 +14,9 @@ export interface EditorState {
 }
 
 export type EditorAction =
-  | { type: 'nodes'; changes: NodeChange<ActivityNode>[] }
-  | { type: 'edges'; changes: EdgeChange<OutcomeEdge>[] }
+  /** `key`: removals of one user action (React Flow sends nodes and their edges separately) share it. */
+  | { type: 'nodes'; changes: NodeChange<ActivityNode>[]; key?: string }
+  | { type: 'edges'; changes: EdgeChange<OutcomeEdge>[]; key?: string }
   | { type: 'edit'; edit: (g: FlowGraph) => FlowGraph; key?: string }
   | { type: 'undo' }
   | { type: 'redo' }
@@ -36,13 +37,19 @@ function withSelection(target: FlowGraph, from: FlowGraph): FlowGraph {
   };
 }
 
+/** Records a step unless this is a later part of the same keyed action (then it amends that step). */
+function recordOnce(s: EditorState, present: FlowGraph, key: string | undefined): EditorState {
+  if (key && key === s.lastKey) return replace(s, present);
+  return { ...record(s, present), lastKey: key };
+}
+
 export function editorReducer(s: EditorState, a: EditorAction): EditorState {
   const g = s.hist.present;
   switch (a.type) {
     case 'nodes': {
       const nodes = applyNodeChanges(a.changes, g.nodes);
       const removed = new Set(a.changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
-      if (removed.size) return record(s, { nodes, edges: g.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) });
+      if (removed.size) return recordOnce(s, { nodes, edges: g.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target)) }, a.key);
       const moves = a.changes.filter((c) => c.type === 'position');
       if (moves.some((c) => c.type === 'position' && c.dragging)) return { ...replace(s, { ...g, nodes }), dragBase: s.dragBase ?? g };
       if (moves.length && s.dragBase) {
@@ -53,7 +60,7 @@ export function editorReducer(s: EditorState, a: EditorAction): EditorState {
     }
     case 'edges': {
       const edges = applyEdgeChanges(a.changes, g.edges);
-      return a.changes.some((c) => c.type === 'remove') ? record(s, { ...g, edges }) : replace(s, { ...g, edges });
+      return a.changes.some((c) => c.type === 'remove') ? recordOnce(s, { ...g, edges }, a.key) : replace(s, { ...g, edges });
     }
     case 'edit':
       if (a.key && a.key === s.lastKey) return replace(s, a.edit(g));

@@ -1,5 +1,5 @@
 import { Background, Controls, MarkerType, MiniMap, ReactFlow, useReactFlow, type Connection } from '@xyflow/react';
-import { useEffect, useMemo, type DragEvent } from 'react';
+import { useEffect, useMemo, useRef, type DragEvent } from 'react';
 import { CanvasContext } from '../../components/CanvasContext';
 import { nodeTypes } from '../../components/ActivityNode';
 import { paletteMime } from '../../components/Palette';
@@ -17,6 +17,15 @@ const typingIn = (t: EventTarget | null) =>
 export function DesignerCanvas({ editor, readOnly, onSave }: { editor: WorkflowEditor; readOnly: boolean; onSave: () => void }) {
   const flow = useReactFlow();
   const { graph, dispatch, actions } = editor;
+  // Changes arriving in one task (a delete sends node and edge removals apart) share a key: one undo step.
+  const batch = useRef({ id: 0, open: false });
+  const batchKey = () => {
+    if (!batch.current.open) {
+      batch.current = { id: batch.current.id + 1, open: true };
+      setTimeout(() => { batch.current.open = false; }, 0);
+    }
+    return `remove-${batch.current.id}`;
+  };
   const info = useMemo(() => ({ descriptors: editor.byType, ports: editor.ports, problems: editor.problemMap, run: null }),
     [editor.byType, editor.ports, editor.problemMap]);
 
@@ -60,8 +69,8 @@ export function DesignerCanvas({ editor, readOnly, onSave }: { editor: WorkflowE
           edges={graph.edges}
           nodeTypes={nodeTypes}
           defaultEdgeOptions={defaultEdgeOptions}
-          onNodesChange={(changes) => dispatch({ type: 'nodes', changes: readOnly ? changes.filter((c) => c.type === 'select' || c.type === 'dimensions') : changes })}
-          onEdgesChange={(changes) => dispatch({ type: 'edges', changes: readOnly ? changes.filter((c) => c.type === 'select') : changes })}
+          onNodesChange={(changes) => dispatch({ type: 'nodes', changes: readOnly ? changes.filter((c) => c.type === 'select' || c.type === 'dimensions') : changes, key: batchKey() })}
+          onEdgesChange={(changes) => dispatch({ type: 'edges', changes: readOnly ? changes.filter((c) => c.type === 'select') : changes, key: batchKey() })}
           onConnect={(c) => { const o = outcomeOfHandle(c.sourceHandle); if (o && !readOnly) actions.connect(c.source, o, c.target); }}
           isValidConnection={isValid}
           nodesDraggable={!readOnly}
