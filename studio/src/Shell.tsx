@@ -20,7 +20,7 @@ const sections = [
 function Page({ route }: { route: string[] }) {
   const [section, id] = route;
   switch (section) {
-    case 'designer': return <DesignerPage key={id} workflowId={id} />;
+    case 'designer': return <DesignerPage key={route.join('/')} workflowId={id} version={route[2] ? Number(route[2]) : undefined} />;
     case 'runs': return id ? <RunViewPage key={id} instanceId={id} /> : <RunsPage />;
     case 'vms': return <VmsPage selected={id} />;
     case 'schedules': return <SchedulesPage />;

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { api } from '../api/endpoints';
 import { StatusBadge } from '../components/Badges';
 import { Empty, ErrorBanner, Loading } from '../components/ErrorBanner';
@@ -7,6 +7,7 @@ import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 import { readDefinitionFile } from './designer/files';
+import { VersionsPanel } from './designer/VersionsPanel';
 
 /** Workflow definitions with their latest and published versions; import and delete for admins. */
 export function WorkflowsPage() {
@@ -14,6 +15,18 @@ export function WorkflowsPage() {
   const list = useLoad(api.workflows, []);
   const [error, setError] = useState<unknown>();
   const [publishImport, setPublishImport] = useState(false);
+  const [versionsOf, setVersionsOf] = useState<string | null>(null);
+  const [versionsKey, setVersionsKey] = useState(0);
+  const revert = async (id: string, version: number) => {
+    setError(undefined);
+    try {
+      await api.revert(id, version);
+      setVersionsKey((k) => k + 1);
+      list.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
 
   const importFile = async (f: File) => {
     setError(undefined);
@@ -60,7 +73,8 @@ export function WorkflowsPage() {
           <thead><tr><th>Name</th><th>Id</th><th>Latest</th><th>Published</th><th>Updated</th><th /></tr></thead>
           <tbody>
             {list.data.map((w) => (
-              <tr key={w.id} data-testid={`workflow-row-${w.id}`}>
+              <Fragment key={w.id}>
+              <tr data-testid={`workflow-row-${w.id}`}>
                 <td><Link to={['designer', w.id]} data-testid={`workflow-open-${w.id}`}>{w.name}</Link>
                   {w.description && <div className="muted small">{w.description}</div>}</td>
                 <td><code>{w.id}</code></td>
@@ -68,10 +82,18 @@ export function WorkflowsPage() {
                 <td>{w.publishedVersion ? <StatusBadge status={`v${w.publishedVersion}`} /> : <span className="muted">not published</span>}</td>
                 <td>{formatTime(w.updatedAt)}</td>
                 <td className="actions">
+                  <button className="btn btn-small btn-ghost" onClick={() => setVersionsOf(versionsOf === w.id ? null : w.id)} data-testid={`workflow-versions-${w.id}`}>Versions</button>
                   <Link className="btn btn-small btn-ghost" to={['runs']} onClick={() => sessionStorage.setItem('bwf.runs.definition', w.id)}>Runs</Link>
                   {canAdmin && <button className="btn btn-small btn-danger" onClick={() => void remove(w.id)} data-testid={`workflow-delete-${w.id}`}>Delete</button>}
                 </td>
               </tr>
+              {versionsOf === w.id && (
+                <tr><td colSpan={6} className="nested">
+                  <VersionsPanel workflowId={w.id} current={w.latestVersion} refreshKey={versionsKey} canEdit={canAdmin}
+                    onOpen={(v) => navigate('designer', w.id, String(v))} onRevert={(v) => void revert(w.id, v)} />
+                </td></tr>
+              )}
+              </Fragment>
             ))}
           </tbody>
         </table>

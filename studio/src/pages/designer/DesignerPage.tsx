@@ -19,27 +19,27 @@ import { blankMeta, useWorkflowEditor } from './useWorkflowEditor';
 import { VersionsPanel } from './VersionsPanel';
 import { downloadJson, readDefinitionFile } from './files';
 
-/** The workflow designer; `workflowId` "new" starts an empty workflow. */
-export function DesignerPage({ workflowId = 'new' }: { workflowId?: string }) {
+/** The workflow designer; `workflowId` "new" starts an empty workflow; `version` opens an older one. */
+export function DesignerPage({ workflowId = 'new', version }: { workflowId?: string; version?: number }) {
   return (
     <ReactFlowProvider>
-      <Designer workflowId={workflowId} />
+      <Designer workflowId={workflowId} version={version} />
     </ReactFlowProvider>
   );
 }
 
-function Designer({ workflowId }: { workflowId: string }) {
+function Designer({ workflowId, version }: { workflowId: string; version?: number }) {
   const { canAdmin, canOperate } = useSession();
   const isNew = workflowId === 'new';
   const flow = useReactFlow();
-  const [viewVersion, setViewVersion] = useState<number>();
+  const [viewVersion, setViewVersion] = useState<number | undefined>(version);
   const descriptors = useLoad(api.descriptors, []);
   const wf = useLoad(() => (isNew ? Promise.resolve(null) : api.workflow(workflowId, viewVersion)), [workflowId, viewVersion]);
   const editor = useWorkflowEditor(descriptors.data ?? []);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState(false);
-  const [showVersions, setShowVersions] = useState(false);
+  const [showVersions, setShowVersions] = useState(version !== undefined);
   const [versionsKey, setVersionsKey] = useState(0);
   const [runOpen, setRunOpen] = useState(false);
   const { load, markSaved, setServerProblems, definition, dirty } = editor;
