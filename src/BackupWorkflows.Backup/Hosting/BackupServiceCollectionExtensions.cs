@@ -36,6 +36,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<BackupWorkLoader>();
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();
+        services.AddScoped<Restores.RestoreSourceLoader>();
         services.AddHostedService<BackupStartup>();
         return services;
     }

@@ -1,0 +1,71 @@
+using System.Xml.Linq;
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Domains;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Engine.Activities;
+using BackupWorkflows.Kvm.Images;
+
+namespace BackupWorkflows.Backup.Restores;
+
+/// <summary>
+/// Creates a new VM from a backup: the stored domain XML with a new name, a new UUID and new
+/// MAC addresses (so it can run beside the original), and volumes restored beside the original's.
+/// </summary>
+[Activity("Backup.RestoreAsNewVm", Category = "Restore", DisplayName = "Restore as new VM",
+    Description = "Defines a new VM (new name, UUID and MACs) from a backup and restores its volumes.")]
+[Outcomes("Done", "Failed")]
+[Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
+public sealed class RestoreAsNewVm(RestoreSourceLoader loader) : Activity
+{
+    [Input(Description = "Backup to restore.", Required = true)]
+    public string BackupId { get; set; } = "";
+
+    [Input(Description = "Name of the new VM.", Required = true)]
+    public string Name { get; set; } = "";
+
+    [Input(Description = "Start the new VM afterwards.", Default = true)]
+    public bool Start { get; set; } = true;
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        var ct = context.CancellationToken;
+        if (string.IsNullOrWhiteSpace(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+            throw new BackupInputException($"'{Name}' is not a valid VM name (letters, digits, '-', '_', '.')");
+        var source = await loader.LoadAsync(BackupId, null, ct);
+        var host = source.Host;
+        if (await host.Virsh.ExistsAsync(Name, ct))
+            throw new BackupInputException($"a VM named '{Name}' already exists on host '{source.HostRecord.Name}'");
+        var xml = XDocument.Parse(source.Backup.DomainXml
+            ?? throw new BackupInputException($"backup {source.Backup.Id} holds no domain XML"));
+        DomainXmlEditor.MakeNewIdentity(xml, Name);
+
+        var excluded = xml.Descendants("disk")
+            .Where(d => (string?)d.Attribute("device") == "disk")
+            .Select(d => (string?)d.Element("target")?.Attribute("dev"))
+            .Where(t => t is not null && source.Backup.Volumes.All(v => v.Target != t)).ToList();
+        foreach (var target in excluded) DomainXmlEditor.RemoveDisk(xml, target!);
+        if (excluded.Count > 0) context.Journal($"disks not in the backup left out: {string.Join(", ", excluded)}");
+
+        var total = source.Backup.Volumes.Sum(v => v.VirtualSize);
+        long done = 0;
+        foreach (var v in source.Backup.Volumes)
+        {
+            var path = Path.Combine(Path.GetDirectoryName(v.PrimaryBasePath)!, $"{Name}-{RepositoryLayout.SafeName(v.Target)}.qcow2");
+            var partial = path + RepositoryLayout.PartialSuffix;
+            var start = done;
+            await host.QemuImg.ConvertAsync(v.ImagePath, partial, new ConvertOptions
+            {
+                SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true,
+                OnProgress = p => context.ReportProgress(start + (long)(v.VirtualSize * p / 100), total, $"restoring {v.Target}"),
+            }, ct);
+            await host.Files.FsyncAsync(partial, ct);
+            await host.Files.RenameAsync(partial, path, ct);
+            DomainXmlEditor.SetDiskSource(xml, v.Target, path, "qcow2");
+            done += v.VirtualSize;
+        }
+        await host.Virsh.DefineAsync(xml.ToString(), ct);
+        context.Journal($"VM '{Name}' defined from backup {source.Backup.Id}");
+        if (Start) await host.Virsh.StartAsync(Name, ct);
+        return ActivityResult.Done;
+    }
+}
