@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Server.Auth;
+using BackupWorkflows.Server.Backups;
+using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Validation;
+using BackupWorkflows.Server.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Server.Apis;
+
+/// <summary>Backups: listed by viewers; created, validated and deleted by operators.</summary>
+public static class BackupsApi
+{
+    /// <summary>Maps <c>/api/backups</c>.</summary>
+    public static IEndpointRouteBuilder MapBackupsApi(this IEndpointRouteBuilder app)
+    {
+        var backups = app.MapGroup("/backups").WithTags("Backups").RequireAuthorization(Roles.Viewer);
+        backups.MapGet("/", async (string? vm, BackupOperations ops, CancellationToken ct) =>
+                TypedResults.Ok((await ops.ListAsync(vm, ct)).Select(BackupDto.From)))
+            .WithName("ListBackups").WithSummary("Backups, newest first, optionally of one VM.");
+        backups.MapGet("/{id:guid}", async (Guid id, BackupOperations ops, CancellationToken ct) =>
+                TypedResults.Ok(BackupDto.From(await ops.GetAsync(id, ct))))
+            .WithName("GetBackup").WithSummary("One backup with its volumes.");
+        backups.MapGet("/{id:guid}/screenshot", ScreenshotAsync)
+            .WithName("GetBackupScreenshot").WithSummary("The screen of the guest booted by the latest validation (PNG).");
+        backups.MapPost("/", CreateAsync).WithName("CreateBackup")
+            .WithSummary("Starts the backup workflow for an assigned VM.").RequireAuthorization(Roles.Operator);
+        backups.MapPost("/{id:guid}/validate", ValidateAsync).WithName("ValidateBackup")
+            .WithSummary("Starts the validation workflow for a backup.").RequireAuthorization(Roles.Operator);
+        backups.MapDelete("/{id:guid}", async (Guid id, BackupOperations ops, CancellationToken ct) => TypedResults.Ok(await ops.DeleteAsync(id, ct)))
+            .WithName("DeleteBackup").WithSummary("Deletes a backup chain-safely.").RequireAuthorization(Roles.Operator);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(CreateBackupRequest request, BackupDbContext db, WorkflowLauncher launcher,
+        HttpContext http, CancellationToken ct)
+    {
+        var rules = new InputRules().VmName("vm", request.Vm);
+        if (request.Full == true && request.Isolated == true) rules.Add("isolated", "cannot be combined with full.");
+        rules.ThrowIfAny();
+        var assignments = await db.Assignments.AsNoTracking().Where(a => a.VmName == request.Vm).ToListAsync(ct);
+        if (request.Host is not null) assignments = [.. assignments.Where(a => a.HostName == request.Host)];
+        if (assignments.Count == 0)
+            throw new ConflictException($"VM '{request.Vm}' is not assigned to an offering; assign it first (bwf vm assign {request.Vm} --offering NAME --repo NAME).");
+        if (assignments.Count > 1) throw new InputException("host", $"VM '{request.Vm}' is assigned on several hosts; say which.");
+        var type = request.Isolated == true ? "isolated" : request.Full == true ? "full" : "auto";
+        var input = new JsonObject { ["host"] = assignments[0].HostName, ["vm"] = request.Vm, ["type"] = type };
+        var id = await launcher.StartAsync(WorkflowLauncher.Backup, input, IdempotencyKey(http), ct: ct);
+        return TypedResults.Accepted($"/api/instances/{id}", new InstanceStarted(id));
+    }
+
+    private static async Task<IResult> ValidateAsync(Guid id, BackupOperations ops, WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
+    {
+        var backup = await ops.GetAsync(id, ct);
+        if (backup.State != BackupState.BackedUp) throw new ConflictException($"Backup {id} is {backup.State}; only BackedUp backups can be validated.");
+        var instance = await launcher.StartAsync(WorkflowLauncher.Validate, new JsonObject { ["backupId"] = id.ToString() }, IdempotencyKey(http), ct: ct);
+        return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
+    }
+
+    private static async Task<IResult> ScreenshotAsync(Guid id, BackupOperations ops, BackupDbContext db, CancellationToken ct)
+    {
+        var backup = await ops.GetAsync(id, ct);
+        var host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Name == backup.HostName, ct);
+        // Validation leaves validation.png in the backup's directory; readable here only when the repository is local.
+        var dir = backup.Volumes.Select(v => Path.GetDirectoryName(v.ImagePath)).FirstOrDefault();
+        var file = dir is null ? null : Path.Combine(dir, "validation.png");
+        if (host?.Uri != "local" || file is null || !File.Exists(file))
+            throw new NotFoundException($"Backup {id} has no validation screenshot on this server.");
+        return TypedResults.PhysicalFile(file, "image/png");
+    }
+
+    /// <summary>The request's <c>Idempotency-Key</c> header, checked.</summary>
+    internal static string? IdempotencyKey(HttpContext http)
+    {
+        string? key = http.Request.Headers["Idempotency-Key"];
+        if (key is null) return null;
+        if (key.Length is 0 or > 200 || key.Any(char.IsControl))
+            throw new InputException("Idempotency-Key", "must be 1-200 printable characters.");
+        return key;
+    }
+}
+
+/// <summary>Body of POST /api/backups.</summary>
+public sealed record CreateBackupRequest(string? Vm, bool? Full, bool? Isolated, string? Host);
+
+/// <summary>A started workflow instance.</summary>
+public sealed record InstanceStarted(string InstanceId);
+
+/// <summary>Validation of a backup.</summary>
+public sealed record ValidationDto(string Result, DateTimeOffset? At, string? ScreenshotUrl);
+
+/// <summary>A volume of a backup.</summary>
+public sealed record VolumeDto(string Target, string Path, long VirtualSize, long StoredSize, string? Sha256);
+
+/// <summary>A backup as the API shows it.</summary>
+public sealed record BackupDto(Guid Id, string Vm, string Host, string Repository, string Type, Guid? ParentId, Guid? ChainId,
+    BackupState State, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, long VirtualSize, long StoredSize, bool Quiesced,
+    bool Compressed, string? Error, ValidationDto? Validation, IReadOnlyList<VolumeDto> Volumes)
+{
+    /// <summary>Maps a record.</summary>
+    public static BackupDto From(BackupRecord b) => new(b.Id, b.VmName, b.HostName, b.RepositoryName,
+        b.Type.ToString().ToLowerInvariant(), b.ParentId, b.ChainId, b.State, b.CreatedAt, b.CompletedAt, b.VirtualSize,
+        b.StoredSize, b.Quiesced, b.Compressed, b.Error,
+        b.ValidationResult is null ? null : new ValidationDto(b.ValidationResult, b.ValidatedAt, $"/api/backups/{b.Id}/screenshot"),
+        [.. b.Volumes.OrderBy(v => v.Target, StringComparer.Ordinal).Select(v => new VolumeDto(v.Target, v.ImagePath, v.VirtualSize, v.StoredSize, v.Sha256))]);
+}

@@ -1,0 +1,75 @@
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Server.Auth;
+using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Persistence;
+using BackupWorkflows.Server.Validation;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Server.Apis;
+
+/// <summary>Offerings (backup policies): listed by viewers, created and deleted by admins.</summary>
+public static class OfferingsApi
+{
+    private static readonly string[] CompressionLibraries = ["zstd", "zlib"];
+
+    /// <summary>Maps <c>/api/offerings</c>.</summary>
+    public static IEndpointRouteBuilder MapOfferingsApi(this IEndpointRouteBuilder app)
+    {
+        var offerings = app.MapGroup("/offerings").WithTags("Offerings").RequireAuthorization(Roles.Viewer);
+        offerings.MapGet("/", ListAsync).WithName("ListOfferings").WithSummary("Every offering.");
+        offerings.MapPost("/", CreateAsync).WithName("CreateOffering").WithSummary("Creates an offering.")
+            .RequireAuthorization(Roles.Admin);
+        offerings.MapDelete("/{name}", DeleteAsync).WithName("DeleteOffering").WithSummary("Deletes an offering no VM or schedule uses.")
+            .RequireAuthorization(Roles.Admin);
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(BackupDbContext db, CancellationToken ct) =>
+        TypedResults.Ok((await db.Offerings.AsNoTracking().OrderBy(o => o.Name).ToListAsync(ct)).Select(ToDto));
+
+    private static async Task<IResult> CreateAsync(CreateOfferingRequest request, BackupDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        new InputRules().Name("name", request.Name).Range("chainSize", request.ChainSize, 0, 1000)
+            .OneOf("compressionLibrary", request.CompressionLibrary, CompressionLibraries, required: false).ThrowIfAny();
+        if (await db.Offerings.AnyAsync(o => o.Name == request.Name, ct))
+            throw new ConflictException($"An offering named '{request.Name}' exists.");
+        var offering = new Offering
+        {
+            Name = request.Name!,
+            ChainSize = request.ChainSize ?? Offering.DefaultChainSize,
+            Compress = request.Compress ?? false,
+            CompressionLibrary = request.CompressionLibrary ?? "zstd",
+            Validate = request.Validate ?? false,
+            AllowQuickRestore = request.AllowQuickRestore ?? false,
+            AllowFileExtraction = request.AllowFileExtraction ?? false,
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.Offerings.Add(offering);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/offerings/{offering.Name}", ToDto(offering));
+    }
+
+    private static async Task<IResult> DeleteAsync(string name, BackupDbContext db, ServerDbContext server, CancellationToken ct)
+    {
+        var offering = await db.Offerings.FirstOrDefaultAsync(o => o.Name == name, ct) ?? throw new NotFoundException($"No offering named '{name}'.");
+        if (await db.Assignments.AnyAsync(a => a.OfferingName == name, ct))
+            throw new ConflictException($"Offering '{name}' is assigned to VMs; unassign them first.");
+        if (await server.Schedules.AnyAsync(s => s.OfferingName == name, ct))
+            throw new ConflictException($"Offering '{name}' has schedules; delete them first.");
+        db.Offerings.Remove(offering);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static OfferingDto ToDto(Offering o) => new(o.Name, o.ChainSize, o.Compress, o.CompressionLibrary, o.Validate,
+        o.AllowQuickRestore, o.AllowFileExtraction);
+}
+
+/// <summary>An offering as the API shows it.</summary>
+public sealed record OfferingDto(string Name, int ChainSize, bool Compress, string CompressionLibrary, bool Validate,
+    bool AllowQuickRestore, bool AllowFileExtraction);
+
+/// <summary>Body of POST /api/offerings; omitted fields take their defaults.</summary>
+public sealed record CreateOfferingRequest(string? Name, int? ChainSize, bool? Compress, string? CompressionLibrary,
+    bool? Validate, bool? AllowQuickRestore, bool? AllowFileExtraction);

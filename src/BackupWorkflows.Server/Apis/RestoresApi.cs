@@ -1,0 +1,57 @@
+using System.Text.Json.Nodes;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Server.Auth;
+using BackupWorkflows.Server.Backups;
+using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Validation;
+using BackupWorkflows.Server.Workflows;
+
+namespace BackupWorkflows.Server.Apis;
+
+/// <summary>Restores (operators): start the restore or quick-restore workflow.</summary>
+public static class RestoresApi
+{
+    /// <summary>Maps <c>POST /api/restores</c>.</summary>
+    public static IEndpointRouteBuilder MapRestoresApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/restores", StartAsync).WithTags("Restores").WithName("StartRestore")
+            .WithSummary("Starts a restore (whole VM, one volume to another VM, or as a new VM); Idempotency-Key makes retries safe.")
+            .RequireAuthorization(Roles.Operator);
+        return app;
+    }
+
+    private static async Task<IResult> StartAsync(RestoreRequest request, BackupOperations ops, WorkflowLauncher launcher,
+        HttpContext http, CancellationToken ct)
+    {
+        var rules = new InputRules();
+        if (request.BackupId is null) rules.Add("backupId", "is required.");
+        if (request.Host is not null) rules.Name("host", request.Host);
+        if (request.Volume is not null || request.ToVm is not null)
+        {
+            if (request.Volume is null || request.ToVm is null) rules.Add("volume", "volume and toVm go together.");
+            else if (!System.Text.RegularExpressions.Regex.IsMatch(request.Volume, "^[a-z]{2,4}[a-z0-9]{1,4}$"))
+                rules.Add("volume", "must be a disk target such as vda.");
+            if (request.ToVm is not null) rules.VmName("toVm", request.ToVm);
+        }
+        if (request.AsNewVm is not null) rules.VmName("asNewVm", request.AsNewVm);
+        if (request.AsNewVm is not null && request.ToVm is not null) rules.Add("asNewVm", "cannot be combined with toVm.");
+        if (request.Quick == true && (request.AsNewVm is not null || request.ToVm is not null))
+            rules.Add("quick", "quick restore restores the whole VM in place; it cannot be combined with toVm or asNewVm.");
+        rules.ThrowIfAny();
+
+        var backup = await ops.GetAsync(request.BackupId!.Value, ct);
+        if (backup.State != BackupState.BackedUp)
+            throw new ConflictException($"Backup {backup.Id} is {backup.State}; only BackedUp backups can be restored.");
+        var input = new JsonObject { ["backupId"] = backup.Id.ToString() };
+        if (request.Host is not null) input["host"] = request.Host;
+        if (request.Volume is not null) input["volume"] = request.Volume;
+        if (request.ToVm is not null) input["toVm"] = request.ToVm;
+        if (request.AsNewVm is not null) input["asNewVm"] = request.AsNewVm;
+        var definition = request.Quick == true ? WorkflowLauncher.QuickRestore : WorkflowLauncher.Restore;
+        var id = await launcher.StartAsync(definition, input, BackupsApi.IdempotencyKey(http), ct: ct);
+        return TypedResults.Accepted($"/api/instances/{id}", new InstanceStarted(id));
+    }
+}
+
+/// <summary>Body of POST /api/restores.</summary>
+public sealed record RestoreRequest(Guid? BackupId, bool? Quick, string? Host, string? Volume, string? ToVm, string? AsNewVm);

@@ -1,0 +1,74 @@
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Server.Auth;
+using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Validation;
+using BackupWorkflows.Server.Vms;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Server.Apis;
+
+/// <summary>VMs discovered on the hosts, and their assignment to an offering and a repository.</summary>
+public static class VmsApi
+{
+    /// <summary>Maps <c>/api/vms</c>.</summary>
+    public static IEndpointRouteBuilder MapVmsApi(this IEndpointRouteBuilder app)
+    {
+        var vms = app.MapGroup("/vms").WithTags("VMs").RequireAuthorization(Roles.Viewer);
+        vms.MapGet("/", async (string? host, VmInventory inventory, CancellationToken ct) =>
+                TypedResults.Ok(await inventory.ListAsync(host, ct)))
+            .WithName("ListVms").WithSummary("VMs from each host's libvirt, with their assignment.");
+        vms.MapPost("/{name}/assign", AssignAsync).WithName("AssignVm")
+            .WithSummary("Puts a VM under an offering, with the repository its backups go to.").RequireAuthorization(Roles.Admin);
+        vms.MapPost("/{name}/unassign", UnassignAsync).WithName("UnassignVm")
+            .WithSummary("Takes a VM out of its offering (its backups stay).").RequireAuthorization(Roles.Admin);
+        return app;
+    }
+
+    private static async Task<IResult> AssignAsync(string name, AssignVmRequest request, BackupDbContext db, VmInventory inventory,
+        TimeProvider time, CancellationToken ct)
+    {
+        var rules = new InputRules().VmName("name", name).Name("offering", request.Offering).Name("repository", request.Repository);
+        if (request.Host is not null) rules.Name("host", request.Host);
+        rules.ThrowIfAny();
+        if (!await db.Offerings.AnyAsync(o => o.Name == request.Offering, ct))
+            throw new NotFoundException($"No offering named '{request.Offering}'.");
+        if (!await db.Repositories.AnyAsync(r => r.Name == request.Repository, ct))
+            throw new NotFoundException($"No repository named '{request.Repository}'.");
+        var candidates = (await inventory.ListAsync(request.Host, ct)).Where(v => v.Name == name && v.State != "missing").ToList();
+        if (candidates.Count == 0)
+            throw new NotFoundException($"No VM named '{name}' on {(request.Host is null ? "any host" : $"host '{request.Host}'")}.");
+        if (candidates.Count > 1)
+            throw new InputException("host", $"VM '{name}' exists on several hosts ({string.Join(", ", candidates.Select(c => c.Host))}); say which.");
+        var vm = candidates[0];
+
+        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.HostName == vm.Host && a.VmName == name, ct);
+        if (assignment is null)
+        {
+            assignment = new VmAssignment
+            {
+                VmName = name, HostName = vm.Host, OfferingName = request.Offering!, RepositoryName = request.Repository!,
+                AssignedAt = time.GetUtcNow(),
+            };
+            db.Assignments.Add(assignment);
+        }
+        else
+        {
+            // A new repository cannot continue a chain stored in the old one.
+            if (assignment.RepositoryName != request.Repository) assignment.ChainEndedReason = "the VM moved to another repository";
+            assignment.OfferingName = request.Offering!;
+            assignment.RepositoryName = request.Repository!;
+        }
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(vm with { Offering = assignment.OfferingName, Repository = assignment.RepositoryName });
+    }
+
+    private static async Task<IResult> UnassignAsync(string name, BackupDbContext db, CancellationToken ct)
+    {
+        var removed = await db.Assignments.Where(a => a.VmName == name).ExecuteDeleteAsync(ct);
+        return removed == 0 ? throw new NotFoundException($"VM '{name}' is not assigned.") : TypedResults.NoContent();
+    }
+}
+
+/// <summary>Body of POST /api/vms/{name}/assign; <c>host</c> is needed only when the name exists on several hosts.</summary>
+public sealed record AssignVmRequest(string? Offering, string? Repository, string? Host);

@@ -1,0 +1,95 @@
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Engine.Definitions;
+using BackupWorkflows.Engine.Persistence;
+using BackupWorkflows.Server.Auth;
+using BackupWorkflows.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Server.Hosting;
+
+/// <summary>
+/// First things at start, before the engine and the scheduler run: the domain's and the server's
+/// tables, the embedded default (this machine as host <c>local</c>, a repository under the data
+/// directory), the first admin key, and the shipped workflow definitions.
+/// </summary>
+/// <remarks>Every step is idempotent and safe when several nodes start at once on one database.</remarks>
+internal sealed class ServerInitializer(IServiceProvider services, ServerConfiguration config, TimeProvider time,
+    ILogger<ServerInitializer> logger) : IHostedLifecycleService
+{
+    /// <summary>File in the data directory holding the first admin key (mode 0600).</summary>
+    public const string InitialAdminKeyFile = "initial-admin-key";
+
+    public async Task StartingAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var backupDb = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
+        var serverDb = scope.ServiceProvider.GetRequiredService<ServerDbContext>();
+        await SchemaInitializer.EnsureTablesAsync(backupDb, cancellationToken);
+        await SchemaInitializer.EnsureTablesAsync(serverDb, cancellationToken);
+        if (config.Database == DatabaseKind.Sqlite) await SeedEmbeddedDefaultAsync(backupDb, cancellationToken);
+        await CreateFirstAdminKeyAsync(scope.ServiceProvider.GetRequiredService<ApiKeys>(), cancellationToken);
+        await ImportShippedWorkflowsAsync(scope.ServiceProvider.GetRequiredService<IWorkflowDefinitionStore>(), cancellationToken);
+    }
+
+    private async Task SeedEmbeddedDefaultAsync(BackupDbContext db, CancellationToken ct)
+    {
+        if (await db.Hosts.AnyAsync(ct) || await db.Repositories.AnyAsync(ct)) return;
+        var now = time.GetUtcNow();
+        var staging = Directory.CreateDirectory(Path.Combine(config.DataDirectory, "staging")).FullName;
+        var repository = Directory.CreateDirectory(Path.Combine(config.DataDirectory, "repository")).FullName;
+        db.Hosts.Add(new HostRecord { Name = "local", Uri = "local", StagingDir = staging, CreatedAt = now });
+        db.Repositories.Add(new RepositoryRecord { Name = "default", Path = repository, CreatedAt = now });
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Embedded default: host 'local' (staging {Staging}), repository 'default' at {Repository}", staging, repository);
+    }
+
+    private async Task CreateFirstAdminKeyAsync(ApiKeys keys, CancellationToken ct)
+    {
+        if ((await keys.ListAsync(ct)).Count > 0) return;
+        string key;
+        try { key = await keys.CreateAsync("admin", Roles.Admin, ct); }
+        catch (DbUpdateException) { return; } // another node created it first
+        var file = Path.Combine(config.DataDirectory, InitialAdminKeyFile);
+        await File.WriteAllTextAsync(file, key + "\n", ct);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        // Shown once: only its hash is stored. Stdout on purpose, not the log, so it is not shipped to log stores.
+        Console.WriteLine($"""
+
+            First start: created the admin API key (shown only this once; also in {file}, mode 0600):
+
+                {key}
+
+            Use it with: export BWF_API_KEY={key}
+
+            """);
+    }
+
+    private async Task ImportShippedWorkflowsAsync(IWorkflowDefinitionStore store, CancellationToken ct)
+    {
+        var dir = config.WorkflowsDirectory;
+        if (dir is null || !System.IO.Directory.Exists(dir)) return;
+        foreach (var file in System.IO.Directory.GetFiles(dir, "*.json").Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                var json = await File.ReadAllTextAsync(file, ct);
+                var id = DefinitionJson.Parse(json).Id;
+                // Only definitions not in the database yet: a user's newer version is never overwritten.
+                if (await store.GetAsync(id, cancellationToken: ct) is not null) continue;
+                await store.ImportAsync(json, publish: true, ct);
+                logger.LogInformation("Imported and published shipped workflow {Id} from {File}", id, file);
+            }
+            catch (Exception e) when (e is WorkflowEngineException or IOException)
+            {
+                logger.LogWarning("Shipped workflow {File} was not imported: {Error}", file, e.Message);
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Engine;
+using BackupWorkflows.Server.Auth;
+using BackupWorkflows.Server.Backups;
+using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Persistence;
+using BackupWorkflows.Server.Schedules;
+using BackupWorkflows.Server.Settings;
+using BackupWorkflows.Server.Vms;
+using BackupWorkflows.Server.Workflows;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Server.Hosting;
+
+/// <summary>Everything the server registers, in one place so Program.cs stays a table of contents.</summary>
+public static class ServerServices
+{
+    /// <summary>Reads the configuration and adds the engine, the databases, auth, schedules and the API's services.</summary>
+    public static WebApplicationBuilder AddBackupWorkflowsServer(this WebApplicationBuilder builder, string[] args)
+    {
+        // BWF_DATA etc., then the command line again so that it wins over the environment.
+        builder.Configuration.AddEnvironmentVariables("BWF_").AddCommandLine(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+            builder.WebHost.UseUrls(ServerConfiguration.DefaultUrls);
+
+        var config = ServerConfiguration.From(builder.Configuration, builder.Environment.ContentRootPath);
+        Directory.CreateDirectory(config.DataDirectory);
+        var services = builder.Services;
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.MaxRequestBodyBytes);
+
+        // Runs in IHostedLifecycleService.StartingAsync, i.e. before the engine and Quartz start.
+        services.AddHostedService<ServerInitializer>();
+
+        services.AddWorkflowEngine(o =>
+        {
+            if (config.Database == DatabaseKind.Postgres) o.UsePostgres(config.ConnectionString);
+            else o.UseSqlite(config.ConnectionString);
+            o.NodeId = config.NodeId;
+            o.AddActivitiesFrom(typeof(BackupDbContext).Assembly);
+        });
+        services.AddDbContext<BackupDbContext>(db => UseDatabase(db, config));
+        services.AddDbContext<ServerDbContext>(db => UseDatabase(db, config));
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddOpenApi();
+        services.AddApiKeyAuth();
+
+        services.AddScoped<WorkflowLauncher>();
+        services.AddScoped<SettingCatalog>();
+        services.AddScoped<VmInventory>();
+        services.AddScoped<BackupOperations>();
+        services.AddScoped<ScheduleService>();
+        services.AddScheduling(config);
+        return builder;
+    }
+
+    private static void UseDatabase(DbContextOptionsBuilder db, ServerConfiguration config)
+    {
+        if (config.Database == DatabaseKind.Postgres) db.UseNpgsql(config.ConnectionString);
+        else db.UseSqlite(config.ConnectionString);
+    }
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BackupWorkflows.Server.Persistence.EntityConfigurations;
+
+internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKeyRecord>
+{
+    public void Configure(EntityTypeBuilder<ApiKeyRecord> b)
+    {
+        b.ToTable("bwf_server_api_keys");
+        b.HasKey(k => k.Name);
+        b.Property(k => k.Name).HasMaxLength(100);
+        b.Property(k => k.Role).HasMaxLength(20);
+        b.Property(k => k.KeyHash).HasMaxLength(64);
+        b.HasIndex(k => k.KeyHash).IsUnique();
+    }
+}
+
+internal sealed class IdempotencyConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.ToTable("bwf_server_idempotency");
+        b.HasKey(k => k.Key);
+        b.Property(k => k.Key).HasMaxLength(300);
+    }
+}
+
+internal sealed class SettingConfiguration : IEntityTypeConfiguration<SettingRecord>
+{
+    public void Configure(EntityTypeBuilder<SettingRecord> b)
+    {
+        b.ToTable("bwf_server_settings");
+        b.HasKey(s => s.Name);
+        b.Property(s => s.Name).HasMaxLength(100);
+    }
+}
+
+internal sealed class ScheduleConfiguration : IEntityTypeConfiguration<ScheduleRecord>
+{
+    public void Configure(EntityTypeBuilder<ScheduleRecord> b)
+    {
+        b.ToTable("bwf_server_schedules");
+        b.HasKey(s => s.Id);
+        b.Property(s => s.Id).HasMaxLength(50);
+    }
+}

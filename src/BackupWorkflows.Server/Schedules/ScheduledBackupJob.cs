@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Server.Backups;
+using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Persistence;
+using BackupWorkflows.Server.Settings;
+using BackupWorkflows.Server.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Quartz;
+
+namespace BackupWorkflows.Server.Schedules;
+
+/// <summary>
+/// One firing of a schedule: starts the <c>backup</c> workflow for each VM it covers, then
+/// applies retention (keep the newest N completed backups, delete older ones chain-safely).
+/// </summary>
+/// <remarks>
+/// The idempotency key is <c>schedule:{id}:{host}/{vm}:{scheduled fire time}</c>: a firing that
+/// is recovered on another node, or fired twice, finds the instance the first run started.
+/// </remarks>
+public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<ScheduledBackupJob> logger) : IJob
+{
+    /// <summary>Job data key holding the schedule id.</summary>
+    public const string ScheduleIdKey = "scheduleId";
+
+    /// <inheritdoc />
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    {
+        var scheduleId = context.MergedJobDataMap.GetString(ScheduleIdKey);
+        await using var scope = scopes.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var schedule = await services.GetRequiredService<ServerDbContext>().Schedules.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.Id == scheduleId, cancellationToken);
+        if (schedule is null) return; // deleted between firing and now
+
+        var db = services.GetRequiredService<BackupDbContext>();
+        var vms = await db.Assignments.AsNoTracking()
+            .Where(a => schedule.VmName != null ? a.VmName == schedule.VmName : a.OfferingName == schedule.OfferingName)
+            .ToListAsync(cancellationToken);
+        var fireTime = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).ToUniversalTime()
+            .ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+        var launcher = services.GetRequiredService<WorkflowLauncher>();
+        foreach (var vm in vms)
+        {
+            var key = $"schedule:{schedule.Id}:{vm.HostName}/{vm.VmName}:{fireTime}";
+            try
+            {
+                var input = new JsonObject { ["host"] = vm.HostName, ["vm"] = vm.VmName, ["type"] = "auto" };
+                var instance = await launcher.StartAsync(WorkflowLauncher.Backup, input, key, key, cancellationToken);
+                logger.LogInformation("Schedule {Schedule} started backup {Instance} of {Vm} for firing {Fire}", schedule.Id, instance, vm.VmName, fireTime);
+            }
+            catch (ConflictException e)
+            {
+                logger.LogWarning("Schedule {Schedule} could not back up {Vm}: {Error}", schedule.Id, vm.VmName, e.Message);
+            }
+        }
+
+        var keep = schedule.Keep ?? int.Parse(await services.GetRequiredService<SettingCatalog>().GetAsync(SettingCatalog.DefaultKeep, cancellationToken), CultureInfo.InvariantCulture);
+        if (keep > 0)
+        {
+            foreach (var vm in vms) await ApplyRetentionAsync(services.GetRequiredService<BackupOperations>(), db, vm, keep, cancellationToken);
+        }
+    }
+
+    /// <summary>Deletes, oldest first, the completed backups of a VM beyond the newest <paramref name="keep"/>.</summary>
+    private async Task ApplyRetentionAsync(BackupOperations ops, BackupDbContext db, VmAssignment vm, int keep, CancellationToken ct)
+    {
+        var completed = (await db.Backups.AsNoTracking()
+                .Where(b => b.HostName == vm.HostName && b.VmName == vm.VmName && b.State == BackupState.BackedUp)
+                .Select(b => new { b.Id, b.CreatedAt }).ToListAsync(ct))
+            .OrderByDescending(b => b.CreatedAt).Skip(keep).OrderBy(b => b.CreatedAt).ToList();
+        foreach (var old in completed)
+        {
+            try
+            {
+                var result = await ops.DeleteAsync(old.Id, ct);
+                logger.LogInformation("Retention of {Vm} (keep {Keep}): removed {Removed}, expunged {Expunged}",
+                    vm.VmName, keep, result.Removed.Count, result.Expunged.Count);
+            }
+            catch (ApiException e)
+            {
+                logger.LogWarning("Retention of {Vm} could not delete backup {Id}: {Error}", vm.VmName, old.Id, e.Message);
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+using System.Text.RegularExpressions;
+using BackupWorkflows.Server.Errors;
+
+namespace BackupWorkflows.Server.Validation;
+
+/// <summary>
+/// Collects per-field problems of one request and throws them together as a 400.
+/// Every rule treats the input as hostile: names, paths and URIs later reach host commands
+/// (as argument-list items, never shell text), so they are restricted to safe shapes here too.
+/// </summary>
+public sealed partial class InputRules
+{
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    /// <summary>Adds a problem for a field.</summary>
+    public InputRules Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];
+        list.Add(message);
+        return this;
+    }
+
+    /// <summary>A required name: 1–100 of letters, digits, '.', '_', '-', not starting with '-' or '.'.</summary>
+    public InputRules Name(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return Add(field, "is required.");
+        if (!NamePattern().IsMatch(value))
+            Add(field, "must be 1-100 characters of letters, digits, '.', '_' or '-', starting with a letter or digit.");
+        return this;
+    }
+
+    /// <summary>A required VM (libvirt domain) name: up to 200 characters, no '/', no control characters, not starting with '-'.</summary>
+    public InputRules VmName(string field, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return Add(field, "is required.");
+        if (value.Length > 200 || value.StartsWith('-') || value.Any(c => char.IsControl(c) || c == '/'))
+            Add(field, "must be a libvirt domain name: up to 200 characters, no '/', no control characters, not starting with '-'.");
+        return this;
+    }
+
+    /// <summary>An absolute POSIX path without '..' segments or control characters; optional unless <paramref name="required"/>.</summary>
+    public InputRules AbsolutePath(string field, string? value, bool required = true)
+    {
+        if (string.IsNullOrEmpty(value)) return required ? Add(field, "is required.") : this;
+        if (value.Length > 1000 || !value.StartsWith('/') || value.Any(char.IsControl)
+            || value.Split('/').Any(s => s == ".."))
+            Add(field, "must be an absolute path (starting with '/') without '..' segments or control characters.");
+        return this;
+    }
+
+    /// <summary>An integer in a range.</summary>
+    public InputRules Range(string field, long? value, long min, long max)
+    {
+        if (value is { } v && (v < min || v > max)) Add(field, $"must be between {min} and {max}.");
+        return this;
+    }
+
+    /// <summary>One of a fixed set of values (case-sensitive).</summary>
+    public InputRules OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = true)
+    {
+        if (string.IsNullOrEmpty(value)) return required ? Add(field, "is required.") : this;
+        if (!allowed.Contains(value)) Add(field, $"must be one of: {string.Join(", ", allowed)}.");
+        return this;
+    }
+
+    /// <summary>Throws <see cref="InputException"/> when any rule failed.</summary>
+    public void ThrowIfAny()
+    {
+        if (_errors.Count > 0) throw new InputException(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Definitions;
+using BackupWorkflows.Engine.Runtime;
+using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Server.Workflows;
+
+/// <summary>
+/// Starts the domain's workflows (backup, restore, …) for the API and the scheduler, turning a
+/// missing or unpublished definition into a clear 409, and honouring idempotency keys.
+/// </summary>
+public sealed class WorkflowLauncher(IWorkflowRuntime runtime, ServerDbContext db, TimeProvider time)
+{
+    /// <summary>Workflow that backs a VM up; input <c>{ host, vm, type: auto|full|isolated }</c>.</summary>
+    public const string Backup = "backup";
+
+    /// <summary>Workflow that restores a backup; input <c>{ backupId, host?, volume?, toVm?, asNewVm? }</c>.</summary>
+    public const string Restore = "restore";
+
+    /// <summary>Workflow that runs a VM from its backup at once and moves the disks back in the background.</summary>
+    public const string QuickRestore = "quick-restore";
+
+    /// <summary>Workflow that validates a backup; input <c>{ backupId }</c>.</summary>
+    public const string Validate = "validate-backup";
+
+    /// <summary>
+    /// Starts a published workflow. With an <paramref name="idempotencyKey"/>, a second call with the
+    /// same key returns the first call's instance and starts nothing.
+    /// </summary>
+    /// <exception cref="ConflictException">The definition does not exist or has no published version.</exception>
+    public async Task<string> StartAsync(string definitionId, JsonObject input, string? idempotencyKey = null,
+        string? correlationId = null, CancellationToken ct = default)
+    {
+        var scoped = idempotencyKey is null ? null : $"{definitionId}:{idempotencyKey}";
+        if (scoped is not null && await db.IdempotencyKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Key == scoped, ct) is { } seen)
+            return seen.InstanceId;
+
+        string instanceId;
+        try
+        {
+            // The engine dedupes on the key too, so two racing requests with one key get one instance.
+            instanceId = await runtime.StartAsync(definitionId, input,
+                new StartOptions { IdempotencyKey = scoped, CorrelationId = correlationId ?? idempotencyKey }, ct);
+        }
+        catch (WorkflowDefinitionNotFoundException)
+        {
+            throw new ConflictException($"The workflow '{definitionId}' is not installed; import and publish it (bwf workflow import FILE; bwf workflow publish {definitionId}).");
+        }
+        catch (WorkflowNotPublishedException)
+        {
+            throw new ConflictException($"The workflow '{definitionId}' has no published version; publish it first (bwf workflow publish {definitionId}).");
+        }
+
+        if (scoped is not null)
+        {
+            try
+            {
+                db.IdempotencyKeys.Add(new IdempotencyRecord { Key = scoped, InstanceId = instanceId, CreatedAt = time.GetUtcNow() });
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent request recorded it first; the engine returned that same instance.
+            }
+        }
+        return instanceId;
+    }
+}

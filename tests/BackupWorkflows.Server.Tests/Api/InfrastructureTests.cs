@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using BackupWorkflows.Server.Tests.Fixtures;
+
+namespace BackupWorkflows.Server.Tests.Api;
+
+public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    [Fact]
+    public async Task EmbeddedDefault_HasLocalHostAndRepositoryUnderDataDirectory()
+    {
+        var hosts = (await (await server.Admin().GetAsync("/api/hosts")).OkJsonAsync()).AsArray();
+        var local = Assert.Single(hosts, h => h!["name"]!.GetValue<string>() == "local")!;
+        Assert.Equal("local", local["uri"]!.GetValue<string>());
+        var repos = (await (await server.Admin().GetAsync("/api/repositories")).OkJsonAsync()).AsArray();
+        var repo = Assert.Single(repos, r => r!["name"]!.GetValue<string>() == "default")!;
+        Assert.Equal(Path.Combine(server.DataDirectory, "repository"), repo["path"]!.GetValue<string>());
+        Assert.True(Directory.Exists(repo["path"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Hosts_AddListRemove()
+    {
+        var added = await (await server.Admin().PostJsonAsync("/api/hosts", new
+        {
+            name = "kvm-2", uri = "ssh://backup@10.0.0.2:2222", identityFile = "/etc/bwf/id_ed25519",
+            knownHostsFile = "/etc/bwf/known_hosts", maxConcurrentBackups = 3,
+        })).OkJsonAsync();
+        Assert.Equal("/var/tmp/bwf-staging", added["stagingDir"]!.GetValue<string>());
+        var hosts = (await (await server.Admin().GetAsync("/api/hosts")).OkJsonAsync()).AsArray();
+        Assert.Contains(hosts, h => h!["name"]!.GetValue<string>() == "kvm-2" && h["maxConcurrentBackups"]!.GetValue<int>() == 3);
+        await (await server.Admin().PostJsonAsync("/api/hosts", new { name = "kvm-2", uri = "local" })).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync("/api/hosts/kvm-2")).StatusCode);
+        await (await server.Admin().DeleteAsync("/api/hosts/kvm-2")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [InlineData("bad name", "local", null, "name")]
+    [InlineData("-rf", "local", null, "name")]
+    [InlineData("h1", "ftp://x", null, "uri")]
+    [InlineData("h1", "ssh://host-without-user", null, "uri")]
+    [InlineData("h1", "ssh://u:pw@host", null, "uri")]
+    [InlineData("h1", "", null, "uri")]
+    [InlineData("h1", "local", "relative/dir", "stagingDir")]
+    [InlineData("h1", "local", "/var/../etc", "stagingDir")]
+    public async Task Hosts_BadInput_Is400WithTheField(string name, string uri, string? staging, string field)
+    {
+        var problem = await (await server.Admin().PostJsonAsync("/api/hosts", new { name, uri, stagingDir = staging }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Fact]
+    public async Task Repositories_AddListRemove_AndBadPaths()
+    {
+        var dir = Path.Combine(server.DataDirectory, "repo2");
+        await (await server.Admin().PostJsonAsync("/api/repositories", new { name = "nfs", path = dir })).OkJsonAsync();
+        var repos = (await (await server.Admin().GetAsync("/api/repositories")).OkJsonAsync()).AsArray();
+        Assert.Contains(repos, r => r!["name"]!.GetValue<string>() == "nfs" && r["usedBytes"]!.GetValue<long>() == 0);
+        await (await server.Admin().PostJsonAsync("/api/repositories", new { name = "nfs", path = dir })).AssertProblemAsync(HttpStatusCode.Conflict);
+        var bad = await (await server.Admin().PostJsonAsync("/api/repositories", new { name = "r2", path = "backups" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]!["path"]);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync("/api/repositories/nfs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Offerings_CreateWithDefaults_ListDelete_AndBadInput()
+    {
+        var created = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "gold", chainSize = 4, compress = true, validate = true })).OkJsonAsync();
+        Assert.Equal("zstd", created["compressionLibrary"]!.GetValue<string>());
+        Assert.False(created["allowQuickRestore"]!.GetValue<bool>());
+        var list = (await (await server.Admin().GetAsync("/api/offerings")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, o => o!["name"]!.GetValue<string>() == "gold" && o["chainSize"]!.GetValue<int>() == 4);
+        var bad = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "x", chainSize = -3, compressionLibrary = "lz4" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]!["chainSize"]);
+        Assert.NotNull(bad["errors"]!["compressionLibrary"]);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync("/api/offerings/gold")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Settings_ListSetAndValidate()
+    {
+        var list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.misfirePolicy" && s["value"]!.GetValue<string>() == "run-once");
+        var set = await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.defaultKeep", new { value = "7" })).OkJsonAsync();
+        Assert.Equal("7", set["value"]!.GetValue<string>());
+        list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.defaultKeep" && s["value"]!.GetValue<string>() == "7");
+        await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.defaultKeep", new { value = "many" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await server.Admin().PutAsJsonAsync("/api/settings/no.such", new { value = "1" })).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Jobs_ListByType_AndRejectUnknownType()
+    {
+        Assert.IsType<JsonArray>(await (await server.Admin().GetAsync("/api/jobs?type=validation")).OkJsonAsync());
+        await (await server.Admin().GetAsync("/api/jobs?type=bogus")).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+}
