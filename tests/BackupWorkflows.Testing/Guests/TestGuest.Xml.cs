@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Xml.Linq;
 
@@ -12,7 +11,6 @@ public sealed partial class TestGuest
     /// <summary>The domain XML, built as an element tree so any path (spaces, quotes, ampersands) is escaped correctly.</summary>
     private string DomainXml(TestGuestOptions options)
     {
-        var self = Process.GetCurrentProcess();
         var devices = new XElement("devices",
             Disk("vda", RootDiskPath),
             DataDiskPath is null ? null : Disk("vdb", DataDiskPath),
@@ -27,11 +25,7 @@ public sealed partial class TestGuest
 
         var domain = new XElement("domain", new XAttribute("type", "qemu"),
             new XElement("name", Name),
-            new XElement("metadata",
-                new XElement(OwnerNamespace + "owner",
-                    new XAttribute("pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)),
-                    new XAttribute("start", ProcessStartTicks(Environment.ProcessId) ?? ""),
-                    new XAttribute("directory", _ownsDirectory ? Directory : ""))),
+            new XElement("metadata", OwnerMetadata(_ownsDirectory ? Directory : null)),
             new XElement("memory", new XAttribute("unit", "MiB"), options.MemoryMiB),
             new XElement("vcpu", 1),
             new XElement("os",
@@ -39,13 +33,26 @@ public sealed partial class TestGuest
                 new XElement("kernel", Image.KernelPath),
                 new XElement("initrd", Image.InitrdPath),
                 new XElement("cmdline", "console=ttyS0 quiet panic=-1")),
+            // ACPI: PCI hot-plug (attach-disk --live) needs it on the i440fx machine.
+            new XElement("features", new XElement("acpi")),
             new XElement("on_poweroff", "destroy"),
             new XElement("on_reboot", "destroy"),
             new XElement("on_crash", "destroy"),
             devices);
-        self.Dispose();
         return domain.ToString();
     }
+
+    /// <summary>
+    /// The metadata element marking a domain as made by this test process; put it in the
+    /// <c>&lt;metadata&gt;</c> of any <c>bwf-test-*</c> domain a test defines by hand, or
+    /// <see cref="StaleGuests"/> of a parallel test process will treat it as stale.
+    /// </summary>
+    /// <param name="ownedDirectory">A directory under /var/tmp/bwf-guests to delete with a stale domain, or null.</param>
+    public static XElement OwnerMetadata(string? ownedDirectory = null) =>
+        new(OwnerNamespace + "owner",
+            new XAttribute("pid", Environment.ProcessId.ToString(CultureInfo.InvariantCulture)),
+            new XAttribute("start", ProcessStartTicks(Environment.ProcessId) ?? ""),
+            new XAttribute("directory", ownedDirectory ?? ""));
 
     private static XElement Disk(string target, string path) =>
         new("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
