@@ -115,6 +115,15 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
 
     public async Task RetryAsync(string instanceId, CancellationToken cancellationToken = default)
     {
+        await using (var check = await services.Database.CreateAsync(cancellationToken))
+        {
+            var current = await check.Instances.Where(i => i.Id == instanceId).Select(i => (int?)i.Status).FirstOrDefaultAsync(cancellationToken)
+                ?? throw new WorkflowInstanceNotFoundException(instanceId);
+            if (current != (int)WorkflowStatus.Faulted)
+                throw new WorkflowInstanceStateException($"Instance '{instanceId}' is {(WorkflowStatus)current}; only a Faulted instance can be retried.");
+        }
+        // The runner that faulted the instance may still be releasing its locks: let it finish first.
+        await executor.WhenStoppedAsync(instanceId, cancellationToken);
         if (!executor.TryReserve(instanceId))
             throw new WorkflowInstanceStateException($"Instance '{instanceId}' is running on this node; only a Faulted instance can be retried.");
         try

@@ -60,6 +60,13 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
         }
     }
 
+    /// <summary>Waits until a runner of the instance on this node (if any) has ended, up to 30 s.</summary>
+    public async Task WhenStoppedAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        if (_active.TryGetValue(instanceId, out var slot) && slot.Task is { } task)
+            await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(30), services.Time, cancellationToken));
+    }
+
     /// <summary>Cancels the instance if it runs here; false otherwise.</summary>
     public bool Cancel(string instanceId)
     {

@@ -6,6 +6,7 @@ using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Journal;
 using BackupWorkflows.Engine.Persistence.Records;
 using Microsoft.Extensions.DependencyInjection;
+using Polly.Timeout;
 
 namespace BackupWorkflows.Engine.Runtime.Execution;
 
@@ -103,7 +104,10 @@ internal sealed partial class InstanceRunner
                 }
                 catch (Exception e) when (!token.IsCancellationRequested)
                 {
-                    await RecordAttemptFailureAsync(running, e);
+                    // The attempt's own token fired without the instance's: Polly's timeout expired.
+                    var error = e is OperationCanceledException && ct.IsCancellationRequested
+                        ? new TimeoutRejectedException($"The attempt timed out after {planned.Timeout?.TotalSeconds} s.", e) : e;
+                    await RecordAttemptFailureAsync(running, error);
                     throw;
                 }
                 finally

@@ -1,0 +1,90 @@
+using BackupWorkflows.Engine.Journal;
+using BackupWorkflows.Engine.Runtime;
+using BackupWorkflows.Engine.Tests.Fixtures;
+
+namespace BackupWorkflows.Engine.Tests.Runtime;
+
+[Collection(PostgresCollection.Name)]
+public sealed class RetryTests(PostgresCluster postgres)
+{
+    private static string Flaky(string id, string key, int failures, string extra = "", bool failedBranch = false, bool throwArgument = false)
+    {
+        var cleanup = failedBranch ? $$$"""{ "id": "cleanup", "type": "Test.Record", "inputs": { "log": "{{{key}}}", "text": "cleanup" } },""" : "";
+        var failed = failedBranch ? """, { "source": "flaky", "outcome": "Failed", "target": "cleanup" }""" : "";
+        return $$$"""
+            { "id": "{{{id}}}", "activities": [
+                { "id": "flaky", "type": "Test.Flaky", "inputs": { "key": "{{{key}}}", "failures": {{{failures}}}, "throwArgument": {{{(throwArgument ? "true" : "false")}}} } {{{extra}}} },
+                {{{cleanup}}}
+                { "id": "after", "type": "Test.Record", "inputs": { "log": "{{{key}}}", "text": "after" } } ],
+              "connections": [ { "source": "flaky", "target": "after" }{{{failed}}} ] }
+            """;
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task TransientFailures_AreRetriedWithBackoff_EachAttemptJournaled(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var key = Guid.NewGuid().ToString("N");
+        await engine.PublishAsync(Flaky("retry", key, failures: 2));
+        var info = await engine.RunAsync("retry");
+        Assert.Equal(WorkflowStatus.Finished, info.Status);
+        var attempts = (await engine.JournalAsync(info.Id)).Where(j => j.ActivityId == "flaky").ToList();
+        Assert.Equal([(1, ExecutionStatus.Faulted), (2, ExecutionStatus.Faulted), (3, ExecutionStatus.Completed)],
+            attempts.Select(a => (a.Attempt, a.Status)));
+        Assert.Contains("IOException: transient failure 1", attempts[0].Error);
+        Assert.Equal(3, info.Outputs!["flaky"]!["seenAttempt"]!.GetValue<int>());
+        Assert.Empty(await engine.Queries.GetIncidentsAsync(info.Id));
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task NonRetryableError_IsNotRetried_AndFailedOutcomeTakenWhenConnected(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var key = Guid.NewGuid().ToString("N");
+        await engine.PublishAsync(Flaky("nonretry", key, failures: 0, failedBranch: true, throwArgument: true));
+        var info = await engine.RunAsync("nonretry");
+        Assert.Equal(WorkflowStatus.Finished, info.Status);
+        var attempt = Assert.Single(await engine.JournalAsync(info.Id), j => j.ActivityId == "flaky");
+        Assert.Equal(("Failed", ExecutionStatus.Faulted), (attempt.Outcome, attempt.Status));
+        Assert.Equal(["cleanup:cleanup"], RecordActivity.Calls[key]);
+        var incident = Assert.Single(await engine.Queries.GetIncidentsAsync(info.Id));
+        Assert.True(incident.Handled);
+        Assert.Equal(typeof(ArgumentException).FullName, incident.ExceptionType);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task Exhausted_WithoutFailedConnection_FaultsWithIncident_ThenRetryResumesFromFailedActivity(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var key = Guid.NewGuid().ToString("N");
+        // The definition overrides the class's 3 attempts with 2: attempts 1 and 2 fail, the retry's attempt 3 succeeds.
+        await engine.PublishAsync(Flaky("exhaust", key, failures: 2, extra: ", \"retry\": { \"maxAttempts\": 2 }"));
+        var info = await engine.RunAsync("exhaust");
+        Assert.Equal((WorkflowStatus.Faulted, "flaky"), (info.Status, info.FaultedActivityId));
+        var incident = Assert.Single(await engine.Queries.GetIncidentsAsync(info.Id));
+        Assert.Equal((2, false), (incident.Attempts, incident.Handled));
+
+        await engine.Runtime.RetryAsync(info.Id);
+        var retried = await engine.WaitAsync(info.Id);
+        Assert.Equal(WorkflowStatus.Finished, retried.Status);
+        Assert.Equal(["after:after"], RecordActivity.Calls[key]);
+        var journal = await engine.JournalAsync(info.Id);
+        Assert.Equal([1, 2, 3], journal.Where(j => j.ActivityId == "flaky").Select(j => j.Attempt));
+        await Assert.ThrowsAsync<WorkflowInstanceStateException>(() => engine.Runtime.RetryAsync(info.Id));
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task Timeout_CancelsTheAttemptsToken_AndCountsAsFailure(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        await engine.PublishAsync("""
+            { "id": "slow", "activities": [ { "id": "s", "type": "Test.Slow", "retry": { "maxAttempts": 2, "baseDelaySeconds": 0 } } ] }
+            """);
+        var info = await engine.RunAsync("slow");
+        Assert.Equal(WorkflowStatus.Faulted, info.Status);
+        var attempts = await engine.JournalAsync(info.Id);
+        Assert.Equal(2, attempts.Count);
+        Assert.All(attempts, a => Assert.Contains("TimeoutRejectedException", a.Error));
+        Assert.All(attempts, a => Assert.True(a.EndedAt - a.StartedAt < TimeSpan.FromSeconds(10)));
+    }
+}
