@@ -69,11 +69,12 @@ public sealed class GateActivity : Activity
 
     [Input(Required = true)] public string Name { get; set; } = "";
     [Input] public string? Lock { get; set; }
+    [Input] public int LockLimit { get; set; } = 1;
     [Output] public int Entries { get; private set; }
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
-        if (Lock is not null) await context.AcquireLockAsync(Lock);
+        if (Lock is not null) await context.AcquireLockAsync(Lock, LockLimit);
         context.ReportProgress(1, 4, "waiting at gate");
         Entries = Gates.Enter(Name);
         try { await Gates.Gate(Name).Task.WaitAsync(context.CancellationToken); }
