@@ -22,6 +22,8 @@ export interface ActivityDescriptor {
   inputs: InputDescriptor[];
   outputs: OutputDescriptor[];
   outcomes: string[];
+  /** Outcomes also come from the activity's list inputs (Switch cases, Fork branches). */
+  dynamicOutcomes?: boolean;
 }
 
 export interface WorkflowSummary {
@@ -77,7 +79,7 @@ export interface InstanceSummary {
 export type ActivityState = 'pending' | 'running' | 'done' | 'failed' | 'retrying';
 export interface Progress { done: number; total: number; message?: string | null; updatedAt?: string }
 export interface ActivityRunState { status: ActivityState; attempt: number; progress?: Progress | null; outcome?: string | null }
-export interface Incident { activityId: string; message: string; at: string }
+export interface Incident { activityId: string; message: string; at: string; attempts?: number; handled?: boolean }
 export interface InstanceDetail {
   id: string;
   definitionId: string;
@@ -87,6 +89,11 @@ export interface InstanceDetail {
   variables: Record<string, unknown>;
   activities: Record<string, ActivityRunState>;
   incidents: Incident[];
+  output?: unknown;
+  fault?: string | null;
+  waitingFor?: string | null;
+  createdAt?: string;
+  finishedAt?: string | null;
 }
 export interface JournalEntry {
   sequence: number;
@@ -154,11 +161,15 @@ export interface Backup {
   storedSize: number;
   quiesced: boolean;
   compressed: boolean;
+  host?: string | null;
+  repository?: string | null;
+  error?: string | null;
   validation?: { result: 'Valid' | 'Invalid' | 'UnableToValidate'; at: string; screenshotUrl?: string | null } | null;
   volumes: { target: string; path: string; virtualSize: number; storedSize: number; sha256: string }[];
 }
-export interface RestoreRequest { backupId: string; quick?: boolean; host?: string; volume?: string; toVm?: string; asNewVm?: boolean }
-export interface Schedule { id: string; vm?: string | null; offering?: string | null; cron: string; timeZone: string; keep?: number | null; nextFireAt?: string | null }
+/** `toVm` overwrites another existing VM; `asNewVm` names a VM to create from the backup. */
+export interface RestoreRequest { backupId: string; quick?: boolean; host?: string; volume?: string; toVm?: string; asNewVm?: string }
+export interface Schedule { id: string; vm?: string | null; offering?: string | null; cron: string; quartzCron?: string; timeZone: string; keep?: number | null; nextFireAt?: string | null }
 
 /** RFC 7807 body; `problems` carries workflow validation problems. */
 export interface ProblemDetails {

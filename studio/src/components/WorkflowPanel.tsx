@@ -1,7 +1,9 @@
 import type { WorkflowDefinition, WorkflowInput, WorkflowVariable } from '../api/types';
 
 export type WorkflowMeta = Omit<WorkflowDefinition, 'activities' | 'connections'>;
-const types = ['string', 'int', 'long', 'bool', 'double', 'string[]', 'json'];
+const types = ['string', 'int', 'long', 'bool', 'double', 'string[]', 'json', 'any'];
+/** The known types plus the current one, so an unusual type from a file is shown, not silently replaced. */
+const typeOptions = (current: string) => (types.includes(current) ? types : [...types, current]);
 
 /** Shown when no activity is selected: the workflow's id, name, inputs and variables. */
 export function WorkflowPanel({ meta, isNew, readOnly, onChange }: { meta: WorkflowMeta; isNew: boolean; readOnly: boolean; onChange: (m: WorkflowMeta) => void }) {
@@ -24,7 +26,7 @@ export function WorkflowPanel({ meta, isNew, readOnly, onChange }: { meta: Workf
         <div className="row-edit" key={i} data-testid={`workflow-input-${i}`}>
           <input value={inp.name} disabled={readOnly} placeholder="name" onChange={(e) => setInput(i, { name: e.target.value })} />
           <select value={inp.type} disabled={readOnly} onChange={(e) => setInput(i, { type: e.target.value })}>
-            {types.map((t) => <option key={t}>{t}</option>)}
+            {typeOptions(inp.type).map((t) => <option key={t}>{t}</option>)}
           </select>
           <label title="required"><input type="checkbox" checked={inp.required} disabled={readOnly} onChange={(e) => setInput(i, { required: e.target.checked })} />req.</label>
           {!readOnly && <button className="btn btn-ghost btn-small" onClick={() => setInput(i, null)} title="Remove">×</button>}
@@ -36,7 +38,7 @@ export function WorkflowPanel({ meta, isNew, readOnly, onChange }: { meta: Workf
         <div className="row-edit" key={i} data-testid={`workflow-variable-${i}`}>
           <input value={v.name} disabled={readOnly} placeholder="name" onChange={(e) => setVar(i, { name: e.target.value })} />
           <select value={v.type} disabled={readOnly} onChange={(e) => setVar(i, { type: e.target.value })}>
-            {types.map((t) => <option key={t}>{t}</option>)}
+            {typeOptions(v.type).map((t) => <option key={t}>{t}</option>)}
           </select>
           {!readOnly && <button className="btn btn-ghost btn-small" onClick={() => setVar(i, null)} title="Remove">×</button>}
         </div>

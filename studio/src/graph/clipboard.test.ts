@@ -27,6 +27,13 @@ describe('copy/paste', () => {
     expect(pasted.nodes.every((n) => n.selected)).toBe(true);
   });
 
+  it('remaps bindings nested in list and object inputs', () => {
+    const g = select(['snapshot', 'copy']);
+    g.nodes[1].data.activity.inputs.extra = ['{{ steps.snapshot.disks[0] }}', { p: '{{ steps.snapshot.snapshotPath }}' }];
+    const pasted = pasteClip(copySelection(g), new Set(['snapshot', 'copy', 'notify']));
+    expect(pasted.nodes[1].data.activity.inputs.extra).toEqual(['{{ steps.snapshot2.disks[0] }}', { p: '{{ steps.snapshot2.snapshotPath }}' }]);
+  });
+
   it('keeps bindings to activities outside the clip', () => {
     const clip = copySelection(select(['copy']));
     const pasted = pasteClip(clip, new Set(['snapshot', 'copy', 'notify']));

@@ -25,11 +25,16 @@ export function newActivityId(type: string, taken: Set<string>): string {
   return uniqueId(last.charAt(0).toLowerCase() + last.slice(1), taken);
 }
 
-function remapInputs(inputs: Record<string, unknown>, rename: (id: string) => string | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(inputs)) out[k] = typeof v === 'string' ? renameStepRefs(v, rename) : v;
-  return out;
+/** Renames step references in every string of a value, however deep (bindings may sit in lists and objects). */
+function remap(value: unknown, rename: (id: string) => string | undefined): unknown {
+  if (typeof value === 'string') return renameStepRefs(value, rename);
+  if (Array.isArray(value)) return value.map((v) => remap(v, rename));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, remap(v, rename)]));
+  return value;
 }
+
+const remapInputs = (inputs: Record<string, unknown>, rename: (id: string) => string | undefined) =>
+  remap(inputs, rename) as Record<string, unknown>;
 
 /**
  * Pastes a clip with fresh ids, shifted by `offset`. Bindings that referred to a copied activity

@@ -4,9 +4,20 @@ import { canConnect, groupDescriptors, outcomePorts } from './ports';
 
 describe('ports and palette', () => {
   it('takes outcome ports from the descriptor, or from connections for unknown types', () => {
-    expect(outcomePorts('s', descriptors[0], [])).toEqual(['Done', 'Failed']);
-    expect(outcomePorts('u', undefined, [{ source: 'u', outcome: 'Odd', target: 'x' }])).toEqual(['Odd']);
-    expect(outcomePorts('u', undefined, [])).toEqual(['Done']);
+    expect(outcomePorts({ id: 's', inputs: {} }, descriptors[0], [])).toEqual(['Done', 'Failed']);
+    expect(outcomePorts({ id: 'u', inputs: {} }, undefined, [{ source: 'u', outcome: 'Odd', target: 'x' }])).toEqual(['Odd']);
+    expect(outcomePorts({ id: 'u', inputs: {} }, undefined, [])).toEqual(['Done']);
+  });
+
+  it('adds the list items of dynamic-outcome activities (Switch cases) and keeps wired outcomes', () => {
+    const sw = {
+      type: 'Flow.Switch', version: 1, category: 'Flow', displayName: 'Switch', dynamicOutcomes: true, outputs: [], outcomes: ['Default'],
+      inputs: [{ name: 'value', type: 'string', required: true, sensitive: false }, { name: 'cases', type: 'string[]', required: false, sensitive: false }],
+    };
+    const ports = outcomePorts({ id: 'sw', inputs: { value: '{{ input.kind }}', cases: ['full', 'incremental'] } }, sw,
+      [{ source: 'sw', outcome: 'legacy', target: 'x' }]);
+    expect(ports).toEqual(['Default', 'full', 'incremental', 'legacy']);
+    expect(outcomePorts({ id: 'sw', inputs: { cases: '{{ input.cases }}' } }, sw, [])).toEqual(['Default']);
   });
 
   it('refuses self loops and duplicate connections', () => {

@@ -1,13 +1,22 @@
 import type { ActivityDescriptor, Connection as DefConnection } from '../api/types';
 
 /**
- * Outcome ports of an activity: its descriptor's outcomes. An activity whose type is unknown
- * keeps ports for the outcomes its connections use, so a broken import still shows its wiring.
+ * Outcome ports of an activity: its descriptor's outcomes. Activities with dynamic outcomes
+ * (Switch, Fork) add the items of their literal list inputs (cases, branches). An activity whose
+ * type is unknown, or a dynamic one, keeps ports for the outcomes its connections use, so no
+ * wire is left dangling.
  */
-export function outcomePorts(activityId: string, descriptor: ActivityDescriptor | undefined, connections: DefConnection[]): string[] {
-  if (descriptor) return descriptor.outcomes.length ? descriptor.outcomes : ['Done'];
-  const used = [...new Set(connections.filter((c) => c.source === activityId).map((c) => c.outcome))];
-  return used.length ? used : ['Done'];
+export function outcomePorts(activity: { id: string; inputs: Record<string, unknown> }, descriptor: ActivityDescriptor | undefined, connections: DefConnection[]): string[] {
+  const used = connections.filter((c) => c.source === activity.id).map((c) => c.outcome);
+  if (descriptor && !descriptor.dynamicOutcomes) return descriptor.outcomes.length ? descriptor.outcomes : ['Done'];
+  const fromLists = descriptor
+    ? descriptor.inputs.filter((i) => i.type === 'string[]').flatMap((i) => {
+      const v = activity.inputs[i.name];
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+    })
+    : [];
+  const all = [...new Set([...(descriptor?.outcomes ?? []), ...fromLists, ...used])];
+  return all.length ? all : ['Done'];
 }
 
 /** Whether the user may draw source:outcome -> target: no self-loop, no duplicate. */

@@ -5,7 +5,8 @@ import { ancestors, applyCompletion, completeAt, scopeFor } from './scope';
 describe('binding scope', () => {
   it('offers inputs, variables and outputs of earlier activities only', () => {
     const exprs = scopeFor('copy', definition(), descriptors).map((e) => e.expression);
-    expect(exprs).toEqual(['input.vm', 'variables.attempts', 'steps.snapshot.snapshotPath', 'steps.snapshot.disks']);
+    expect(exprs).toEqual(['input.vm', 'variables.attempts', 'steps.snapshot.snapshotPath', 'steps.snapshot.disks',
+      'instance.id', 'instance.definitionId', 'instance.correlationId']);
     // notify is a sibling branch, not before copy; copy itself is not in its own scope
     expect(scopeFor('snapshot', definition(), descriptors).some((e) => e.source === 'step')).toBe(false);
   });

@@ -4,7 +4,7 @@ import type { ActivityDescriptor, Connection, WorkflowDefinition } from '../api/
 export interface ScopeEntry {
   expression: string; // e.g. "steps.snapshot.path"
   type: string;
-  source: 'input' | 'variable' | 'step';
+  source: 'input' | 'variable' | 'step' | 'instance';
   description?: string | null;
 }
 
@@ -40,6 +40,7 @@ export function scopeFor(activityId: string, def: ScopeSource, descriptors: Acti
     for (const o of byType.get(a.type)?.outputs ?? [])
       entries.push({ expression: `steps.${a.id}.${o.name}`, type: o.type, source: 'step', description: o.description });
   }
+  for (const f of ['id', 'definitionId', 'correlationId']) entries.push({ expression: `instance.${f}`, type: 'string', source: 'instance' });
   return entries;
 }
 

@@ -27,6 +27,18 @@ describe('validateDefinition', () => {
     ]);
   });
 
+  it('checks bindings inside lists and instance fields', () => {
+    const def = definition();
+    def.activities[0].inputs.vm = '{{ instance.correlationId }}';
+    def.activities[1].inputs.source = '{{ steps.snapshot.disks[0] }}';
+    expect(validateDefinition(def, descriptors)).toEqual([]);
+    def.activities[0].inputs.vm = '{{ instance.secret }}';
+    def.activities.push({ id: 'n2', type: 'Flow.Notify', version: 1, inputs: { message: 'x', options: { to: ['{{ steps.copy.stagedPath }}'] } }, position: { x: 0, y: 0 } });
+    const msgs = validateDefinition(def, descriptors).map((p) => `${p.activityId}|${p.message}`);
+    expect(msgs).toContain('snapshot|vm: instance has only id, definitionId, correlationId.');
+    expect(msgs).toContain('n2|options: "copy" does not run before this activity.');
+  });
+
   it('reports wrong literal types, unknown types, unknown outcomes and a missing start', () => {
     const def = definition();
     def.activities[1].inputs.bandwidth = 'fast';

@@ -1,8 +1,10 @@
 import type { ActivityDescriptor, WorkflowDefinition } from '../api/types';
 import { checkLiteral, isMissing } from '../forms/parse';
-import { checkBindings, isBinding } from './bindings';
+import { bindingStrings, checkBindings, isBinding } from './bindings';
 import type { Problem } from './model';
 import { ancestors } from './scope';
+
+const instanceFields = ['id', 'definitionId', 'correlationId'];
 
 /**
  * The studio's own checks, run as the user edits (the server re-validates on save).
@@ -29,23 +31,26 @@ export function validateDefinition(def: WorkflowDefinition, descriptors: Activit
     for (const input of d.inputs) {
       const value = a.inputs[input.name];
       if (input.required && isMissing(value) && isMissing(input.default)) at(input.name, `${input.name} is required.`);
-      if (isBinding(value)) {
-        const { refs, errors } = checkBindings(value);
+      for (const text of bindingStrings(value)) {
+        const { refs, errors } = checkBindings(text);
         errors.forEach((e) => at(input.name, `${input.name}: ${e}`));
         for (const r of refs) {
+          if (r.kind === 'instance' && r.rest.length && !instanceFields.includes(String(r.rest[0])))
+            at(input.name, `${input.name}: instance has only ${instanceFields.join(', ')}.`);
           if (r.kind === 'input' && !inputs.has(r.name)) at(input.name, `${input.name}: the workflow has no input "${r.name}".`);
           if (r.kind === 'variables' && !variables.has(r.name)) at(input.name, `${input.name}: the workflow has no variable "${r.name}".`);
           if (r.kind === 'steps') {
             const source = activities.get(r.activityId);
             if (!source) at(input.name, `${input.name}: no activity "${r.activityId}".`);
             else if (!before.has(r.activityId)) at(input.name, `${input.name}: "${r.activityId}" does not run before this activity.`);
-            else {
+            else if (r.output !== undefined) {
               const outputs = byType.get(source.type)?.outputs ?? [];
               if (!outputs.some((o) => o.name === r.output)) at(input.name, `${input.name}: "${r.activityId}" has no output "${r.output}".`);
             }
           }
         }
-      } else {
+      }
+      if (!isBinding(value)) {
         const err = checkLiteral(input.type, value);
         if (err) at(input.name, `${input.name}: ${err}`);
       }
@@ -55,7 +60,7 @@ export function validateDefinition(def: WorkflowDefinition, descriptors: Activit
   }
   for (const c of def.connections) {
     const d = byType.get(activities.get(c.source)?.type ?? '');
-    if (d && !d.outcomes.includes(c.outcome))
+    if (d && !d.dynamicOutcomes && !d.outcomes.includes(c.outcome))
       problems.push({ activityId: c.source, path: c.outcome, message: `${c.source} has no outcome "${c.outcome}".` });
   }
   return problems;

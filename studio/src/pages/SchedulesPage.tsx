@@ -29,7 +29,7 @@ export function SchedulesPage() {
           <tbody>{list.data.map((s) => (
             <tr key={s.id} data-testid={`schedule-${s.id}`}>
               <td>{s.vm ? <>VM <strong>{s.vm}</strong></> : s.offering ? <>offering <strong>{s.offering}</strong></> : 'all'}</td>
-              <td><code>{s.cron}</code></td><td>{s.timeZone}</td><td>{s.keep ?? '—'}</td><td>{formatTime(s.nextFireAt)}</td>
+              <td><code>{s.cron}</code>{s.quartzCron && s.quartzCron !== s.cron && <div className="muted small">Quartz: <code>{s.quartzCron}</code></div>}</td><td>{s.timeZone}</td><td>{s.keep ?? '—'}</td><td>{formatTime(s.nextFireAt)}</td>
               <td className="actions">{canOperate && <button className="btn btn-small btn-danger" onClick={() => void remove(s.id)} data-testid={`schedule-delete-${s.id}`}>Delete</button>}</td>
             </tr>))}
           </tbody>
@@ -38,14 +38,14 @@ export function SchedulesPage() {
       {canOperate && (
         <section className="card section">
           <h2>New schedule</h2>
-          <p className="muted small">Quartz cron with seconds: <code>0 0 2 * * ?</code> is every day at 02:00. Give a VM or an offering.</p>
+          <p className="muted small"><code>hourly</code>, <code>daily</code>, <code>weekly</code>, <code>monthly</code>, a five-field cron (<code>0 2 * * *</code> is every day at 02:00) or a Quartz expression. Give a VM or an offering.</p>
           <SimpleForm testId="schedule-form" submitLabel="Create schedule" onSubmit={async (v) => {
             if (!v.vm && !v.offering) throw new Error('Give a VM or an offering.');
             await api.addSchedule(v);
             list.reload();
           }} fields={[
             { name: 'vm', label: 'VM' }, { name: 'offering', label: 'Offering' },
-            { name: 'cron', label: 'Cron', required: true, initial: '0 0 2 * * ?' },
+            { name: 'cron', label: 'Cron', required: true, initial: '0 2 * * *' },
             { name: 'timeZone', label: 'Time zone', required: true, initial: zone },
             { name: 'keep', label: 'Keep (backups)', kind: 'number' },
           ]} />

@@ -38,7 +38,7 @@ export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
   const problems = useMemo(() => [...validateDefinition(definition, descriptors), ...serverProblems], [definition, descriptors, serverProblems]);
   const problemMap = useMemo(() => problemsByActivity(problems), [problems]);
   const ports = useMemo(
-    () => new Map(definition.activities.map((a) => [a.id, outcomePorts(a.id, byType.get(a.type), definition.connections)])),
+    () => new Map(definition.activities.map((a) => [a.id, outcomePorts(a, byType.get(a.type), definition.connections)])),
     [definition, byType],
   );
   const selectedNodes = graph.nodes.filter((n) => n.selected);

@@ -24,7 +24,7 @@ export function RunCanvas({ definition, descriptors, states, onSelect }: {
   }), [flow.edges, states]);
   const info = useMemo(() => ({
     descriptors: byType,
-    ports: new Map(definition.activities.map((a) => [a.id, outcomePorts(a.id, byType.get(a.type), definition.connections)])),
+    ports: new Map(definition.activities.map((a) => [a.id, outcomePorts(a, byType.get(a.type), definition.connections)])),
     problems: new Map(),
     run: states,
   }), [byType, definition, states]);

@@ -74,7 +74,7 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
   if (!instance.data) return <div className="page"><Loading what="run" /></div>;
   const inst = instance.data;
   const incidents = inst.incidents ?? [];
-  const canRetry = status === 'Faulted' || status === 'Suspended' || incidents.length > 0;
+  const canRetry = status === 'Faulted' || status === 'Suspended' || incidents.some((x) => !x.handled);
 
   return (
     <div className="page run-page" data-testid="run-view">
@@ -96,14 +96,16 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
       </div>
       <ErrorBanner error={actionError} onDismiss={() => setActionError(undefined)} />
       <ErrorBanner error={definition.error} onRetry={definition.reload} />
+      {inst.fault && <div className="banner banner-error" data-testid="run-fault"><strong>Fault</strong> {inst.fault}</div>}
+      {inst.waitingFor && <div className="banner banner-warn" data-testid="run-waiting">Waiting for {inst.waitingFor}</div>}
       {incidents.length > 0 && (
         <div className="incidents" data-testid="incidents">
           <h3>Incidents</h3>
           <ul>
             {incidents.map((x, i) => (
-              <li key={i} data-testid={`incident-${i}`}>
+              <li key={i} data-testid={`incident-${i}`} className={x.handled ? 'muted' : ''}>
                 <button className="linkish" onClick={() => setSelected(x.activityId)}>{x.activityId}</button> {x.message}
-                <span className="muted small"> {formatTime(x.at)}</span>
+                <span className="muted small"> {formatTime(x.at)}{x.attempts ? ` · ${x.attempts} attempts` : ''}{x.handled ? ' · handled' : ''}</span>
               </li>
             ))}
           </ul>
@@ -120,8 +122,8 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
       <ErrorBanner error={journal.error} onRetry={journal.reload} />
       {journal.data && <JournalTable entries={journal.data} descriptors={byType} filter={selected} />}
       <details className="run-io">
-        <summary>Input and variables</summary>
-        <pre data-testid="run-io">{JSON.stringify({ input: inst.input, variables: inst.variables }, null, 2)}</pre>
+        <summary>Input, variables and output</summary>
+        <pre data-testid="run-io">{JSON.stringify({ input: inst.input, variables: inst.variables, output: inst.output ?? null }, null, 2)}</pre>
       </details>
     </div>
   );

@@ -38,6 +38,7 @@ export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, on
                   {formatBytes(b.storedSize)} of {formatBytes(b.virtualSize)}
                   {b.completedAt && ` · ${formatDuration((Date.parse(b.completedAt) - Date.parse(b.createdAt)) / 1000)}`}
                 </div>
+                {b.error && <div className="error-text" title={b.error} data-testid={`backup-error-${b.id}`}>{b.error.length > 80 ? b.error.slice(0, 80) + '…' : b.error}</div>}
                 <div className="backup-flags small">
                   {b.quiesced && <span title="File systems were frozen">quiesced</span>}
                   {b.compressed && <span>compressed</span>}
