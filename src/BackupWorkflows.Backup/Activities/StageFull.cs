@@ -38,6 +38,7 @@ public sealed class StageFull(BackupWorkLoader loader, StagingReservations reser
         }
         var others = await reservations.ReservedByOthersAsync(work.HostRecord.Name, work.Backup.Id, ct);
         var free = await files.FreeSpaceAsync(stagingDir, ct);
+        if (work.HostRecord.StagingCapacityBytes > 0) free = Math.Min(free, work.HostRecord.StagingCapacityBytes);
         StagingBudget.EnsureFits(work.HostRecord.Name, stagingDir, needed, free, others, alreadyWrittenBytes: 0);
         await reservations.HoldAsync(work.HostRecord.Name, work.Backup.Id, needed, ct);
 

@@ -35,6 +35,13 @@ public sealed class Infrastructure(BackupDbContext db)
     public Task<VmAssignment?> FindAssignmentAsync(string host, string vm, CancellationToken ct = default) =>
         db.Assignments.FirstOrDefaultAsync(a => a.HostName == host && a.VmName == vm, ct);
 
+    /// <summary>Removes a VM's assignment.</summary>
+    public async Task RemoveAssignmentAsync(VmAssignment assignment, CancellationToken ct = default)
+    {
+        db.Assignments.Remove(assignment);
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Saves tracked changes.</summary>
     public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
 }

@@ -18,6 +18,9 @@ public sealed class HostRecord
     /// <summary>Directory on the host where fulls are staged before they go to the repository.</summary>
     public required string StagingDir { get; set; }
 
+    /// <summary>Bytes the staging directory may hold at once; 0 = only its file system's free space.</summary>
+    public long StagingCapacityBytes { get; set; }
+
     /// <summary>How many backups may run on this host at once.</summary>
     public int MaxConcurrentBackups { get; set; } = 2;
 

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Xunit;
 
 namespace BackupWorkflows.Backup.Tests.Fixtures;
 
@@ -94,6 +95,19 @@ public sealed class BackupHarness : IAsyncDisposable
         var input = extra ?? new JsonObject();
         input["backupId"] = backupId.ToString();
         return RunAsync("restore", input);
+    }
+
+    /// <summary>Runs a chain-safe delete to its end.</summary>
+    public Task<WorkflowInstanceInfo> DeleteAsync(Guid backupId) =>
+        RunAsync("delete-backup", new JsonObject { ["backupId"] = backupId.ToString() });
+
+    /// <summary>Runs a backup that must finish, and returns its record.</summary>
+    public async Task<BackupRecord> BackupOkAsync(string vm, string type = "auto")
+    {
+        var run = await BackupAsync(vm, type);
+        Assert.True(run.Status == WorkflowStatus.Finished, await DescribeAsync(run));
+        var id = BackupIdOf(run);
+        return (await BackupsAsync(vm)).Single(b => b.Id == id);
     }
 
     /// <summary>Starts a workflow and waits for its end.</summary>
