@@ -25,8 +25,9 @@ public sealed record SshHostOptions
     /// <summary>How long an idle shared connection stays open. Default 60 s.</summary>
     public TimeSpan ControlPersist { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Directory for the connection-sharing socket. Default: a private directory under
-    /// the temp directory. Keep it short: a Unix socket path is limited to 107 bytes.</summary>
+    /// <summary>Parent directory for the connection-sharing sockets; each shell instance makes its own
+    /// subdirectory. Default: a private per-user directory under the temp directory. Keep it short:
+    /// a Unix socket path is limited to 107 bytes.</summary>
     public string? ControlDirectory { get; init; }
 
     /// <summary>Extra time a remote command gets, beyond its own time limit, before the local

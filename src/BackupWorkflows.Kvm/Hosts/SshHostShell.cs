@@ -12,6 +12,13 @@ namespace BackupWorkflows.Kvm.Hosts;
 /// under the remote <c>timeout</c> (coreutils), so a hung command stops on the host too,
 /// not only the local client. Exit code 255 is ssh's own failure and reads as
 /// <see cref="HostCommandFailure.Unreachable"/>.
+/// <para>
+/// Each instance owns its shared connection (its own control socket directory): disposing one
+/// shell closes only its connection, never the sessions of another shell to the same host. The
+/// first command of an instance opens the connection alone (a plain <c>true</c>) while others
+/// wait, so a burst of parallel commands makes one TCP connection, not one each (which sshd's
+/// MaxStartups could refuse).
+/// </para>
 /// </remarks>
 public sealed class SshHostShell : IHostShell
 {
@@ -19,7 +26,10 @@ public sealed class SshHostShell : IHostShell
     private const int TimeoutExitCode = 124;
     private readonly SshHostOptions _options;
     private readonly TimeProvider _timeProvider;
+    private readonly string _controlDirectory;
     private readonly string _controlPath;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private volatile bool _connected;
 
     /// <summary>Creates a shell for one host; no connection is made until the first command.</summary>
     public SshHostShell(SshHostOptions options, TimeProvider? timeProvider = null)
@@ -27,9 +37,9 @@ public sealed class SshHostShell : IHostShell
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        var directory = options.ControlDirectory ?? DefaultControlDirectory();
+        _controlDirectory = CreateControlDirectory(options.ControlDirectory);
         // %C is a hash of local host, remote host, port and user: short and unique per target.
-        _controlPath = Path.Combine(directory, "%C");
+        _controlPath = Path.Combine(_controlDirectory, "%C");
         Host = $"{options.User}@{options.HostName}:{options.Port}";
     }
 
@@ -57,6 +67,7 @@ public sealed class SshHostShell : IHostShell
             killAfter = limit + _options.TimeoutGrace;
         }
 
+        await ConnectOnceAsync(arguments, cancellationToken).ConfigureAwait(false);
         var sshArguments = BuildSshArguments(PosixShell.Join(remote));
         var outcome = await ProcessRunner.RunAsync(
             Host, arguments, sshArguments, options, killAfter, _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -72,13 +83,20 @@ public sealed class SshHostShell : IHostShell
             return new HostCommandResult(Host, arguments, outcome.ExitCode, outcome.StandardOutput, outcome.StandardError, outcome.Duration);
         }
 
-        var failure = outcome.ExitCode == SshFailureExitCode ? HostCommandFailure.Unreachable : HostCommandFailure.NonZeroExit;
+        var failure = HostCommandFailure.NonZeroExit;
+        if (outcome.ExitCode == SshFailureExitCode)
+        {
+            failure = HostCommandFailure.Unreachable;
+            _connected = false;
+        }
+
         throw new HostCommandException(Host, arguments, failure, outcome.ExitCode, outcome.StandardError);
     }
 
-    /// <summary>Closes the shared connection, if one is open.</summary>
+    /// <summary>Closes this shell's shared connection, if one is open.</summary>
     public async ValueTask DisposeAsync()
     {
+        _connectGate.Dispose();
         var exit = BuildSshArguments(null, "-O", "exit");
         try
         {
@@ -89,6 +107,49 @@ public sealed class SshHostShell : IHostShell
         catch (HostCommandException)
         {
             // No master running: nothing to close.
+        }
+
+        try
+        {
+            Directory.Delete(_controlDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A master still exiting may hold its socket for a moment; the directory is tiny.
+        }
+    }
+
+    /// <summary>Opens the shared connection with a trivial command before the first real one.</summary>
+    /// <exception cref="HostCommandException">The host cannot be reached; it names <paramref name="arguments"/>, the command that needed it.</exception>
+    private async Task ConnectOnceAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        if (_connected)
+        {
+            return;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_connected)
+            {
+                return;
+            }
+
+            var probe = BuildSshArguments("true");
+            var outcome = await ProcessRunner.RunAsync(
+                Host, ["true"], probe, HostCommandOptions.Default, _options.ConnectTimeout + _options.TimeoutGrace, _timeProvider, cancellationToken)
+                .ConfigureAwait(false);
+            if (outcome.ExitCode == SshFailureExitCode || outcome.TimedOut)
+            {
+                throw new HostCommandException(Host, arguments, HostCommandFailure.Unreachable, outcome.TimedOut ? null : SshFailureExitCode, outcome.StandardError);
+            }
+
+            _connected = true;
+        }
+        finally
+        {
+            _connectGate.Release();
         }
     }
 
@@ -133,13 +194,22 @@ public sealed class SshHostShell : IHostShell
         return args;
     }
 
-    private static string DefaultControlDirectory()
+    /// <summary>A fresh private directory for this instance's control socket, below <paramref name="parent"/>
+    /// or a per-user directory in the temp directory. Short names keep the socket path under the
+    /// 107-byte Unix limit.</summary>
+    private static string CreateControlDirectory(string? parent)
     {
-        var directory = Path.Combine(Path.GetTempPath(), $"bwf-ssh-{Environment.UserName}");
-        Directory.CreateDirectory(directory);
-        if (!OperatingSystem.IsWindows())
+        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        parent ??= Path.Combine(Path.GetTempPath(), $"bwf-ssh-{Environment.UserName}");
+        var directory = Path.Combine(parent, Guid.NewGuid().ToString("N")[..10]);
+        if (OperatingSystem.IsWindows())
         {
-            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(parent, owner);
+            Directory.CreateDirectory(directory, owner);
         }
 
         return directory;

@@ -63,3 +63,35 @@ public sealed class SshCollection : ICollectionFixture<SshdFixture>
 {
     public const string Name = "sshd";
 }
+
+[Collection(SshCollection.Name)]
+public sealed class SshConnectionSharingTests(SshdFixture sshd)
+{
+    [Fact]
+    public async Task DisposingOneShell_DoesNotCutAnotherShellsCommand()
+    {
+        await using var other = sshd.CreateShell();
+        var running = other.RunAsync(["sh", "-c", "sleep 1; echo survived"]);
+        var disposed = sshd.CreateShell();
+        await disposed.RunAsync(["true"]);
+
+        await disposed.DisposeAsync();
+
+        Assert.Equal("survived\n", (await running).StandardOutput);
+    }
+
+    [Fact]
+    public async Task ParallelBurstOnAFreshShell_OpensOneConnection()
+    {
+        var before = Accepted();
+        await using var shell = sshd.CreateShell();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => shell.RunAsync(["echo", $"{i}"])));
+
+        Assert.Equal(16, results.Length);
+        // sshd logs each authenticated connection; multiplexed sessions reuse the one.
+        Assert.Equal(1, Accepted() - before);
+    }
+
+    private int Accepted() => sshd.Log.Count(l => l.Contains("Accepted publickey", StringComparison.Ordinal));
+}
