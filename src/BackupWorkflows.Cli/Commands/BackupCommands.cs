@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.Kit;
 
@@ -48,14 +47,11 @@ internal static class BackupCommands
         });
 
         var deleteId = Arg("ID", "Backup id.");
-        var delete = app.Action(Cmd("delete", "Deletes a backup (chain-safe).", deleteId), async (c, ct) =>
+        var deleteWait = Flag("--wait", "Wait until the delete has finished.");
+        var delete = app.Action(Cmd("delete", "Deletes a backup chain-safely (kept as Removed while newer backups need it).", deleteId, deleteWait), async (c, ct) =>
         {
-            var result = await c.Api.DeleteAsync($"api/backups/{Seg(c.Parse.GetValue(deleteId)!)}", ct);
-            var removed = (result?["removed"] as JsonArray)?.Count ?? 0;
-            c.Out.Done(removed > 0
-                ? $"Backup {c.Parse.GetValue(deleteId)} marked Removed; its files stay while newer backups of its chain need them."
-                : $"Deleted backup {c.Parse.GetValue(deleteId)} ({(result?["expunged"] as JsonArray)?.Count ?? 0} backup(s) expunged).", result);
-            return 0;
+            var started = await c.Api.DeleteAsync($"api/backups/{Seg(c.Parse.GetValue(deleteId)!)}", ct);
+            return await InstanceWaiter.ReportAsync(c, started, c.Parse.GetValue(deleteWait), $"Delete of backup {c.Parse.GetValue(deleteId)}", ct);
         });
 
         var validateId = Arg("ID", "Backup id.");

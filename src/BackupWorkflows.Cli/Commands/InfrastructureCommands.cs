@@ -142,11 +142,11 @@ internal static class VmCommands
             return 0;
         });
         var unassignVm = Arg("VM", "VM name.");
-        var unassign = app.Action(Cmd("unassign", "Takes a VM out of its offering.", unassignVm), async (c, ct) =>
+        var unassignWait = Flag("--wait", "Wait until the VM is unassigned.");
+        var unassign = app.Action(Cmd("unassign", "Takes a VM out of its offering (its backups stay).", unassignVm, unassignWait), async (c, ct) =>
         {
-            await c.Api.PostAsync($"api/vms/{Seg(c.Parse.GetValue(unassignVm)!)}/unassign", null, ct);
-            c.Out.Done($"Unassigned {c.Parse.GetValue(unassignVm)}.");
-            return 0;
+            var started = await c.Api.PostAsync($"api/vms/{Seg(c.Parse.GetValue(unassignVm)!)}/unassign", null, ct);
+            return await InstanceWaiter.ReportAsync(c, started, c.Parse.GetValue(unassignWait), $"Unassign of {c.Parse.GetValue(unassignVm)}", ct);
         });
         return Group("vm", "Virtual machines.", list, assign, unassign);
     }

@@ -29,8 +29,13 @@ public static class BackupsApi
             .WithSummary("Starts the backup workflow for an assigned VM.").RequireAuthorization(Roles.Operator);
         backups.MapPost("/{id:guid}/validate", ValidateAsync).WithName("ValidateBackup")
             .WithSummary("Starts the validation workflow for a backup.").RequireAuthorization(Roles.Operator);
-        backups.MapDelete("/{id:guid}", async (Guid id, BackupOperations ops, CancellationToken ct) => TypedResults.Ok(await ops.DeleteAsync(id, ct)))
-            .WithName("DeleteBackup").WithSummary("Deletes a backup chain-safely.").RequireAuthorization(Roles.Operator);
+        backups.MapDelete("/{id:guid}", async (Guid id, BackupOperations ops, HttpContext http, CancellationToken ct) =>
+            {
+                var instance = await ops.DeleteAsync(id, IdempotencyKey(http), ct);
+                return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
+            })
+            .WithName("DeleteBackup").WithSummary("Starts the chain-safe delete of a backup (delete-backup workflow).")
+            .RequireAuthorization(Roles.Operator);
         return app;
     }
 

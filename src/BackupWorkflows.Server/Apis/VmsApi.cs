@@ -4,6 +4,8 @@ using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
 using BackupWorkflows.Server.Vms;
+using BackupWorkflows.Server.Workflows;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Apis;
@@ -21,7 +23,7 @@ public static class VmsApi
         vms.MapPost("/{name}/assign", AssignAsync).WithName("AssignVm")
             .WithSummary("Puts a VM under an offering, with the repository its backups go to.").RequireAuthorization(Roles.Admin);
         vms.MapPost("/{name}/unassign", UnassignAsync).WithName("UnassignVm")
-            .WithSummary("Takes a VM out of its offering (its backups stay).").RequireAuthorization(Roles.Admin);
+            .WithSummary("Starts the unassign-vm workflow: the VM leaves its offering (its backups stay).").RequireAuthorization(Roles.Admin);
         return app;
     }
 
@@ -63,10 +65,16 @@ public static class VmsApi
         return TypedResults.Ok(vm with { Offering = assignment.OfferingName, Repository = assignment.RepositoryName });
     }
 
-    private static async Task<IResult> UnassignAsync(string name, BackupDbContext db, CancellationToken ct)
+    private static async Task<IResult> UnassignAsync(string name, string? host, BackupDbContext db, WorkflowLauncher launcher,
+        CancellationToken ct)
     {
-        var removed = await db.Assignments.Where(a => a.VmName == name).ExecuteDeleteAsync(ct);
-        return removed == 0 ? throw new NotFoundException($"VM '{name}' is not assigned.") : TypedResults.NoContent();
+        var assignments = await db.Assignments.AsNoTracking().Where(a => a.VmName == name && (host == null || a.HostName == host)).ToListAsync(ct);
+        if (assignments.Count == 0) throw new NotFoundException($"VM '{name}' is not assigned.");
+        if (assignments.Count > 1) throw new InputException("host", $"VM '{name}' is assigned on several hosts; say which with ?host=.");
+        // The workflow merges the VM's delta on primary before the assignment goes, so nothing is left behind.
+        var instance = await launcher.StartAsync(WorkflowLauncher.UnassignVm,
+            new JsonObject { ["host"] = assignments[0].HostName, ["vm"] = name }, ct: ct);
+        return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
     }
 }
 

@@ -36,10 +36,6 @@ public sealed record ServerConfiguration
     /// <summary>Directory with the studio's built files (index.html), or null when none was found.</summary>
     public string? StudioDirectory { get; init; }
 
-    /// <summary>Directory of shipped workflow definitions imported at start (<c>--workflows</c>; default the repository's
-    /// <c>workflows/</c>), or null.</summary>
-    public string? WorkflowsDirectory { get; init; }
-
     /// <summary>Largest request body accepted, in bytes (default 4 MiB).</summary>
     public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
 
@@ -73,24 +69,9 @@ public sealed record ServerConfiguration
             ConnectionString = connection,
             NodeId = configuration["node"] is { Length: > 0 } n ? n : Environment.MachineName,
             StudioDirectory = FindStudio(configuration["studio"], contentRoot),
-            WorkflowsDirectory = configuration["workflows"] is { Length: > 0 } w ? Path.GetFullPath(w) : FindRepositoryFolder("workflows"),
             MaxRequestBodyBytes = long.TryParse(configuration["maxRequestBodyBytes"], out var max) && max > 0
                 ? max : 4 * 1024 * 1024,
         };
-    }
-
-    /// <summary>A folder of the repository (found upwards from the working and the program's directory), or null.</summary>
-    private static string? FindRepositoryFolder(string name)
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "BackupWorkflows.sln")))
-                    return Directory.Exists(Path.Combine(dir.FullName, name)) ? Path.Combine(dir.FullName, name) : null;
-            }
-        }
-        return null;
     }
 
     /// <summary>The given directory, else the first <c>studio/dist</c> found upwards from the content root

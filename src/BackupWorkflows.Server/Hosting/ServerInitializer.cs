@@ -1,6 +1,5 @@
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
-using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Persistence;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Persistence;
@@ -11,7 +10,7 @@ namespace BackupWorkflows.Server.Hosting;
 /// <summary>
 /// First things at start, before the engine and the scheduler run: the domain's and the server's
 /// tables, the embedded default (this machine as host <c>local</c>, a repository under the data
-/// directory), the first admin key, and the shipped workflow definitions.
+/// directory), and the first admin key. (The backup domain's own start-up step imports the shipped workflows.)
 /// </summary>
 /// <remarks>Every step is idempotent and safe when several nodes start at once on one database.</remarks>
 internal sealed class ServerInitializer(IServiceProvider services, ServerConfiguration config, TimeProvider time,
@@ -29,7 +28,6 @@ internal sealed class ServerInitializer(IServiceProvider services, ServerConfigu
         await SchemaInitializer.EnsureTablesAsync(serverDb, cancellationToken);
         if (config.Database == DatabaseKind.Sqlite) await SeedEmbeddedDefaultAsync(backupDb, cancellationToken);
         await CreateFirstAdminKeyAsync(scope.ServiceProvider.GetRequiredService<ApiKeys>(), cancellationToken);
-        await ImportShippedWorkflowsAsync(scope.ServiceProvider.GetRequiredService<IWorkflowDefinitionStore>(), cancellationToken);
     }
 
     private async Task SeedEmbeddedDefaultAsync(BackupDbContext db, CancellationToken ct)
@@ -63,28 +61,6 @@ internal sealed class ServerInitializer(IServiceProvider services, ServerConfigu
             Use it with: export BWF_API_KEY={key}
 
             """);
-    }
-
-    private async Task ImportShippedWorkflowsAsync(IWorkflowDefinitionStore store, CancellationToken ct)
-    {
-        var dir = config.WorkflowsDirectory;
-        if (dir is null || !System.IO.Directory.Exists(dir)) return;
-        foreach (var file in System.IO.Directory.GetFiles(dir, "*.json").Order(StringComparer.Ordinal))
-        {
-            try
-            {
-                var json = await File.ReadAllTextAsync(file, ct);
-                var id = DefinitionJson.Parse(json).Id;
-                // Only definitions not in the database yet: a user's newer version is never overwritten.
-                if (await store.GetAsync(id, cancellationToken: ct) is not null) continue;
-                await store.ImportAsync(json, publish: true, ct);
-                logger.LogInformation("Imported and published shipped workflow {Id} from {File}", id, file);
-            }
-            catch (Exception e) when (e is WorkflowEngineException or IOException)
-            {
-                logger.LogWarning("Shipped workflow {File} was not imported: {Error}", file, e.Message);
-            }
-        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

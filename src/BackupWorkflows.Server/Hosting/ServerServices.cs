@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using BackupWorkflows.Backup.Hosting;
 using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Engine;
 using BackupWorkflows.Server.Auth;
@@ -41,7 +42,9 @@ public static class ServerServices
             o.NodeId = config.NodeId;
             o.AddActivitiesFrom(typeof(BackupDbContext).Assembly);
         });
-        services.AddDbContext<BackupDbContext>(db => UseDatabase(db, config));
+        // The backup domain: its DbContext on the engine's database, its services, and the start-up
+        // step that imports and publishes the shipped workflows (backup, restore, delete-backup, …).
+        services.AddBackupDomain();
         services.AddDbContext<ServerDbContext>(db => UseDatabase(db, config));
 
         services.AddProblemDetails();

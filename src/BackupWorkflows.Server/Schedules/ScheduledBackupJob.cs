@@ -60,28 +60,28 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<Sche
         var keep = schedule.Keep ?? int.Parse(await services.GetRequiredService<SettingCatalog>().GetAsync(SettingCatalog.DefaultKeep, cancellationToken), CultureInfo.InvariantCulture);
         if (keep > 0)
         {
-            foreach (var vm in vms) await ApplyRetentionAsync(services.GetRequiredService<BackupOperations>(), db, vm, keep, cancellationToken);
+            foreach (var vm in vms) await ApplyRetentionAsync(services.GetRequiredService<BackupOperations>(), db, vm, keep, schedule.Id, cancellationToken);
         }
     }
 
-    /// <summary>Deletes, oldest first, the completed backups of a VM beyond the newest <paramref name="keep"/>.</summary>
-    private async Task ApplyRetentionAsync(BackupOperations ops, BackupDbContext db, VmAssignment vm, int keep, CancellationToken ct)
+    /// <summary>Starts the chain-safe delete, oldest first, of the completed backups of a VM beyond the newest <paramref name="keep"/>.</summary>
+    /// <remarks>Each delete takes the VM's lock in the workflow, so they run one after the other in this order.</remarks>
+    private async Task ApplyRetentionAsync(BackupOperations ops, BackupDbContext db, VmAssignment vm, int keep, string scheduleId, CancellationToken ct)
     {
-        var completed = (await db.Backups.AsNoTracking()
+        var old = (await db.Backups.AsNoTracking()
                 .Where(b => b.HostName == vm.HostName && b.VmName == vm.VmName && b.State == BackupState.BackedUp)
                 .Select(b => new { b.Id, b.CreatedAt }).ToListAsync(ct))
             .OrderByDescending(b => b.CreatedAt).Skip(keep).OrderBy(b => b.CreatedAt).ToList();
-        foreach (var old in completed)
+        foreach (var backup in old)
         {
             try
             {
-                var result = await ops.DeleteAsync(old.Id, ct);
-                logger.LogInformation("Retention of {Vm} (keep {Keep}): removed {Removed}, expunged {Expunged}",
-                    vm.VmName, keep, result.Removed.Count, result.Expunged.Count);
+                var instance = await ops.DeleteAsync(backup.Id, $"retention:{scheduleId}:{backup.Id}", ct);
+                logger.LogInformation("Retention of {Vm} (keep {Keep}): deleting backup {Id} in instance {Instance}", vm.VmName, keep, backup.Id, instance);
             }
             catch (ApiException e)
             {
-                logger.LogWarning("Retention of {Vm} could not delete backup {Id}: {Error}", vm.VmName, old.Id, e.Message);
+                logger.LogWarning("Retention of {Vm} could not delete backup {Id}: {Error}", vm.VmName, backup.Id, e.Message);
             }
         }
     }

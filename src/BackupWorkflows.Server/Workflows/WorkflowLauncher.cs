@@ -22,6 +22,12 @@ public sealed class WorkflowLauncher(IWorkflowRuntime runtime, ServerDbContext d
     /// <summary>Workflow that runs a VM from its backup at once and moves the disks back in the background.</summary>
     public const string QuickRestore = "quick-restore";
 
+    /// <summary>Workflow that deletes a backup chain-safely; input <c>{ backupId }</c>.</summary>
+    public const string DeleteBackup = "delete-backup";
+
+    /// <summary>Workflow that takes a VM out of its offering (merging its delta on primary); input <c>{ host, vm }</c>.</summary>
+    public const string UnassignVm = "unassign-vm";
+
     /// <summary>Workflow that validates a backup; input <c>{ backupId }</c>.</summary>
     public const string Validate = "validate-backup";
 

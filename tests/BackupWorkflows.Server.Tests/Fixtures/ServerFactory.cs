@@ -16,15 +16,10 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
     /// <summary>The data directory (deleted on dispose).</summary>
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "bwf-server-tests-" + Guid.NewGuid().ToString("N")[..10]);
 
-    /// <summary>An empty workflows directory, so no shipped definition is imported unless a test imports it.</summary>
-    public string WorkflowsDirectory => Path.Combine(DataDirectory, "no-workflows");
-
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        Directory.CreateDirectory(WorkflowsDirectory);
         builder.UseEnvironment("Production");
         builder.UseSetting("data", DataDirectory);
-        builder.UseSetting("workflows", WorkflowsDirectory);
         builder.UseSetting("studio", Path.Combine(DataDirectory, "no-studio"));
         builder.UseSetting("maxRequestBodyBytes", (256 * 1024).ToString());
         builder.UseSetting("node", "test-" + Guid.NewGuid().ToString("N")[..6]);

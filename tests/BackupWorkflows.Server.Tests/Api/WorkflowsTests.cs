@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using BackupWorkflows.Server.Tests.Fixtures;
+
+namespace BackupWorkflows.Server.Tests.Api;
+
+public sealed class WorkflowsTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task ActivityDescriptors_UseSimpleInputTypes()
+    {
+        var descriptors = (await (await server.Admin().GetAsync("/api/activity-descriptors")).OkJsonAsync()).AsArray();
+        var delay = descriptors.Single(d => d!["type"]!.GetValue<string>() == "Flow.Delay")!;
+        Assert.Equal("double", delay["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "seconds")!["type"]!.GetValue<string>());
+        Assert.Contains(descriptors, d => d!["type"]!.GetValue<string>() == "Backup.DeleteBackup");
+        Assert.All(descriptors.SelectMany(d => d!["inputs"]!.AsArray()), i =>
+            Assert.Contains(i!["type"]!.GetValue<string>(), new[] { "string", "int", "long", "bool", "double", "string[]", "object", "json" }));
+    }
+
+    [Fact]
+    public async Task Lifecycle_SaveDraftPublishVersionsExportRunRevertDelete()
+    {
+        var admin = server.Admin();
+        var saved = await (await admin.PutAsync("/api/workflows/hello", Json(ServerFactory.TrivialWorkflow("hello")))).OkJsonAsync();
+        Assert.Equal(1, saved["version"]!.GetValue<int>());
+        Assert.False(saved["isPublished"]?.GetValue<bool>() ?? false);
+
+        var notYet = await (await admin.PostJsonAsync("/api/workflows/hello/run", new { input = new { } })).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("publish", notYet["detail"]!.GetValue<string>());
+
+        var published = await (await admin.PostJsonAsync("/api/workflows/hello/publish", new { })).OkJsonAsync();
+        Assert.True(published["isPublished"]!.GetValue<bool>());
+        var list = (await (await admin.GetAsync("/api/workflows")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, w => w!["id"]!.GetValue<string>() == "hello" && w["publishedVersion"]!.GetValue<int>() == 1);
+
+        var run = await (await (await server.ClientInRoleAsync("operator")).PostJsonAsync("/api/workflows/hello/run", new { input = new { } })).OkJsonAsync();
+        var instanceId = run["instanceId"]!.GetValue<string>();
+        var instance = await server.WaitForEndAsync(instanceId);
+        Assert.Equal("Finished", instance["status"]!.GetValue<string>());
+        Assert.Equal("done", instance["activities"]!["wait"]!["status"]!.GetValue<string>());
+        var journal = (await (await admin.GetAsync($"/api/instances/{instanceId}/journal")).OkJsonAsync()).AsArray();
+        Assert.Contains(journal, e => e!["activityId"]!.GetValue<string>() == "wait");
+
+        var v2 = await (await admin.PutAsync("/api/workflows/hello", Json(ServerFactory.TrivialWorkflow("hello", 1)))).OkJsonAsync();
+        Assert.Equal(2, v2["version"]!.GetValue<int>());
+        var versions = (await (await admin.GetAsync("/api/workflows/hello/versions")).OkJsonAsync()).AsArray();
+        Assert.Equal(2, versions.Count);
+        var export = await admin.GetAsync("/api/workflows/hello/export?version=1");
+        Assert.Equal("attachment", export.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal("hello", JsonNode.Parse(await export.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+        var reverted = await (await admin.PostJsonAsync("/api/workflows/hello/revert", new { version = 1 })).OkJsonAsync();
+        Assert.True(reverted["version"]!.GetValue<int>() >= 2);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/workflows/hello")).StatusCode);
+        await (await admin.GetAsync("/api/workflows/hello")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task InvalidDefinition_Is400WithProblems_AndNothingIsSaved()
+    {
+        var invalid = """{ "id": "broken", "name": "Broken", "activities": [ { "id": "a", "type": "No.Such.Activity" } ] }""";
+        var problem = await (await server.Admin().PutAsync("/api/workflows/broken", Json(invalid))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotEmpty(problem["problems"]!.AsArray());
+        await (await server.Admin().GetAsync("/api/workflows/broken")).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await server.Admin().PostAsync("/api/workflows/import", Json("{ not json"))).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await server.Admin().PutAsync("/api/workflows/other-id", Json(ServerFactory.TrivialWorkflow("hello")))).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Instances_FilterCancelAndBadInput()
+    {
+        await server.PublishAsync(ServerFactory.TrivialWorkflow("slow", delaySeconds: 600));
+        var run = await (await server.Admin().PostJsonAsync("/api/workflows/slow/run", new { })).OkJsonAsync();
+        var id = run["instanceId"]!.GetValue<string>();
+        var listed = (await (await server.Admin().GetAsync("/api/instances?definitionId=slow&take=10")).OkJsonAsync()).AsArray();
+        Assert.Contains(listed, i => i!["id"]!.GetValue<string>() == id);
+        await (await server.Admin().GetAsync("/api/instances?status=Bogus")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await server.Admin().GetAsync("/api/instances?take=100000")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await server.Admin().GetAsync("/api/instances/no-such-instance")).AssertProblemAsync(HttpStatusCode.NotFound);
+
+        var viewer = await server.ClientInRoleAsync("viewer");
+        await (await viewer.PostAsync($"/api/instances/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.Accepted, (await (await server.ClientInRoleAsync("operator")).PostAsync($"/api/instances/{id}/cancel", null)).StatusCode);
+        Assert.Equal("Cancelled", (await server.WaitForEndAsync(id))["status"]!.GetValue<string>());
+        await (await server.Admin().PostAsync($"/api/instances/{id}/cancel", null)).AssertProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Events_StreamActivityAndInstanceEventsOfARun()
+    {
+        await server.PublishAsync(ServerFactory.TrivialWorkflow("evented", delaySeconds: 0.3));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = await server.Admin().GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cts.Token));
+        Assert.StartsWith(":", await reader.ReadLineAsync(cts.Token));
+
+        var run = await (await server.Admin().PostJsonAsync("/api/workflows/evented/run", new { })).OkJsonAsync();
+        var id = run["instanceId"]!.GetValue<string>();
+        var kinds = new HashSet<string>();
+        while (!kinds.Contains("instance:Finished"))
+        {
+            var line = await reader.ReadLineAsync(cts.Token);
+            if (line is null || !line.StartsWith("data: ")) continue;
+            var e = JsonNode.Parse(line["data: ".Length..])!;
+            if (e["instanceId"]!.GetValue<string>() != id) continue;
+            kinds.Add($"{e["kind"]}:{e["status"]}");
+        }
+        Assert.Contains("activity:running", kinds);
+        Assert.Contains("activity:done", kinds);
+    }
+}
