@@ -12,11 +12,12 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNodeType>) {
   const a = data.activity;
   const d = descriptors.get(a.type);
   const outcomes = ports.get(id) ?? d?.outcomes ?? ['Done'];
+  const terminal = outcomes.length === 0;
   const mine = problems.get(id) ?? [];
   const rs = run?.[id];
   const state = rs?.state;
   const fraction = progressFraction(rs?.progress);
-  const classes = ['activity-node', state ? `state-${state}` : '', mine.length ? 'has-problems' : '', selected ? 'selected' : ''];
+  const classes = ['activity-node', terminal ? 'terminal' : '', state ? `state-${state}` : '', mine.length ? 'has-problems' : '', selected ? 'selected' : ''];
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`} data-state={state ?? 'design'} data-problems={mine.length}
       title={mine.map((p) => p.message).join('\n') || d?.description || undefined}>

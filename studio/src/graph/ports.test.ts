@@ -7,6 +7,8 @@ describe('ports and palette', () => {
     expect(outcomePorts({ id: 's', inputs: {} }, descriptors[0], [])).toEqual(['Done', 'Failed']);
     expect(outcomePorts({ id: 'u', inputs: {} }, undefined, [{ source: 'u', outcome: 'Odd', target: 'x' }])).toEqual(['Odd']);
     expect(outcomePorts({ id: 'u', inputs: {} }, undefined, [])).toEqual(['Done']);
+    const finish = { ...descriptors[2], type: 'Flow.Finish', outcomes: [] };
+    expect(outcomePorts({ id: 'end', inputs: {} }, finish, [])).toEqual([]);
   });
 
   it('adds the list items of dynamic-outcome activities (Switch cases) and keeps wired outcomes', () => {

@@ -8,7 +8,8 @@ import type { ActivityDescriptor, Connection as DefConnection } from '../api/typ
  */
 export function outcomePorts(activity: { id: string; inputs: Record<string, unknown> }, descriptor: ActivityDescriptor | undefined, connections: DefConnection[]): string[] {
   const used = connections.filter((c) => c.source === activity.id).map((c) => c.outcome);
-  if (descriptor && !descriptor.dynamicOutcomes) return descriptor.outcomes.length ? descriptor.outcomes : ['Done'];
+  // A known activity without outcomes (Finish, Fault) ends its path: it gets no output port.
+  if (descriptor && !descriptor.dynamicOutcomes) return descriptor.outcomes;
   const fromLists = descriptor
     ? descriptor.inputs.filter((i) => i.type === 'string[]').flatMap((i) => {
       const v = activity.inputs[i.name];
@@ -16,7 +17,7 @@ export function outcomePorts(activity: { id: string; inputs: Record<string, unkn
     })
     : [];
   const all = [...new Set([...(descriptor?.outcomes ?? []), ...fromLists, ...used])];
-  return all.length ? all : ['Done'];
+  return all.length || descriptor ? all : ['Done'];
 }
 
 /** Whether the user may draw source:outcome -> target: no self-loop, no duplicate. */

@@ -3,6 +3,7 @@ import type { ActivityDescriptor, JournalEntry } from '../../api/types';
 import { maskSecrets } from '../../graph/journal';
 import { formatTime } from '../../format';
 
+// The server may name the type with its version ("Flow.Delay@1"); descriptors are keyed by the bare type.
 /** The instance journal: one row per activity execution; a row opens to its inputs, outputs and messages. */
 export function JournalTable({ entries, descriptors, filter }: { entries: JournalEntry[]; descriptors: Map<string, ActivityDescriptor>; filter: string | null }) {
   const [open, setOpen] = useState<number | null>(null);
@@ -27,7 +28,7 @@ export function JournalTable({ entries, descriptors, filter }: { entries: Journa
               <tr className="journal-detail" data-testid={`journal-detail-${e.sequence}`}>
                 <td colSpan={7}>
                   <div className="grid2">
-                    <div><h5>Inputs</h5><pre>{JSON.stringify(maskSecrets(e.inputs, descriptors.get(e.activityType)), null, 2)}</pre></div>
+                    <div><h5>Inputs</h5><pre>{JSON.stringify(maskSecrets(e.inputs, descriptors.get(e.activityType.replace(/@\d+$/, ''))), null, 2)}</pre></div>
                     <div><h5>Outputs</h5><pre>{JSON.stringify(e.outputs ?? {}, null, 2)}</pre></div>
                   </div>
                   {e.messages?.length > 0 && <><h5>Messages</h5><pre>{e.messages.join('\n')}</pre></>}

@@ -74,7 +74,7 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
   if (!instance.data) return <div className="page"><Loading what="run" /></div>;
   const inst = instance.data;
   const incidents = inst.incidents ?? [];
-  const canRetry = status === 'Faulted' || status === 'Suspended' || incidents.some((x) => !x.handled);
+  const canRetry = status === 'Faulted' || incidents.some((x) => !x.handled);
 
   return (
     <div className="page run-page" data-testid="run-view">
