@@ -39,6 +39,8 @@ public sealed class GuestAgent
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Sends one command (<c>execute</c> plus optional <c>arguments</c>) and returns its <c>return</c> value.</summary>
+    /// <exception cref="GuestAgentUnavailableException">The domain is not running, has no agent, or the agent does not answer.</exception>
+    /// <exception cref="Hosts.HostCommandException">The agent answered with an error (the message carries it).</exception>
     public async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments = null, CancellationToken cancellationToken = default)
     {
         var request = new JsonObject { ["execute"] = command };
@@ -47,15 +49,22 @@ public sealed class GuestAgent
             request["arguments"] = arguments;
         }
 
-        using var reply = await _virsh.QemuAgentCommandAsync(Domain, request.ToJsonString(), CommandTimeout, cancellationToken)
-            .ConfigureAwait(false);
-        return reply.RootElement.TryGetProperty("return", out var value) ? value.Clone() : default;
+        try
+        {
+            using var reply = await _virsh.QemuAgentCommandAsync(Domain, request.ToJsonString(), CommandTimeout, cancellationToken)
+                .ConfigureAwait(false);
+            return reply.RootElement.TryGetProperty("return", out var value) ? value.Clone() : default;
+        }
+        catch (Hosts.HostCommandException e) when (GuestAgentUnavailableException.Matches(e))
+        {
+            throw new GuestAgentUnavailableException(Domain, e);
+        }
     }
 
     /// <summary>Checks the agent answers (<c>guest-ping</c>); throws when it does not.</summary>
     public Task PingAsync(CancellationToken cancellationToken = default) => ExecuteAsync("guest-ping", null, cancellationToken);
 
-    /// <summary>Whether the agent answers a ping.</summary>
+    /// <summary>Whether the agent answers a ping (false when it is unavailable; other failures throw).</summary>
     public async Task<bool> TryPingAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -63,7 +72,7 @@ public sealed class GuestAgent
             await PingAsync(cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Hosts.HostCommandException)
+        catch (GuestAgentUnavailableException)
         {
             return false;
         }
