@@ -44,7 +44,8 @@ public sealed class BackupHarness : IAsyncDisposable
 
     /// <summary>Starts engine and domain; registers host, repository and an offering "standard".</summary>
     public static async Task<BackupHarness> StartAsync(string hostUri = "local", string? identity = null,
-        string? knownHosts = null, int chainSize = 8, string? directory = null)
+        string? knownHosts = null, int chainSize = 8, string? directory = null, long stagingCapacity = 0,
+        string? nodeId = null, bool register = true)
     {
         directory ??= Path.Combine("/var/tmp/bwf-backup-tests", Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
@@ -54,18 +55,18 @@ public sealed class BackupHarness : IAsyncDisposable
         {
             o.UseSqlite($"Data Source={Path.Combine(directory, "bwf.db")}");
             o.AddActivitiesFrom(typeof(BackupServiceCollectionExtensions).Assembly);
-            o.NodeId = "test-" + Guid.NewGuid().ToString("N")[..6];
+            o.NodeId = nodeId ?? "test-" + Guid.NewGuid().ToString("N")[..6];
         });
         builder.Services.AddBackupDomain();
         var host = builder.Build();
         await host.StartAsync();
         var harness = new BackupHarness(host, directory, "h1");
-        await harness.WithDbAsync(async db =>
+        if (register) await harness.WithDbAsync(async db =>
         {
             db.Hosts.Add(new HostRecord
             {
                 Name = "h1", Uri = hostUri, IdentityFile = identity, KnownHostsFile = knownHosts,
-                StagingDir = harness.StagingPath, MaxConcurrentBackups = 2,
+                StagingDir = harness.StagingPath, MaxConcurrentBackups = 2, StagingCapacityBytes = stagingCapacity,
             });
             db.Repositories.Add(new RepositoryRecord { Name = "r1", Path = harness.RepositoryPath });
             db.Offerings.Add(new Offering { Name = "standard", ChainSize = chainSize });
@@ -145,10 +146,14 @@ public sealed class BackupHarness : IAsyncDisposable
         await action(scope.ServiceProvider.GetRequiredService<BackupDbContext>());
     }
 
+    /// <summary>Keep the scratch directory on dispose (another process continues with it).</summary>
+    public bool KeepDirectory { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
+        if (KeepDirectory) return;
         try { System.IO.Directory.Delete(Directory, recursive: true); } catch (IOException) { }
     }
 }

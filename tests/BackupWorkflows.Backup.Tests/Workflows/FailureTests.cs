@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Tests.Fixtures;
+using BackupWorkflows.Engine.Journal;
+using BackupWorkflows.Engine.Runtime;
+using BackupWorkflows.Testing.Guests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BackupWorkflows.Backup.Tests.Workflows;
+
+/// <summary>
+/// Failures injected at each step: afterwards the VM runs, thawed, on base + at most one delta,
+/// and no BackedUp backup lacks its files.
+/// </summary>
+public sealed class FailureTests
+{
+    [Fact]
+    public async Task RepositoryNotWritable_IncrementalFails_SnapshotUndone_NextIncrementalWorks()
+    {
+        await using var guest = await TestGuest.CreateAsync("repofail");
+        await using var harness = await BackupHarness.StartAsync();
+        await harness.AssignAsync(guest.Name);
+        var full = await harness.BackupOkAsync(guest.Name);
+        var chainBefore = await ChainAssert.ChainOfAsync(guest);
+
+        // The VM's folder in the repository becomes a plain file: nothing can be written under it.
+        var vmDir = Path.GetDirectoryName(Path.GetDirectoryName(full.Volumes[0].ImagePath))!;
+        var aside = vmDir + ".aside";
+        Directory.Move(vmDir, aside);
+        await File.WriteAllTextAsync(vmDir, "in the way");
+        await guest.WriteFileAsync("/mnt/vda/second.txt", "second");
+        var failed = await harness.BackupAsync(guest.Name);
+        Assert.Equal(WorkflowStatus.Faulted, failed.Status);
+
+        var backups = await harness.BackupsAsync(guest.Name);
+        Assert.Equal([BackupState.BackedUp, BackupState.Error], backups.Select(b => b.State));
+        Assert.Contains("mkdir", backups[1].Error);
+        Assert.Equal(chainBefore.Select(i => i.Filename), (await ChainAssert.ChainOfAsync(guest)).Select(i => i.Filename));
+
+        File.Delete(vmDir);
+        Directory.Move(aside, vmDir);
+        await ChainAssert.HealthyAsync(guest, backups);
+        var next = await harness.BackupOkAsync(guest.Name);
+        Assert.Equal(BackupType.Incremental, next.Type);
+        Assert.Equal(full.Id, next.ParentId);
+        var restore = await harness.RestoreAsync(next.Id);
+        Assert.True(restore.Status == WorkflowStatus.Finished, await harness.DescribeAsync(restore));
+        await guest.WaitForAgentAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal("second", await guest.ReadFileAsync("/mnt/vda/second.txt"));
+    }
+
+    [Fact]
+    public async Task StagingTooSmall_FullFailsWithClearError_NothingRegistered()
+    {
+        await using var guest = await TestGuest.CreateAsync("staging");
+        await using var harness = await BackupHarness.StartAsync(stagingCapacity: 64 * 1024);
+        await harness.AssignAsync(guest.Name);
+        var chainBefore = await ChainAssert.ChainOfAsync(guest);
+        var run = await harness.BackupAsync(guest.Name);
+        Assert.Equal(WorkflowStatus.Faulted, run.Status);
+        var incidents = await harness.Services.GetRequiredService<IWorkflowInstanceQueries>().GetIncidentsAsync(run.Id);
+        Assert.Contains(incidents, i => i.ActivityId == "stage" && i.Message.Contains("cannot hold this full backup"));
+        var backup = Assert.Single(await harness.BackupsAsync(guest.Name));
+        Assert.Equal(BackupState.Error, backup.State);
+        Assert.Contains("cannot hold", backup.Error);
+        Assert.Equal(chainBefore.Select(i => i.Filename), (await ChainAssert.ChainOfAsync(guest)).Select(i => i.Filename));
+        Assert.Empty(Directory.Exists(harness.StagingPath) ? Directory.GetFiles(harness.StagingPath) : []);
+        await ChainAssert.HealthyAsync(guest, [backup]);
+    }
+
+    [Fact]
+    public async Task EngineKilledMidBackup_ResumesAndFinishes_StageRanTwice()
+    {
+        await using var guest = await TestGuest.CreateAsync("crash", new TestGuestOptions { RootDiskMiB = 256 });
+        await guest.Agent.ShellAsync("dd if=/dev/urandom of=/mnt/vda/bulk bs=1M count=160 2>/dev/null && sync", timeout: TimeSpan.FromMinutes(3));
+        var sha = await guest.Sha256Async("/mnt/vda/bulk");
+        var dir = Path.Combine("/var/tmp/bwf-backup-tests", "crash-" + Guid.NewGuid().ToString("N")[..8]);
+        await using (var setup = await BackupHarness.StartAsync(directory: dir))
+        {
+            setup.KeepDirectory = true;
+            await setup.AssignAsync(guest.Name);
+        }
+
+        using (var first = StartChild(dir, guest.Name))
+        {
+            string? line;
+            while ((line = await first.StandardOutput.ReadLineAsync()) is not null && line != "started stage") { }
+            Assert.Equal("started stage", line);
+            await Task.Delay(300);
+            first.Kill();
+            await first.WaitForExitAsync();
+        }
+        using (var second = StartChild(dir, guest.Name))
+        {
+            var output = await second.StandardOutput.ReadToEndAsync();
+            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+            Assert.True(second.ExitCode == 0, output + await second.StandardError.ReadToEndAsync());
+        }
+
+        await using var harness = await BackupHarness.StartAsync(directory: dir, register: false);
+        var queries = harness.Services.GetRequiredService<IWorkflowInstanceQueries>();
+        var instance = Assert.Single((await queries.ListAsync()).Items);
+        var journal = await queries.GetJournalAsync(instance.Id);
+        Assert.Equal(1, journal.Count(j => j.ActivityId == "prepare" && j.Status == ExecutionStatus.Completed));
+        Assert.Contains(journal, j => j.ActivityId == "stage" && j.Status == ExecutionStatus.Interrupted);
+        Assert.Contains(journal, j => j.ActivityId == "stage" && j.Status == ExecutionStatus.Completed && j.IsResume);
+        var backup = Assert.Single(await harness.BackupsAsync(guest.Name));
+        Assert.Equal(BackupState.BackedUp, backup.State);
+        await ChainAssert.HealthyAsync(guest, [backup]);
+
+        await guest.WriteFileAsync("/mnt/vda/after.txt", "after");
+        var restore = await harness.RestoreAsync(backup.Id);
+        Assert.True(restore.Status == WorkflowStatus.Finished, await harness.DescribeAsync(restore));
+        await guest.WaitForAgentAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal(sha, await guest.Sha256Async("/mnt/vda/bulk"));
+        Assert.DoesNotContain("/mnt/vda/after.txt", await guest.ListFilesAsync("/mnt/vda"));
+    }
+
+    private static Process StartChild(string dir, string vm)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { typeof(Program).Assembly.Location, "backup-host", dir, vm, "crash-node" })
+            start.ArgumentList.Add(arg);
+        return Process.Start(start)!;
+    }
+}
