@@ -57,6 +57,20 @@ public sealed class HostFiles
     public Task RenameAsync(string source, string target, CancellationToken cancellationToken = default) =>
         _shell.RunAsync(["mv", "-f", "-T", "--", source, target], null, cancellationToken);
 
+    /// <summary>Copies a file, keeping holes sparse and sharing blocks where the file system can
+    /// (<c>cp --sparse=always --reflink=auto</c>); the target is replaced.</summary>
+    public Task CopyAsync(string source, string target, HostCommandOptions? options = null, CancellationToken cancellationToken = default) =>
+        _shell.RunAsync(["cp", "-f", "--sparse=always", "--reflink=auto", "-T", "--", source, target], options, cancellationToken);
+
+    /// <summary>Names (not paths) of the entries directly in a directory, sorted ordinally.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync(string directory, CancellationToken cancellationToken = default)
+    {
+        // NUL-separated names: any byte but NUL and '/' may appear in a file name, newlines included.
+        var result = await _shell.RunAsync(["find", directory, "-mindepth", "1", "-maxdepth", "1", "-printf", "%f\\0"], null, cancellationToken)
+            .ConfigureAwait(false);
+        return result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>SHA-256 of a file as lowercase hex (<c>sha256sum</c>).</summary>
     public async Task<string> Sha256Async(string path, HostCommandOptions? options = null, CancellationToken cancellationToken = default)
     {

@@ -113,5 +113,8 @@ public sealed class SnapshotCommitTests(KvmGuestFixture fixture, SshdFixture ssh
         await guest.Agent.ShellAsync("i=0; while [ ! -b /dev/vdb ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; test -b /dev/vdb");
         await virsh.DetachDiskAsync(guest.Name, "vdc");
         Assert.DoesNotContain((await virsh.GetDefinitionAsync(guest.Name)).Disks, d => d.Target == "vdc");
+
+        await virsh.ShutdownAsync(guest.Name, mode: "agent", waitFor: TimeSpan.FromSeconds(60));
+        Assert.Equal(DomainState.ShutOff, await virsh.GetStateAsync(guest.Name));
     }
 }

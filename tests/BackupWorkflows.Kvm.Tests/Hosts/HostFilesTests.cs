@@ -54,6 +54,20 @@ public abstract class HostFilesContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CopyAsync_KeepsContent_AndListAsyncNamesAwkwardEntries()
+    {
+        await Files.CreateDirectoryAsync(_dir);
+        var source = Path.Combine(_dir, "source");
+        var copy = Path.Combine(_dir, "copy of 'source'\nline two");
+        await Files.WriteTextAsync(source, "payload");
+
+        await Files.CopyAsync(source, copy);
+
+        Assert.Equal("payload", await Files.ReadTextAsync(copy));
+        Assert.Equal(["copy of 'source'\nline two", "source"], await Files.ListAsync(_dir));
+    }
+
+    [Fact]
     public async Task FreeSpaceAsync_IsPositiveAndBelowTheFileSystemSize()
     {
         await Files.CreateDirectoryAsync(_dir);

@@ -57,7 +57,7 @@ public sealed class GuestImageBuilder
         var (kernelDir, package, kernelCached) = await EnsureKernelAsync();
         var modules = await ModuleOrder.ResolveAsync(Path.Combine(kernelDir, "modules"), Path.Combine(kernelDir, "config"));
         var recipe = string.Join('\n',
-            BuilderVersion, package, GuestInit.Script(modules.Select(m => Path.GetFileNameWithoutExtension(m))),
+            BuilderVersion, package, GuestInit.Script(modules.Select(m => Path.GetFileNameWithoutExtension(m))), GuestInit.Shutdown,
             string.Join(',', modules.Select(Path.GetFileName)), Fingerprint("/usr/sbin/qemu-ga"), Fingerprint("/bin/busybox"));
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(recipe)))[..16];
         var initrd = Path.Combine(CacheDirectory, $"initrd-{hash}.gz");
@@ -188,6 +188,9 @@ public sealed class GuestImageBuilder
             var init = Path.Combine(root, "init");
             await File.WriteAllTextAsync(init, GuestInit.Script(modules.Select(m => Path.GetFileNameWithoutExtension(m))));
             Chmod(init, 0b111_101_101);
+            var shutdown = Path.Combine(root, "sbin", "shutdown");
+            await File.WriteAllTextAsync(shutdown, GuestInit.Shutdown);
+            Chmod(shutdown, 0b111_101_101);
             Chmod(Path.Combine(root, "bin", "busybox"), 0b111_101_101);
 
             var archive = Path.Combine(work, "initrd.gz");

@@ -36,4 +36,15 @@ internal static class GuestInit
         while true; do qemu-ga -m virtio-serial -p "$port"; echo "bwf: qemu-ga exited $?"; sleep 1; done
 
         """;
+
+    /// <summary>/sbin/shutdown, which qemu-ga runs for <c>guest-shutdown</c> (<c>virsh shutdown --mode agent</c>):
+    /// there is no init system to signal, so it syncs, unmounts the data disks and powers off at once.</summary>
+    public const string Shutdown = """
+        #!/bin/sh
+        sync
+        umount /mnt/vdb 2>/dev/null
+        umount /mnt/vda 2>/dev/null
+        poweroff -f
+
+        """;
 }
