@@ -50,14 +50,29 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
             UpdatedAt = now,
         };
         executor.TryReserve(record.Id);
+        InstanceRunner? runner = null;
         try
         {
-            db.Instances.Add(record);
-            await db.SaveChangesAsync(cancellationToken);
+            // Fast path: the instance row and the journal rows of its entry activities go in one commit.
+            // With declared locks the runner takes them first, so it starts the entries itself.
+            if (plan.Definition.Locks.Count == 0 && executor.HasFreeSlot)
+            {
+                var runnerDb = await services.Database.CreateAsync(cancellationToken);
+                runnerDb.Instances.Add(record);
+                runner = new InstanceRunner(services, runnerDb, record, plan);
+                runner.PrestartEntries();
+                await runnerDb.SaveChangesAsync(cancellationToken);
+            }
+            else
+            {
+                db.Instances.Add(record);
+                await db.SaveChangesAsync(cancellationToken);
+            }
         }
         catch (DbUpdateException) when (options.IdempotencyKey is not null)
         {
             executor.Unreserve(record.Id);
+            if (runner is not null) await runner.DisposeAsync();
             await using var again = await services.Database.CreateAsync(cancellationToken);
             return await again.Instances.Where(i => i.DefinitionId == definitionId && i.IdempotencyKey == options.IdempotencyKey)
                 .Select(i => i.Id).FirstAsync(cancellationToken);
@@ -65,10 +80,10 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         catch
         {
             executor.Unreserve(record.Id);
+            if (runner is not null) await runner.DisposeAsync();
             throw;
         }
-        db.Entry(record).State = EntityState.Detached;
-        executor.Launch(record.Id, record);
+        executor.Launch(record.Id, runner);
         return record.Id;
     }
 

@@ -26,23 +26,30 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
 
     public void Unreserve(string instanceId) => _active.TryRemove(instanceId, out _);
 
-    /// <summary>Runs a reserved instance in the background. <paramref name="record"/> avoids a re-read after an insert.</summary>
-    public void Launch(string instanceId, InstanceRecord? record = null)
+    /// <summary>True when a new instance would start executing at once (no queue for a slot).</summary>
+    public bool HasFreeSlot => _concurrency.CurrentCount > 0;
+
+    /// <summary>Runs a reserved instance in the background; <paramref name="prepared"/> is a runner made by the start path.</summary>
+    public void Launch(string instanceId, InstanceRunner? prepared = null)
     {
         var slot = _active[instanceId];
-        slot.Task = Task.Run(() => RunAsync(instanceId, slot, record));
+        slot.Task = Task.Run(() => RunAsync(instanceId, slot, prepared));
     }
 
-    private async Task RunAsync(string instanceId, Slot slot, InstanceRecord? record)
+    private async Task RunAsync(string instanceId, Slot slot, InstanceRunner? prepared)
     {
         await _concurrency.WaitAsync();
         try
         {
-            var db = await services.Database.CreateAsync();
-            if (record is null) record = await db.Instances.AsTracking().FirstAsync(i => i.Id == instanceId);
-            else db.Instances.Attach(record);
-            var plan = await services.Plans.GetAsync(record.DefinitionId, record.DefinitionVersion);
-            await using var runner = new InstanceRunner(services, db, record, plan);
+            var runner = prepared;
+            if (runner is null)
+            {
+                var db = await services.Database.CreateAsync();
+                var record = await db.Instances.AsTracking().FirstAsync(i => i.Id == instanceId);
+                var plan = await services.Plans.GetAsync(record.DefinitionId, record.DefinitionVersion);
+                runner = new InstanceRunner(services, db, record, plan);
+            }
+            await using var _ = runner;
             slot.Runner = runner;
             if (slot.CancelRequested) runner.RequestCancel();
             if (_stopping) runner.RequestStop();

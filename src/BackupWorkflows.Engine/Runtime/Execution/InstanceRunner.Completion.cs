@@ -158,13 +158,14 @@ internal sealed partial class InstanceRunner
             _record.EndedAt = now;
             _record.ResumeAt = null;
             if (status == WorkflowStatus.Finished) _state.Items.Clear();
-            _state.LocksAcquired = false; // released below; a retry takes them again
+            // Released before the commit: a crash in between resumes the instance, which takes them again.
+            if (_state.HoldsLocks) await Services.Locks.ReleaseAllAsync(_record.Id);
+            _state.LocksAcquired = _state.HoldsLocks = false;
         }
         if (status == WorkflowStatus.Cancelled)
             await _db.Journal.Where(j => j.InstanceId == _record.Id && j.Status == (int)ExecutionStatus.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, (int)ExecutionStatus.Cancelled).SetProperty(j => j.EndedAt, now));
         await CommitAsync();
-        if (status != WorkflowStatus.Suspended) await Services.Locks.ReleaseAllAsync(_record.Id);
         PublishStatus(status);
     }
 

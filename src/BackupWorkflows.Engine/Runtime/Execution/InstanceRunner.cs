@@ -74,11 +74,29 @@ internal sealed partial class InstanceRunner : IAsyncDisposable
         _itemsCts.Cancel();
     }
 
+    /// <summary>
+    /// Fast start of a new instance without declared locks: marks the entry activities started so
+    /// that the instance row and their journal rows are inserted by one commit (the caller's).
+    /// </summary>
+    public void PrestartEntries()
+    {
+        _prestarted = _state.Items.Select(i => PrepareStart(i, false, null)).ToList();
+        lock (_stateLock) _record.State = _state.Serialize();
+    }
+
+    private List<RunningItem>? _prestarted;
+
     public async Task RunAsync()
     {
         try
         {
-            if (!_cancelRequested && await PrepareAsync()) await LoopAsync();
+            if (_prestarted is { } prestarted && !_cancelRequested)
+            {
+                PublishStatus(WorkflowStatus.Running);
+                Launch(prestarted);
+                await LoopAsync();
+            }
+            else if (!_cancelRequested && await PrepareAsync()) await LoopAsync();
             await FinalizeAsync();
         }
         catch (DbUpdateConcurrencyException)
@@ -143,6 +161,16 @@ internal sealed partial class InstanceRunner : IAsyncDisposable
     /// <summary>Takes a lock for the instance, showing status Waiting while it waits.</summary>
     public async Task<long> AcquireLockAsync(string name, int limit, CancellationToken cancellationToken)
     {
+        if (!_state.HoldsLocks)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                _state.HoldsLocks = true;
+                await CommitAsync();
+            }
+            finally { _gate.Release(); }
+        }
         var waited = false;
         var claim = await Services.Locks.AcquireAsync(_record.Id, name, limit, async () =>
         {

@@ -17,6 +17,8 @@ internal sealed class InstanceState
     public List<WorkItem> Items { get; set; } = [];
     public int NextItemId { get; set; } = 1;
     public bool LocksAcquired { get; set; }
+    /// <summary>Set (and committed) before the first lock claim is written, so ending knows whether to release any.</summary>
+    public bool HoldsLocks { get; set; }
 
     public WorkItem Schedule(string activityId)
     {
