@@ -17,8 +17,10 @@ const defaultRetry: RetryPolicy = { maxAttempts: 3, baseDelaySeconds: 5, maxDela
 
 /** The selected activity: name, inputs (one editor per input type), retry and timeout. */
 export function PropertyPanel({ activity: a, descriptor: d, scope, problems, readOnly, onChange }: Props) {
-  const byPath = (path: string) => problems.filter((p) => p.path === path).map((p) => p.message);
-  const general = problems.filter((p) => !p.path || !d?.inputs.some((i) => i.name === p.path));
+  // The studio names an input's problem by the input ("vm"), the server by its path ("inputs.vm").
+  const inputOf = (path: string | null | undefined) => path?.replace(/^inputs\./, '');
+  const byPath = (name: string) => problems.filter((p) => inputOf(p.path) === name).map((p) => p.message);
+  const general = problems.filter((p) => !d?.inputs.some((i) => i.name === inputOf(p.path)));
   const setInput = (name: string, v: unknown) => {
     const inputs = { ...a.inputs };
     if (v === undefined) delete inputs[name];

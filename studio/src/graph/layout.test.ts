@@ -31,6 +31,16 @@ describe('layered layout', () => {
     expect(pos.get('c')!.y).toBeLessThan(pos.get('d')!.y);
   });
 
+  it('keeps a chain straight and centres a child under its two parents', () => {
+    const nodes = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, width: 100, height: 50 }));
+    const edges = [['a', 'b'], ['b', 'c'], ['a', 'd'], ['c', 'e'], ['d', 'e']].map(([source, target]) => ({ source, target }));
+    const pos = layeredLayout(nodes, edges);
+    expect(pos.get('b')!.x).toBe(pos.get('a')!.x);
+    expect(pos.get('d')!.x).toBeGreaterThan(pos.get('b')!.x);
+    // e sits below c (layer 3) ... and d is only in layer 1, so e centres between c and d
+    expect(pos.get('e')!.x).toBe(Math.round((pos.get('c')!.x + pos.get('d')!.x) / 2));
+  });
+
   it('lays disconnected nodes side by side in the first row', () => {
     const pos = layeredLayout([{ id: 'x', width: 100, height: 40 }, { id: 'y', width: 100, height: 40 }], []);
     expect(pos.get('x')!.y).toBe(pos.get('y')!.y);

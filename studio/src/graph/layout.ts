@@ -1,8 +1,8 @@
 /**
  * A layered (Sugiyama-style, simplified) layout, top to bottom: back edges of loops are
  * ignored, each node goes one layer below its deepest predecessor, nodes in a layer are ordered
- * by the mean position of their predecessors, and rows are spaced by the tallest node so
- * boxes never overlap.
+ * by the mean position of their predecessors and placed under them, and rows are spaced by
+ * the tallest node so boxes never overlap.
  */
 export interface LayoutNode { id: string; width: number; height: number }
 export interface LayoutEdge { source: string; target: string }
@@ -63,17 +63,21 @@ export function layeredLayout(nodes: LayoutNode[], edges: LayoutEdge[], options:
     row.forEach((n, i) => order.set(n.id, i));
   }
 
+  // Each node wants to sit centred under its predecessors; a left-to-right sweep then pushes
+  // nodes right just enough to keep the gap, so rows never overlap and chains stay straight.
   const positions = new Map<string, { x: number; y: number }>();
-  const widest = Math.max(0, ...layers.filter(Boolean).map((row) => row.reduce((w, n) => w + n.width, 0) + o.gapX * (row.length - 1)));
   let y = o.origin.y;
   for (const row of layers) {
     if (!row) continue;
-    const rowWidth = row.reduce((w, n) => w + n.width, 0) + o.gapX * (row.length - 1);
-    let x = o.origin.x + (widest - rowWidth) / 2; // centre each row under the widest
-    for (const n of row) {
+    let right = -Infinity;
+    row.forEach((n, i) => {
+      const predCentres = (preds.get(n.id) ?? []).filter((id) => positions.has(id))
+        .map((id) => positions.get(id)!.x + (nodes.find((m) => m.id === id)?.width ?? 0) / 2);
+      const want = predCentres.length ? predCentres.reduce((a, b) => a + b, 0) / predCentres.length - n.width / 2 : o.origin.x + i * (n.width + o.gapX);
+      const x = Math.max(want, right + o.gapX);
       positions.set(n.id, { x: Math.round(x), y: Math.round(y) });
-      x += n.width + o.gapX;
-    }
+      right = x + n.width;
+    });
     y += Math.max(...row.map((n) => n.height)) + o.gapY;
   }
   return positions;

@@ -17,7 +17,7 @@ import { ProblemsList } from './ProblemsList';
 import { RunDialog } from './RunDialog';
 import { blankMeta, useWorkflowEditor } from './useWorkflowEditor';
 import { VersionsPanel } from './VersionsPanel';
-import { downloadJson, readDefinitionFile } from './files';
+import { downloadJson, readDefinitionFileWithLayout } from './files';
 
 /** The workflow designer; `workflowId` "new" starts an empty workflow; `version` opens an older one. */
 export function DesignerPage({ workflowId = 'new', version }: { workflowId?: string; version?: number }) {
@@ -115,7 +115,10 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
   });
 
   const importFile = (f: File) => act(async () => {
-    show(await readDefinitionFile(f), false);
+    const { definition: loaded, needsLayout } = await readDefinitionFileWithLayout(f);
+    show(loaded, false);
+    if (needsLayout) // after React Flow measured the nodes
+      setTimeout(() => { editor.actions.layout(); setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1 }), 60); }, 120);
     setNotice(`Loaded ${f.name}; save to keep it.`);
   });
 
