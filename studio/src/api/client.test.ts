@@ -16,6 +16,11 @@ describe('API client', () => {
     expect(e.problem?.problems?.[0].activityId).toBe('copy');
   });
 
+  it('does not repeat field errors the detail already states', async () => {
+    const e = await errorFromResponse(json(400, { title: 'Invalid input', status: 400, detail: 'cron: bad.', errors: { cron: ['bad.'], keep: ['too big'] } }));
+    expect(e.message).toBe('Invalid input — cron: bad. — keep: too big');
+  });
+
   it('reports proxy errors and HTML answers as an unreachable server', async () => {
     expect((await errorFromResponse(new Response('', { status: 502 }))).unreachable).toBe(true);
     vi.stubGlobal('fetch', vi.fn(async () => new Response('<!doctype html><html></html>', { status: 200 })));

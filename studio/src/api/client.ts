@@ -39,7 +39,10 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   if (res.status === 401) return new ApiError(problem?.detail ?? 'The API key was not accepted. Sign in again.', 401, problem);
   if (res.status === 403) return new ApiError(problem?.detail ?? 'Your key does not allow this action.', 403, problem);
   const parts = [problem?.title, problem?.detail].filter(Boolean);
-  const fieldErrors = Object.entries(problem?.errors ?? {}).map(([f, msgs]) => `${f}: ${msgs.join(', ')}`);
+  // Field errors the detail already spells out are not repeated.
+  const fieldErrors = Object.entries(problem?.errors ?? {})
+    .map(([f, msgs]) => `${f}: ${msgs.join(', ')}`)
+    .filter((text) => !problem?.detail?.includes(text));
   const message = [...parts, ...fieldErrors].join(' — ') || `Request failed (${res.status} ${res.statusText})`;
   return new ApiError(message, res.status, problem);
 }
