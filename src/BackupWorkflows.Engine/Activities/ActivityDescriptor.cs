@@ -29,7 +29,7 @@ public sealed record ActivityDescriptor
     /// <summary>Default per-attempt timeout from <see cref="TimeoutAttribute"/>, if declared.</summary>
     public double? TimeoutSeconds { get; init; }
     /// <summary>The implementing class (not serialised).</summary>
-    [JsonIgnore] public required Type ClrType { get; init; }
+    [JsonIgnore] public Type ClrType { get; init; } = typeof(object);
 }
 
 /// <summary>One input of an activity.</summary>
@@ -50,7 +50,7 @@ public sealed record InputDescriptor
     /// <summary>Default value.</summary>
     public JsonNode? Default { get; init; }
     /// <summary>The property's CLR type (not serialised).</summary>
-    [JsonIgnore] public required Type ClrType { get; init; }
+    [JsonIgnore] public Type ClrType { get; init; } = typeof(object);
 }
 
 /// <summary>One output of an activity.</summary>
