@@ -24,7 +24,7 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNodeType>) {
       <Handle type="target" position={Position.Top} id={inputHandle} className="port port-in" data-testid={`port-${id}-in`} />
       <div className="node-head">
         <span className="node-category">{d?.category ?? 'Unknown'}</span>
-        {state && <span className={`node-state node-state-${state}`} data-testid={`state-${id}`}>{state}{rs && rs.attempt > 1 ? ` · try ${rs.attempt}` : ''}</span>}
+        {state && <span className={`node-state node-state-${state}`} data-testid={`state-${id}`}>{state}{rs && rs.attempt > 1 && state !== 'done' ? ` · try ${rs.attempt}` : ''}</span>}
       </div>
       <div className="node-title">{a.displayName || d?.displayName || a.type}</div>
       <div className="node-id">{id}</div>
