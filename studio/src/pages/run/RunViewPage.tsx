@@ -105,7 +105,7 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
             {incidents.map((x, i) => (
               <li key={i} data-testid={`incident-${i}`} className={x.handled ? 'muted' : ''}>
                 <button className="linkish" onClick={() => setSelected(x.activityId)}>{x.activityId}</button> {x.message}
-                <span className="muted small"> {formatTime(x.at)}{x.attempts ? ` · ${x.attempts} attempts` : ''}{x.handled ? ' · handled' : ''}</span>
+                <span className="muted small"> {formatTime(x.at)}{x.attempts ? ` · ${x.attempts} attempt${x.attempts > 1 ? 's' : ''}` : ''}{x.handled ? ' · handled' : ''}</span>
               </li>
             ))}
           </ul>
