@@ -58,12 +58,14 @@ public sealed class SshHostShell : IHostShell
         HostCommandValidation.RequireArguments(arguments);
         options ??= HostCommandOptions.Default;
 
-        IReadOnlyList<string> remote = arguments;
+        // Outputs and error messages are parsed: run in the C locale on the remote side too, as
+        // ProcessRunner does locally (ssh -F /dev/null forwards no locale, but the remote login may set one).
+        IReadOnlyList<string> remote = ["env", "LC_ALL=C.UTF-8", .. arguments];
         TimeSpan? killAfter = null;
         if (options.Timeout is { } limit)
         {
             var seconds = Math.Max(1, (int)Math.Ceiling(limit.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            remote = ["timeout", "-k", "5", seconds, .. arguments];
+            remote = ["timeout", "-k", "5", seconds, .. remote];
             killAfter = limit + _options.TimeoutGrace;
         }
 

@@ -45,7 +45,7 @@ public sealed class SnapshotCommitTests(KvmGuestFixture fixture, SshdFixture ssh
 
         await virsh.BlockCommitAsync(Guest.Name, "vda", new BlockCommitOptions
         {
-            BandwidthBytesPerSecond = 2 * 1024 * 1024,
+            BandwidthBytesPerSecond = 1024 * 1024,
             ProgressInterval = TimeSpan.FromMilliseconds(100),
             OnProgress = progress.Add,
         });

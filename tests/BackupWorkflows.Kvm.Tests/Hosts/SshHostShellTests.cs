@@ -41,9 +41,14 @@ public sealed class SshHostShellTests(SshdFixture sshd) : HostShellContract, IAs
     public async Task RunAsync_ConnectionsKilledMidCommand_FailsThenNextCommandReconnects()
     {
         await using var shell = sshd.CreateShell();
-        await shell.RunAsync(["true"]);
-        var running = shell.RunAsync(["sleep", "30"]);
-        await Task.Delay(500);
+        var started = Path.Combine(sshd.Directory, $"started-{Guid.NewGuid():N}");
+        var running = shell.RunAsync(["sh", "-c", "touch \"$1\"; exec sleep 30", "sh", started]);
+        // The sshd is on this machine: poll for the marker (real process, with a deadline).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(started) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
 
         Assert.True(sshd.KillConnections() > 0);
         var error = await Assert.ThrowsAsync<HostCommandException>(() => running);
