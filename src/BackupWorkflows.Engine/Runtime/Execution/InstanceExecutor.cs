@@ -57,7 +57,8 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
         }
         catch (Exception e)
         {
-            _logger.LogError(e, "Instance {Instance} stopped with an engine error; it is resumed when its lease expires.", instanceId);
+            _logger.LogError(e, "Instance {Instance} stopped with an engine error.", instanceId);
+            if (!_stopping) await FaultAsync(instanceId, e);
         }
         finally
         {
@@ -72,6 +73,31 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
     {
         if (_active.TryGetValue(instanceId, out var slot) && slot.Task is { } task)
             await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(30), services.Time, cancellationToken));
+    }
+
+    /// <summary>
+    /// Faults an instance whose runner failed outside any activity (e.g. an activity type missing on
+    /// this node): without this the resume poll would claim and fail it again forever. A retry
+    /// resumes it once the cause is fixed. When the database itself is down this fails too, and
+    /// the instance is simply resumed later.
+    /// </summary>
+    private async Task FaultAsync(string instanceId, Exception e)
+    {
+        try
+        {
+            var node = services.Options.NodeId;
+            var now = services.NowMs;
+            int[] active = [(int)WorkflowStatus.Running, (int)WorkflowStatus.Waiting, (int)WorkflowStatus.Suspended];
+            await using var db = await services.Database.CreateAsync();
+            await db.Instances.Where(i => i.Id == instanceId && i.OwnerNode == node && active.Contains(i.Status))
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, (int)WorkflowStatus.Faulted)
+                    .SetProperty(i => i.Fault, $"Engine error: {e.GetType().Name}: {e.Message}")
+                    .SetProperty(i => i.OwnerNode, (string?)null).SetProperty(i => i.EndedAt, now).SetProperty(i => i.UpdatedAt, now));
+        }
+        catch (Exception again)
+        {
+            _logger.LogWarning(again, "Could not mark instance {Instance} faulted; it is resumed later.", instanceId);
+        }
     }
 
     /// <summary>Cancels the instance if it runs here; false otherwise.</summary>
