@@ -58,12 +58,19 @@ public sealed partial class QemuImg
     /// <param name="format">Format of <paramref name="path"/>, or null to probe.</param>
     /// <param name="onProgress">Progress in percent, or null.</param>
     /// <param name="rateLimitBytesPerSecond">Rate limit (<c>-r</c>), or null.</param>
+    /// <param name="keepTop">Leave the top image's data in place (<c>-d</c>); by default qemu-img empties it
+    /// when committing into its immediate backing file.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     public Task CommitAsync(
         string path, string? baseImage = null, string? format = null, Action<double>? onProgress = null,
-        long? rateLimitBytesPerSecond = null, CancellationToken cancellationToken = default)
+        long? rateLimitBytesPerSecond = null, bool keepTop = false, CancellationToken cancellationToken = default)
     {
         List<string> args = [_program, "commit", "-p"];
+        if (keepTop)
+        {
+            args.Add("-d");
+        }
+
         AddFormat(args, format);
         if (baseImage is not null)
         {

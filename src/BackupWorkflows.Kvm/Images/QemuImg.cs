@@ -92,11 +92,20 @@ public sealed partial class QemuImg
     /// <param name="second">Second image.</param>
     /// <param name="strict">Also treat differing sizes or allocation as different (<c>-s</c>).</param>
     /// <param name="forceShare">Open with shared locks (<c>-U</c>).</param>
+    /// <param name="firstFormat">Format of <paramref name="first"/> (<c>-f</c>), or null to probe.</param>
+    /// <param name="secondFormat">Format of <paramref name="second"/> (<c>-F</c>), or null to probe.</param>
     /// <param name="cancellationToken">Cancels the command.</param>
     public async Task<ImageComparison> CompareAsync(
-        string first, string second, bool strict = false, bool forceShare = false, CancellationToken cancellationToken = default)
+        string first, string second, bool strict = false, bool forceShare = false, string? firstFormat = null, string? secondFormat = null,
+        CancellationToken cancellationToken = default)
     {
         List<string> args = [_program, "compare", "-q"];
+        AddFormat(args, firstFormat);
+        if (secondFormat is not null)
+        {
+            args.AddRange(["-F", secondFormat]);
+        }
+
         if (strict)
         {
             args.Add("-s");

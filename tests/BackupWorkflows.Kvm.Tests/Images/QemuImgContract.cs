@@ -148,6 +148,20 @@ public abstract class QemuImgContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CommitAsync_KeepTop_LeavesTheTopsDataInPlace()
+    {
+        var (basePath, top) = (P("base.qcow2"), P("top.qcow2"));
+        await Img.CreateAsync(basePath, "qcow2", 8 * MiB);
+        await Img.CreateAsync(top, "qcow2", backingFile: basePath, backingFormat: "qcow2");
+        await WriteAsync(top, 0x5a, 0, 1 * MiB);
+
+        await Img.CommitAsync(top, format: "qcow2", keepTop: true);
+
+        Assert.Contains(await Img.MapAsync(top), e => e.Depth == 0 && e.Data);
+        Assert.Equal(ImageComparison.Identical, await Img.CompareAsync(basePath, top, firstFormat: "qcow2", secondFormat: "qcow2"));
+    }
+
+    [Fact]
     public async Task CheckAsync_HealthyImage_IsHealthy_AndUncheckableFormatThrows()
     {
         var (qcow, raw) = (P("ok.qcow2"), P("disk.raw"));

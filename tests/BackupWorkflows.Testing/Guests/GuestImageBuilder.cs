@@ -54,6 +54,7 @@ public sealed class GuestImageBuilder
     {
         var watch = Stopwatch.StartNew();
         CreateWorldReadableDirectory(CacheDirectory);
+        RemoveAbandonedWorkDirectories();
         var (kernelDir, package, kernelCached) = await EnsureKernelAsync();
         var modules = await ModuleOrder.ResolveAsync(Path.Combine(kernelDir, "modules"), Path.Combine(kernelDir, "config"));
         var recipe = string.Join('\n',
@@ -220,6 +221,25 @@ public sealed class GuestImageBuilder
     {
         var info = new FileInfo(file);
         return $"{file}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+    }
+
+    /// <summary>Deletes work directories of builds killed midway (older than an hour: no live build takes that long).</summary>
+    private void RemoveAbandonedWorkDirectories()
+    {
+        foreach (var work in Directory.GetDirectories(CacheDirectory, "tmp-*"))
+        {
+            try
+            {
+                if (Directory.GetLastWriteTimeUtc(work) < DateTime.UtcNow.AddHours(-1))
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+            }
+            catch (IOException)
+            {
+                // Another process is removing it too.
+            }
+        }
     }
 
     private string NewWorkDirectory()
