@@ -1,4 +1,5 @@
 import { StatusBadge } from './components/Badges';
+import { AdminPage } from './pages/AdminPage';
 import { DesignerPage } from './pages/designer/DesignerPage';
 import { InfrastructurePage } from './pages/InfrastructurePage';
 import { RunsPage } from './pages/RunsPage';
@@ -9,15 +10,16 @@ import { WorkflowsPage } from './pages/WorkflowsPage';
 import { Link, useRoute } from './router';
 import { useSession } from './session';
 
-const sections = [
+const sections: { key: string; label: string; also: string[]; adminOnly?: boolean }[] = [
   { key: 'workflows', label: 'Workflows', also: ['designer'] },
   { key: 'runs', label: 'Runs', also: [] },
   { key: 'vms', label: 'VMs & backups', also: [] },
   { key: 'schedules', label: 'Schedules', also: [] },
   { key: 'infrastructure', label: 'Infrastructure', also: [] },
+  { key: 'admin', label: 'Administration', also: [], adminOnly: true },
 ];
 
-function Page({ route }: { route: string[] }) {
+function Page({ route, canAdmin }: { route: string[]; canAdmin: boolean }) {
   const [section, id] = route;
   switch (section) {
     case 'designer': return <DesignerPage key={route.join('/')} workflowId={id} version={route[2] ? Number(route[2]) : undefined} />;
@@ -25,6 +27,7 @@ function Page({ route }: { route: string[] }) {
     case 'vms': return <VmsPage selected={id} />;
     case 'schedules': return <SchedulesPage />;
     case 'infrastructure': return <InfrastructurePage />;
+    case 'admin': return canAdmin ? <AdminPage /> : <WorkflowsPage />;
     default: return <WorkflowsPage />;
   }
 }
@@ -32,14 +35,14 @@ function Page({ route }: { route: string[] }) {
 /** Navigation bar and the current page. */
 export function Shell() {
   const route = useRoute();
-  const { me, signOut } = useSession();
+  const { me, signOut, canAdmin } = useSession();
   const active = route[0] ?? 'workflows';
   return (
     <div className="shell">
       <header className="topbar">
         <span className="brand">BackupWorkflows <span className="brand-sub">Studio</span></span>
         <nav>
-          {sections.map((s) => (
+          {sections.filter((s) => !s.adminOnly || canAdmin).map((s) => (
             <Link key={s.key} to={[s.key]} data-testid={`nav-${s.key}`}
               className={s.key === active || s.also.includes(active) ? 'nav-link active' : 'nav-link'}>
               {s.label}
@@ -52,7 +55,7 @@ export function Shell() {
         <button className="btn btn-ghost btn-small" onClick={signOut} data-testid="signout">Sign out</button>
       </header>
       <main className="content">
-        <Page route={route} />
+        <Page route={route} canAdmin={canAdmin} />
       </main>
     </div>
   );

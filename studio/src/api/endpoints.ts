@@ -1,7 +1,7 @@
 import { request } from './client';
 import type {
   ActivityDescriptor, Backup, Host, InstanceDetail, InstanceStatus, InstanceSummary, JournalEntry, Me,
-  Offering, Repository, RestoreRequest, Schedule, Vm, WorkflowDefinition, WorkflowSummary, WorkflowVersion,
+  ApiKeyInfo, CreatedKey, Offering, Repository, Setting, RestoreRequest, Schedule, Vm, WorkflowDefinition, WorkflowSummary, WorkflowVersion,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -56,6 +56,12 @@ export const api = {
   /** The idempotency key makes a double click start one restore, not two. */
   restore: (r: RestoreRequest, idempotencyKey: string) =>
     request<{ instanceId: string }>('POST', '/api/restores', { body: r, headers: { 'Idempotency-Key': idempotencyKey } }),
+
+  keys: () => request<ApiKeyInfo[]>('GET', '/api/keys'),
+  createKey: (name: string, role: string) => request<CreatedKey>('POST', '/api/keys', { body: { name, role } }),
+  deleteKey: (name: string) => request<void>('DELETE', `/api/keys/${enc(name)}`),
+  settings: () => request<Setting[]>('GET', '/api/settings'),
+  setSetting: (name: string, value: string) => request<Setting>('PUT', `/api/settings/${enc(name)}`, { body: { value } }),
 
   schedules: () => request<Schedule[]>('GET', '/api/schedules'),
   addSchedule: (s: Partial<Schedule>) => request<Schedule>('POST', '/api/schedules', { body: s }),

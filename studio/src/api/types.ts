@@ -171,6 +171,10 @@ export interface Backup {
 export interface RestoreRequest { backupId: string; quick?: boolean; host?: string; volume?: string; toVm?: string; asNewVm?: string }
 export interface Schedule { id: string; vm?: string | null; offering?: string | null; cron: string; quartzCron?: string; timeZone: string; keep?: number | null; nextFireAt?: string | null }
 
+export interface ApiKeyInfo { name: string; role: Role; createdAt?: string }
+export interface CreatedKey { name: string; role: Role; key: string }
+export interface Setting { name: string; value: string; default?: string; description?: string }
+
 /** RFC 7807 body; `problems` carries workflow validation problems. */
 export interface ProblemDetails {
   type?: string;
