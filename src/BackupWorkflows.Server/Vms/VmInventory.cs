@@ -57,7 +57,14 @@ public sealed class VmInventory(BackupDbContext db, TimeProvider time, ILogger<V
         var vms = new List<VmInfo>();
         foreach (var name in all)
         {
-            var xml = (await shell.RunAsync(["virsh", "-c", host.LibvirtUri, "dumpxml", "--", name], options, ct)).StandardOutput;
+            string xml;
+            try { xml = (await shell.RunAsync(["virsh", "-c", host.LibvirtUri, "dumpxml", "--", name], options, ct)).StandardOutput; }
+            catch (HostCommandException e) when (e.Failure == HostCommandFailure.NonZeroExit)
+            {
+                // The domain went away between the listing and now (undefined meanwhile): not an error of the host.
+                logger.LogDebug("Domain {Vm} on {Host} vanished while listing: {Error}", name, host.Name, e.Message);
+                continue;
+            }
             vms.Add(Parse(name, host.Name, running.Contains(name) ? "running" : "shut off", xml));
         }
         return vms;

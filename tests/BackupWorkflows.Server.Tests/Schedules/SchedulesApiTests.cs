@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Server.Tests.Fixtures;
+
+namespace BackupWorkflows.Server.Tests.Schedules;
+
+/// <summary>Schedules on the real Quartz store with seconds-level cron expressions.</summary>
+public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<ServerFactory>
+{
+    private const string BackupStandIn = """
+        {
+          "id": "backup", "name": "backup (test stand-in)",
+          "inputs": [{"name":"host","type":"string"},{"name":"vm","type":"string"},{"name":"type","type":"string"}],
+          "activities": [ { "id": "start", "type": "Flow.Start" } ],
+          "connections": []
+        }
+        """;
+
+    private async Task AssignAsync(string vm)
+    {
+        await server.WithAsync<BackupDbContext>(async db =>
+        {
+            if (!db.Offerings.Any(o => o.Name == "nightly")) db.Offerings.Add(new Offering { Name = "nightly" });
+            db.Assignments.Add(new VmAssignment { VmName = vm, HostName = "local", OfferingName = "nightly", RepositoryName = "default" });
+            await db.SaveChangesAsync();
+        });
+    }
+
+    private async Task<JsonArray> ScheduledRunsAsync(string scheduleId)
+    {
+        var all = (await (await server.Admin().GetAsync("/api/instances?definitionId=backup&take=500")).OkJsonAsync()).AsArray();
+        return [.. all.Where(i => i!["correlationId"]?.GetValue<string>().StartsWith($"schedule:{scheduleId}:") == true).Select(i => i!.DeepClone())];
+    }
+
+    [Fact]
+    public async Task SecondsCron_StartsOneBackupPerFiring_UntilDeleted()
+    {
+        await AssignAsync("cron-vm");
+        await server.PublishAsync(BackupStandIn);
+        var client = await server.ClientInRoleAsync("operator");
+        var schedule = await (await client.PostJsonAsync("/api/schedules", new { vm = "cron-vm", cron = "*/1 * * * * ?", timeZone = "Europe/Berlin" })).OkJsonAsync();
+        var id = schedule["id"]!.GetValue<string>();
+        Assert.NotNull(schedule["nextFireAt"]);
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonArray runs;
+        do
+        {
+            await Task.Delay(250);
+            runs = await ScheduledRunsAsync(id);
+        } while (runs.Count < 3 && DateTime.UtcNow < deadline);
+        Assert.True(runs.Count >= 3, $"only {runs.Count} scheduled runs");
+        var keys = runs.Select(r => r!["correlationId"]!.GetValue<string>()).ToList();
+        Assert.Equal(keys.Count, keys.Distinct().Count()); // one instance per firing
+        Assert.All(keys, k => Assert.StartsWith($"schedule:{id}:local/cron-vm:", k));
+
+        var listed = (await (await server.Admin().GetAsync("/api/schedules")).OkJsonAsync()).AsArray();
+        Assert.Contains(listed, s => s!["id"]!.GetValue<string>() == id && s["timeZone"]!.GetValue<string>() == "Europe/Berlin");
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/schedules/{id}")).StatusCode);
+        var countAfterDelete = (await ScheduledRunsAsync(id)).Count;
+        await Task.Delay(2500);
+        Assert.Equal(countAfterDelete, (await ScheduledRunsAsync(id)).Count);
+        await (await client.DeleteAsync($"/api/schedules/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Keep_DeletesTheOldestCompletedBackupsChainSafely()
+    {
+        await AssignAsync("keep-vm");
+        await server.PublishAsync(BackupStandIn);
+        var repository = Path.Combine(server.DataDirectory, "repository");
+        var ids = new List<Guid>();
+        await server.WithAsync<BackupDbContext>(async db =>
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var id = Guid.NewGuid();
+                var image = RepositoryLayout.VolumeImage(repository, "keep-vm", id, "vda");
+                Directory.CreateDirectory(Path.GetDirectoryName(image)!);
+                await File.WriteAllTextAsync(image, "x");
+                db.Backups.Add(new BackupRecord
+                {
+                    Id = id, VmName = "keep-vm", HostName = "local", RepositoryName = "default", Type = BackupType.Isolated,
+                    State = BackupState.BackedUp, CreatedAt = DateTimeOffset.UtcNow.AddDays(i - 3),
+                    Volumes = [new BackupVolume { Id = Guid.NewGuid(), BackupId = id, Target = "vda", PrimaryBasePath = "/nowhere", ImagePath = image, Sha256 = "a", StoredSize = 1 }],
+                });
+                ids.Add(id);
+            }
+            await db.SaveChangesAsync();
+        });
+
+        var client = await server.ClientInRoleAsync("operator");
+        var schedule = await (await client.PostJsonAsync("/api/schedules", new { vm = "keep-vm", cron = "*/1 * * * * ?", keep = 1 })).OkJsonAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string[] states;
+        do
+        {
+            await Task.Delay(300);
+            states = await Task.WhenAll(ids.Select(async id =>
+                (await (await server.Admin().GetAsync($"/api/backups/{id}")).OkJsonAsync())["state"]!.GetValue<string>()));
+        } while (!(states[0] == "Expunged" && states[1] == "Expunged") && DateTime.UtcNow < deadline);
+        await client.DeleteAsync($"/api/schedules/{schedule["id"]}");
+        Assert.Equal(["Expunged", "Expunged", "BackedUp"], states);
+    }
+
+    [Fact]
+    public async Task BadInput_Is400_UnassignedVmIs409()
+    {
+        var client = await server.ClientInRoleAsync("operator");
+        var bad = await (await client.PostJsonAsync("/api/schedules", new { vm = "x", cron = "every day" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(bad["errors"]!["cron"]);
+        await (await client.PostJsonAsync("/api/schedules", new { vm = "x", offering = "y", cron = "daily" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostJsonAsync("/api/schedules", new { cron = "daily" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostJsonAsync("/api/schedules", new { vm = "x", cron = "daily", timeZone = "Mars/Olympus" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostJsonAsync("/api/schedules", new { vm = "x", cron = "daily", keep = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostJsonAsync("/api/schedules", new { vm = "not-assigned", cron = "daily" })).AssertProblemAsync(HttpStatusCode.Conflict);
+        await (await client.PostJsonAsync("/api/schedules", new { offering = "no-such-offering", cron = "daily" })).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}
