@@ -124,3 +124,43 @@ public sealed class SlowActivity : Activity
         return ActivityResult.Done;
     }
 }
+
+/// <summary>Reports progress 100 times, waits at gate <c>{name}-a</c>, reports once more, waits at <c>{name}-b</c>.</summary>
+[Activity("Test.Chatty", Category = "Test")]
+public sealed class ChattyActivity : Activity
+{
+    [Input(Required = true)] public string Name { get; set; } = "";
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        for (var i = 1; i <= 100; i++) context.ReportProgress(i, 200, $"step {i}");
+        Gates.Enter($"{Name}-a");
+        await Gates.Gate($"{Name}-a").Task.WaitAsync(context.CancellationToken);
+        context.ReportProgress(101, 200, "step 101");
+        Gates.Enter($"{Name}-b");
+        await Gates.Gate($"{Name}-b").Task.WaitAsync(context.CancellationToken);
+        return ActivityResult.Done;
+    }
+}
+
+/// <summary>Holds an exclusive lock for a moment and records the highest number of holders seen at once.</summary>
+[Activity("Test.Exclusive", Category = "Test")]
+public sealed class ExclusiveActivity : Activity
+{
+    public static readonly ConcurrentDictionary<string, int> Inside = new();
+    public static readonly ConcurrentDictionary<string, int> MaxInside = new();
+
+    [Input(Required = true)] public string Lock { get; set; } = "";
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        await using (await context.AcquireLockAsync(Lock))
+        {
+            var now = Inside.AddOrUpdate(Lock, 1, (_, n) => n + 1);
+            MaxInside.AddOrUpdate(Lock, now, (_, m) => Math.Max(m, now));
+            await Task.Delay(TimeSpan.FromMilliseconds(30), context.CancellationToken); // a short critical section
+            Inside.AddOrUpdate(Lock, 0, (_, n) => n - 1);
+        }
+        return ActivityResult.Done;
+    }
+}

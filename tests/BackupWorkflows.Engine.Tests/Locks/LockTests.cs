@@ -100,3 +100,20 @@ public sealed class LockTests(PostgresCluster postgres)
         Assert.Equal(WorkflowStatus.Finished, (await second.WaitAsync(waiter)).Status);
     }
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class CrossNodeLockTests(PostgresCluster postgres)
+{
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task ExclusiveLock_TwoNodesContending_NeverHeldTwiceAtOnce(string provider)
+    {
+        var connection = provider == "sqlite" ? $"Data Source={Path.Combine(Path.GetTempPath(), $"bwf-xlock-{Guid.NewGuid():N}.db")}" : postgres.NewDatabase();
+        await using var a = await EngineHost.StartAsync(provider, postgres, o => o.NodeId = "node-a", connection: connection);
+        await using var b = await EngineHost.StartAsync(provider, postgres, o => o.NodeId = "node-b", connection: connection);
+        var lockName = $"vm:{provider}-{Guid.NewGuid():N}";
+        await a.PublishAsync($$"""{ "id": "x", "activities": [ { "id": "x", "type": "Test.Exclusive", "inputs": { "lock": "{{lockName}}" } } ] }""");
+        var ids = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => (i % 2 == 0 ? a : b).Runtime.StartAsync("x")));
+        foreach (var id in ids) Assert.Equal(WorkflowStatus.Finished, (await a.WaitAsync(id, timeoutSeconds: 60)).Status);
+        Assert.Equal(1, ExclusiveActivity.MaxInside[lockName]);
+    }
+}

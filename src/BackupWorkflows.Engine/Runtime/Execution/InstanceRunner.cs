@@ -90,6 +90,9 @@ internal sealed partial class InstanceRunner : IAsyncDisposable
     {
         try
         {
+            // SQLite: keep one connection for the run, so commits do not reopen it and re-run the
+            // per-connection pragmas. (PostgreSQL connections go back to the pool between commits.)
+            if (!Services.Database.IsPostgres) await _db.Database.OpenConnectionAsync();
             if (_prestarted is { } prestarted && !_cancelRequested)
             {
                 PublishStatus(WorkflowStatus.Running);
