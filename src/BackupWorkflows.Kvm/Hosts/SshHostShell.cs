@@ -24,6 +24,7 @@ public sealed class SshHostShell : IHostShell
 {
     private const int SshFailureExitCode = 255;
     private const int TimeoutExitCode = 124;
+    private const string PidMarker = "bwf-remote-pid:";
     private readonly SshHostOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly string _controlDirectory;
@@ -69,11 +70,41 @@ public sealed class SshHostShell : IHostShell
             killAfter = limit + _options.TimeoutGrace;
         }
 
+        // The remote side first reports its pid on stderr, then execs the command under that pid,
+        // so a cancelled command can be stopped on the host too (see StopRemoteAsync).
+        remote = ["sh", "-c", $"echo {PidMarker}$$ >&2; exec \"$@\"", "sh", .. remote];
+        var remotePid = 0;
+        var callerErrorLine = options.OnErrorLine;
+        var runOptions = options with
+        {
+            OnErrorLine = line =>
+            {
+                if (Volatile.Read(ref remotePid) == 0 && line.StartsWith(PidMarker, StringComparison.Ordinal)
+                    && int.TryParse(line.AsSpan(PidMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+                {
+                    Volatile.Write(ref remotePid, pid);
+                    return;
+                }
+
+                callerErrorLine?.Invoke(line);
+            },
+        };
+
         await ConnectOnceAsync(arguments, cancellationToken).ConfigureAwait(false);
         var sshArguments = BuildSshArguments(PosixShell.Join(remote));
-        var outcome = await ProcessRunner.RunAsync(
-            Host, arguments, sshArguments, options, killAfter, _timeProvider, cancellationToken).ConfigureAwait(false);
+        ProcessRunner.Outcome outcome;
+        try
+        {
+            outcome = await ProcessRunner.RunAsync(
+                Host, arguments, sshArguments, runOptions, killAfter, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (Volatile.Read(ref remotePid) is var pid && pid > 0)
+        {
+            await StopRemoteAsync(pid).ConfigureAwait(false);
+            throw;
+        }
 
+        outcome = outcome with { StandardError = WithoutPidLine(outcome.StandardError) };
         var remoteTimedOut = options.Timeout is { } t && outcome.ExitCode == TimeoutExitCode && outcome.Duration >= t;
         if (outcome.TimedOut || remoteTimedOut)
         {
@@ -119,6 +150,28 @@ public sealed class SshHostShell : IHostShell
         {
             // A master still exiting may hold its socket for a moment; the directory is tiny.
         }
+    }
+
+    /// <summary>Stops a cancelled command on the host: its process group if it leads one (the usual
+    /// case: sshd starts each session in a new session), else the process itself. Best effort.</summary>
+    private async Task StopRemoteAsync(int pid)
+    {
+        var p = pid.ToString(CultureInfo.InvariantCulture);
+        var kill = BuildSshArguments(PosixShell.Join(["sh", "-c", "kill -TERM -- -\"$1\" 2>/dev/null || kill -TERM \"$1\"", "sh", p]));
+        await ProcessRunner.RunAsync(
+            Host, ["kill", p], kill, HostCommandOptions.Default, _options.ConnectTimeout + _options.TimeoutGrace, _timeProvider, CancellationToken.None)
+            .ConfigureAwait(false);
+    }
+
+    private static string WithoutPidLine(string standardError)
+    {
+        if (!standardError.StartsWith(PidMarker, StringComparison.Ordinal))
+        {
+            return standardError;
+        }
+
+        var end = standardError.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? string.Empty : standardError[(end + 1)..];
     }
 
     /// <summary>Opens the shared connection with a trivial command before the first real one.</summary>

@@ -107,6 +107,35 @@ public abstract class HostShellContract
     }
 
     [Fact]
+    public async Task RunAsync_Cancelled_StopsTheCommandOnTheHost()
+    {
+        var pidFile = $"/tmp/bwf-cancel-{Guid.NewGuid():N}.pid";
+        using var cts = new CancellationTokenSource();
+        var running = Shell.RunAsync(["sh", "-c", "echo $$ > \"$1\"; exec sleep 60", "sh", pidFile], null, cts.Token);
+        // Shells here reach this machine: wait for the pid file (real process, with a deadline).
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(pidFile) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
+        var pid = (await File.ReadAllTextAsync(pidFile)).Trim();
+        File.Delete(pidFile);
+
+        bool alive;
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        do
+        {
+            alive = (await Shell.RunAsync(["kill", "-0", pid], new HostCommandOptions { SuccessExitCodes = [0, 1] })).ExitCode == 0;
+        }
+        while (alive && DateTime.UtcNow < deadline && await DelayTrue(100));
+
+        Assert.False(alive, $"process {pid} still runs on {ExpectedHost} after cancellation");
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_ThrowsOperationCanceled()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
