@@ -36,6 +36,10 @@ public sealed record ServerConfiguration
     /// <summary>Directory with the studio's built files (index.html), or null when none was found.</summary>
     public string? StudioDirectory { get; init; }
 
+    /// <summary>How long a node owns an instance without renewing its lease (<c>--lease-seconds</c>, default 30):
+    /// after a node dies, another resumes its instances once this has passed.</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest request body accepted, in bytes (default 4 MiB).</summary>
     public long MaxRequestBodyBytes { get; init; } = 4 * 1024 * 1024;
 
@@ -69,6 +73,7 @@ public sealed record ServerConfiguration
             ConnectionString = connection,
             NodeId = configuration["node"] is { Length: > 0 } n ? n : Environment.MachineName,
             StudioDirectory = FindStudio(configuration["studio"], contentRoot),
+            LeaseDuration = TimeSpan.FromSeconds(double.TryParse(configuration["lease-seconds"], System.Globalization.CultureInfo.InvariantCulture, out var lease) && lease >= 1 ? lease : 30),
             MaxRequestBodyBytes = long.TryParse(configuration["maxRequestBodyBytes"], out var max) && max > 0
                 ? max : 4 * 1024 * 1024,
         };

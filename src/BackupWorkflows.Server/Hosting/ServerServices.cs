@@ -40,6 +40,7 @@ public static class ServerServices
             if (config.Database == DatabaseKind.Postgres) o.UsePostgres(config.ConnectionString);
             else o.UseSqlite(config.ConnectionString);
             o.NodeId = config.NodeId;
+            o.LeaseDuration = config.LeaseDuration;
             o.AddActivitiesFrom(typeof(BackupDbContext).Assembly);
         });
         // The backup domain: its DbContext on the engine's database, its services, and the start-up
