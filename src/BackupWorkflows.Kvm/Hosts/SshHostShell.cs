@@ -142,13 +142,17 @@ public sealed class SshHostShell : IHostShell
             // No master running: nothing to close.
         }
 
-        try
+        // The exiting master removes its socket while we delete: retry briefly, then leave the tiny directory.
+        for (var attempt = 0; attempt < 3 && Directory.Exists(_controlDirectory); attempt++)
         {
-            Directory.Delete(_controlDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A master still exiting may hold its socket for a moment; the directory is tiny.
+            try
+            {
+                Directory.Delete(_controlDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _timeProvider).ConfigureAwait(false);
+            }
         }
     }
 

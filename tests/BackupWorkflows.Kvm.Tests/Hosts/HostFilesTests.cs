@@ -15,7 +15,11 @@ public abstract class HostFilesContract : IAsyncLifetime
     public async Task InitializeAsync() =>
         _dir = Path.Combine(await Files.CreateTempDirectoryAsync("bwf-files"), "dir with 'quotes' and $x");
 
-    public async Task DisposeAsync() => await Files.DeleteDirectoryAsync(Path.GetDirectoryName(_dir)!);
+    public async Task DisposeAsync()
+    {
+        await Files.DeleteDirectoryAsync(Path.GetDirectoryName(_dir)!);
+        await Shell.DisposeAsync();
+    }
 
     [Fact]
     public async Task WriteReadSizeHashRenameDelete_RoundTrip()

@@ -22,7 +22,11 @@ public abstract class QemuImgContract : IAsyncLifetime
         await new HostFiles(Shell).CreateDirectoryAsync(Dir);
     }
 
-    public async Task DisposeAsync() => await new HostFiles(Shell).DeleteDirectoryAsync(_root);
+    public async Task DisposeAsync()
+    {
+        await new HostFiles(Shell).DeleteDirectoryAsync(_root);
+        await Shell.DisposeAsync();
+    }
 
     [Fact]
     public async Task CreateAndInfo_DescribeTheNewImage()
