@@ -92,7 +92,8 @@ internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry
         var active = new[] { (int)WorkflowStatus.Running, (int)WorkflowStatus.Waiting, (int)WorkflowStatus.Suspended };
         if (await db.Instances.AnyAsync(i => i.DefinitionId == id && active.Contains(i.Status), cancellationToken))
             throw new WorkflowInstanceStateException($"Workflow definition '{id}' has unfinished instances; cancel them before deleting it.");
-        return await db.Definitions.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+        return await db.Definitions.Where(d => d.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDeleted, true).SetProperty(d => d.IsPublished, false), cancellationToken) > 0;
     }
 
     public async Task<WorkflowImportResult> ImportAsync(string json, bool publish, CancellationToken cancellationToken = default)
@@ -125,7 +126,11 @@ internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry
     private async Task<DefinitionRecord> WriteDraft(EngineDbContext db, WorkflowDefinition definition, DefinitionRecord? latest, CancellationToken ct)
     {
         // Overwrite the latest version only while it was never published; otherwise add a version.
-        var record = latest is { PublishedAt: null } ? latest : new DefinitionRecord { Id = definition.Id, Version = (latest?.Version ?? 0) + 1 };
+        var record = latest is { PublishedAt: null } ? latest : new DefinitionRecord
+        {
+            Id = definition.Id,
+            Version = (await db.Definitions.IgnoreQueryFilters().Where(d => d.Id == definition.Id).MaxAsync(d => (int?)d.Version, ct) ?? 0) + 1,
+        };
         definition.Version = record.Version;
         definition.IsPublished = false;
         record.Name = definition.Name;

@@ -22,6 +22,7 @@ internal sealed class EngineDbContext(DbContextOptions<EngineDbContext> options)
             e.HasKey(x => new { x.Id, x.Version });
             e.Property(x => x.Id).HasMaxLength(200);
             e.Property(x => x.ContentHash).HasMaxLength(64);
+            e.HasQueryFilter(x => !x.IsDeleted);
         });
         b.Entity<InstanceRecord>(e =>
         {

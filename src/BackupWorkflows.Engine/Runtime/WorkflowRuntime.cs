@@ -49,7 +49,7 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
             CreatedAt = now,
             UpdatedAt = now,
         };
-        executor.TryReserve(record.Id);
+        if (!executor.TryReserve(record.Id)) throw new WorkflowEngineException("The workflow engine is stopping; start the workflow again later.");
         InstanceRunner? runner = null;
         try
         {

@@ -39,6 +39,13 @@ public sealed class DefinitionStoreTests(PostgresCluster postgres)
         var exported = await store.ExportAsync("greet", 1);
         Assert.Contains("\"position\"", exported);
         Assert.Equal(10, DefinitionJson.Parse(exported).Activities[0].Position!.X);
+
+        Assert.True(await store.DeleteAsync("greet"));
+        Assert.Empty(await store.ListAsync());
+        Assert.Null(await store.GetAsync("greet"));
+        var recreated = await store.SaveDraftAsync(DefinitionJson.Parse(Flow("new life")));
+        Assert.Equal(4, recreated.Version); // numbers are never reused: cached plans stay correct
+        Assert.Equal([4], (await store.ListVersionsAsync("greet")).Select(v => v.Version));
     }
 
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]

@@ -15,6 +15,8 @@ internal sealed class DefinitionRecord
     public string Json { get; set; } = "";
     public long CreatedAt { get; set; }
     public long? PublishedAt { get; set; }
+    /// <summary>Deleted definitions keep their rows so version numbers are never reused (plans are cached by id and version).</summary>
+    public bool IsDeleted { get; set; }
 }
 
 /// <summary>One workflow instance; <see cref="State"/> holds variables, outputs and the work items.</summary>

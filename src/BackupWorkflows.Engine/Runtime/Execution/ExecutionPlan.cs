@@ -63,7 +63,7 @@ internal sealed class PlanCache(EngineDatabase database, IActivityRegistry regis
     private async Task<ExecutionPlan> LoadAsync(string id, int version)
     {
         await using var db = await database.CreateAsync();
-        var record = await db.Definitions.FirstOrDefaultAsync(d => d.Id == id && d.Version == version)
+        var record = await db.Definitions.IgnoreQueryFilters().FirstOrDefaultAsync(d => d.Id == id && d.Version == version)
             ?? throw new WorkflowDefinitionNotFoundException(id, version);
         return Compile(DefinitionStore.ToDefinition(record));
     }

@@ -114,6 +114,13 @@ internal sealed partial class InstanceRunner : IAsyncDisposable
             if (_cancelRequested && !_stopRequested) await FinalizeAsync();
             else await ReleaseOwnershipAsync();
         }
+        catch
+        {
+            // An engine error (e.g. the database failed a commit): stop the other branches before the context goes away.
+            RequestStop();
+            await DrainAsync();
+            throw;
+        }
     }
 
     /// <summary>Marks interrupted attempts, takes declared locks and starts the startable items.</summary>

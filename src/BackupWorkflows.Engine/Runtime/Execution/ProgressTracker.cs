@@ -24,43 +24,69 @@ internal sealed class ProgressTracker(EngineServices services, string instanceId
         var now = services.Time.GetUtcNow();
         var entry = _entries.GetOrAdd(activityId, _ => new Entry());
         var progress = new ActivityProgress(instanceId, activityId, done, total, message, now);
-        bool persist;
+        bool due;
         lock (entry)
         {
             entry.Latest = progress;
             entry.Dirty = true;
-            persist = now - entry.PersistedAt >= services.Options.ProgressInterval;
+            due = now - entry.PersistedAt >= services.Options.ProgressInterval;
+            if (due)
+            {
+                entry.Requested = true;
+                entry.PersistedAt = now; // the interval counts from the decision to write, so reports during the write wait
+            }
         }
-        // At most one write per activity at a time; a report arriving meanwhile is caught by the next write or the flush.
-        persist = persist && entry.WriteLock.Wait(0);
         services.Events.Publish(new WorkflowEvent
         {
             Kind = WorkflowEventKind.Progress, InstanceId = instanceId, DefinitionId = definitionId, Timestamp = now,
             ActivityId = activityId, Done = done, Total = total, Message = message,
         });
-        if (persist) _ = PersistAsync(entry);
+        if (due) TryStartWriter(entry);
     }
 
-    /// <summary>Writes the latest value of an activity if it changed since the last write.</summary>
+    /// <summary>Writes the latest value of an activity if it changed since the last write (activity end).</summary>
     public async Task FlushAsync(string activityId)
     {
         if (!_entries.TryGetValue(activityId, out var entry)) return;
         await entry.WriteLock.WaitAsync();
-        bool dirty;
-        lock (entry) dirty = entry.Dirty;
-        if (dirty) await PersistAsync(entry);
-        else entry.WriteLock.Release();
+        lock (entry) entry.Requested |= entry.Dirty;
+        await WriteRequestedAsync(entry);
     }
 
-    /// <summary>Writes the latest value; the caller holds <see cref="Entry.WriteLock"/>, released here.</summary>
-    private async Task PersistAsync(Entry entry)
+    // At most one writer per activity. A report that is due while a write is in flight sets
+    // Requested; the writer loops until no request is left, and re-checks after releasing the
+    // lock so a request made in between is never stranded.
+    private void TryStartWriter(Entry entry)
     {
-        ActivityProgress p;
-        lock (entry)
+        if (entry.WriteLock.Wait(0)) _ = WriteRequestedAsync(entry);
+    }
+
+    /// <summary>Writes while requested; the caller holds <see cref="Entry.WriteLock"/>, released here.</summary>
+    private async Task WriteRequestedAsync(Entry entry)
+    {
+        try
         {
-            p = entry.Latest;
-            entry.Dirty = false;
+            while (true)
+            {
+                ActivityProgress p;
+                lock (entry)
+                {
+                    if (!entry.Requested) break;
+                    entry.Requested = false;
+                    entry.Dirty = false;
+                    p = entry.Latest;
+                }
+                await PersistAsync(p);
+            }
         }
+        finally { entry.WriteLock.Release(); }
+        bool again;
+        lock (entry) again = entry.Requested;
+        if (again) TryStartWriter(entry);
+    }
+
+    private async Task PersistAsync(ActivityProgress p)
+    {
         try
         {
             await using var db = await services.Database.CreateAsync();
@@ -81,17 +107,13 @@ internal sealed class ProgressTracker(EngineServices services, string instanceId
         {
             services.LoggerFactory.CreateLogger<ProgressTracker>().LogWarning(e, "Could not persist progress of {Instance}/{Activity}", p.InstanceId, p.ActivityId);
         }
-        finally
-        {
-            lock (entry) entry.PersistedAt = services.Time.GetUtcNow();
-            entry.WriteLock.Release();
-        }
     }
 
     private sealed class Entry
     {
         public ActivityProgress Latest = null!;
         public bool Dirty;
+        public bool Requested;
         public readonly SemaphoreSlim WriteLock = new(1, 1);
         public DateTimeOffset PersistedAt = DateTimeOffset.MinValue;
     }
