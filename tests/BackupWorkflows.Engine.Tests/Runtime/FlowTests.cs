@@ -98,6 +98,34 @@ public sealed class FlowTests(PostgresCluster postgres)
     }
 
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task JoinWaitAny_ContinuesOnFirstArrival_AndIgnoresTheLaterOne(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var key = $"any-{provider}-{Guid.NewGuid():N}";
+        await engine.PublishAsync($$$"""
+            { "id": "any", "activities": [
+                { "id": "fork", "type": "Flow.Fork", "inputs": { "branches": ["fast", "slow"] } },
+                { "id": "fast", "type": "Test.Record", "inputs": { "log": "{{{key}}}", "text": "fast" } },
+                { "id": "slow", "type": "Test.Gate", "inputs": { "name": "{{{key}}}" } },
+                { "id": "join", "type": "Flow.Join", "inputs": { "mode": "waitAny" } },
+                { "id": "after", "type": "Test.Record", "inputs": { "log": "{{{key}}}", "text": "after" } } ],
+              "connections": [
+                { "source": "fork", "outcome": "fast", "target": "fast" }, { "source": "fork", "outcome": "slow", "target": "slow" },
+                { "source": "fast", "target": "join" }, { "source": "slow", "target": "join" }, { "source": "join", "target": "after" } ] }
+            """);
+        var id = await engine.Runtime.StartAsync("any");
+        await Gates.Entered(key).Task.WithDeadline();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!(RecordActivity.Calls.TryGetValue(key, out var calls) && calls.Contains("after:after")) && DateTime.UtcNow < deadline)
+            await Task.Delay(20); // the join must not wait for the gated branch
+        Assert.Equal(["fast:fast", "after:after"], RecordActivity.Calls[key]);
+        Gates.Release(key);
+        Assert.Equal(WorkflowStatus.Finished, (await engine.WaitAsync(id)).Status);
+        Assert.Equal(["fast:fast", "after:after"], RecordActivity.Calls[key]);
+        Assert.Single(await engine.JournalAsync(id), j => j.ActivityId == "join");
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
     public async Task FaultActivity_FaultsInstanceWithItsMessage(string provider)
     {
         await using var engine = await EngineHost.StartAsync(provider, postgres);

@@ -94,7 +94,8 @@ internal sealed partial class InstanceRunner
             }
         }
 
-        var started = _halted || _cancelRequested ? [] : scheduled.Select(w => PrepareStart(w, false, null)).ToList();
+        // After a fault, finish, cancel or stop nothing new starts; scheduled items stay Pending in the state.
+        var started = _halted || _cancelRequested || _stopRequested ? [] : scheduled.Select(w => PrepareStart(w, false, null)).ToList();
         await CommitAsync();
         _db.Entry(journal).State = EntityState.Detached; // ended rows are never written again by this run
         Publish(ended.Error is null ? WorkflowEventKind.ActivityCompleted : WorkflowEventKind.ActivityFaulted, running,
