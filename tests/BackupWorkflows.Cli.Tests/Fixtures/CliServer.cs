@@ -1,0 +1,53 @@
+using BackupWorkflows.Server.Tests.Fixtures;
+using Spectre.Console;
+
+namespace BackupWorkflows.Cli.Tests.Fixtures;
+
+/// <summary>What one bwf invocation printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Output, string Error);
+
+/// <summary>A real server process (SQLite, temp data directory) and a way to run bwf commands against it in-process.</summary>
+public sealed class CliServer : IAsyncLifetime
+{
+    private ServerProcess? _server;
+
+    /// <summary>The server.</summary>
+    public ServerProcess Server => _server!;
+
+    /// <summary>The first admin key.</summary>
+    public string AdminKey => Server.InitialAdminKey!;
+
+    public async Task InitializeAsync() =>
+        _server = await ServerProcess.StartAsync(Path.Combine(Path.GetTempPath(), "bwf-cli-tests-" + Guid.NewGuid().ToString("N")[..8]));
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        try { Directory.Delete(Server.DataDirectory, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Runs bwf with BWF_SERVER and BWF_API_KEY set (key: the admin key unless given; "" for none).</summary>
+    public async Task<CliResult> RunWithKeyAsync(string? apiKey, params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
+            Out = new AnsiConsoleOutput(output),
+        });
+        console.Profile.Width = 250;
+        var environment = new Dictionary<string, string?> { ["BWF_SERVER"] = Server.Url, ["BWF_API_KEY"] = apiKey ?? AdminKey };
+        var exit = await new BwfApp(console, error, name => environment.GetValueOrDefault(name)).RunAsync(args);
+        return new CliResult(exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs bwf with the admin key.</summary>
+    public Task<CliResult> RunAsync(params string[] args) => RunWithKeyAsync(null, args);
+}
+
+[CollectionDefinition(Name)]
+public sealed class CliServerCollection : ICollectionFixture<CliServer>
+{
+    public const string Name = "cli-server";
+}
