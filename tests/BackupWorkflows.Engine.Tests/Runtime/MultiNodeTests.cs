@@ -1,4 +1,7 @@
 using BackupWorkflows.Engine.Journal;
+using BackupWorkflows.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Engine.Tests.Fixtures;
 
@@ -31,5 +34,41 @@ public sealed class MultiNodeTests(PostgresCluster postgres)
             Assert.Single(journal, j => j is { ActivityId: "r", Status: ExecutionStatus.Completed });
             Assert.DoesNotContain(journal, j => j.Status is ExecutionStatus.Interrupted or ExecutionStatus.Faulted);
         }
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task RunningInstance_LeaseIsRenewed_SoAnotherNodeNeverTakesItOver(string provider)
+    {
+        var connection = provider == "sqlite" ? $"Data Source={Path.Combine(Path.GetTempPath(), $"bwf-lease-{Guid.NewGuid():N}.db")}" : postgres.NewDatabase();
+        void Lease(WorkflowEngineOptions o) => o.LeaseDuration = TimeSpan.FromSeconds(1);
+        await using var a = await EngineHost.StartAsync(provider, postgres, o => { Lease(o); o.NodeId = "node-a"; }, connection: connection);
+        await using var b = await EngineHost.StartAsync(provider, postgres, o => { Lease(o); o.NodeId = "node-b"; }, connection: connection);
+        var gate = $"lease-{provider}-{Guid.NewGuid():N}";
+        await a.PublishAsync($$"""{ "id": "long", "activities": [ { "id": "g", "type": "Test.Gate", "inputs": { "name": "{{gate}}" } } ] }""");
+        var id = await a.Runtime.StartAsync("long");
+        await Gates.Entered(gate).Task.WithDeadline();
+
+        var database = a.Services.GetRequiredService<EngineDatabase>();
+        async Task<(string? Owner, long Lease)> Row()
+        {
+            await using var db = await database.CreateAsync();
+            var row = await db.Instances.SingleAsync(i => i.Id == id);
+            return (row.OwnerNode, row.LeaseExpiresAt);
+        }
+        var first = await Row();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var now = first;
+        while (now.Lease < first.Lease + 2500 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100); // polling the real database until the lease was renewed well past its first expiry
+            now = await Row();
+        }
+        Assert.True(now.Lease >= first.Lease + 2500, "the lease was not renewed");
+        Assert.Equal("node-a", now.Owner); // node-b polled all along but never claimed it
+        Assert.Equal(1, Gates.Count(gate));
+
+        Gates.Release(gate);
+        Assert.Equal(WorkflowStatus.Finished, (await a.WaitAsync(id)).Status);
+        Assert.Equal(1, Assert.Single(await a.JournalAsync(id)).Attempt);
     }
 }
