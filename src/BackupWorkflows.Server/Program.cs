@@ -1,4 +1,6 @@
+using BackupWorkflows.Server.Apis;
 using BackupWorkflows.Server.Hosting;
+using BackupWorkflows.Server.Studio;
 
 // One process: REST API, schedules (Quartz), the workflow engine and the studio's files.
 // Settings: --urls, --data, --database sqlite|postgres, --connection, --node (or BWF_* variables).
@@ -6,7 +8,27 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddBackupWorkflowsServer(args);
 
 var app = builder.Build();
-app.UseBackupWorkflows();
+app.UseBackupWorkflowsPipeline();
+
+var api = app.MapGroup("/api");
+api.MapHealthApi();
+api.MapIdentityApi();
+api.MapHostsApi();
+api.MapRepositoriesApi();
+api.MapOfferingsApi();
+api.MapVmsApi();
+api.MapBackupsApi();
+api.MapRestoresApi();
+api.MapSchedulesApi();
+api.MapWorkflowsApi();
+api.MapInstancesApi();
+api.MapEventsApi();
+api.MapJobsApi();
+api.MapSettingsApi();
+api.MapKeysApi();
+api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint."));
+
+app.MapStudio(app.Services.GetRequiredService<ServerConfiguration>().StudioDirectory);
 app.Run();
 
 /// <summary>Entry point; public so that tests can start the server with WebApplicationFactory.</summary>
