@@ -89,7 +89,11 @@ async Task<List<string>> BenchmarkDiskAsync(int sizeGiB)
             var watch = Stopwatch.StartNew();
             var info = await runtime.WaitAsync(await runtime.StartAsync(id, input));
             if (info.Status != WorkflowStatus.Finished) throw new InvalidOperationException($"{id}: {info.Status} {info.Fault}");
-            return (watch.Elapsed, info);
+            var elapsed = watch.Elapsed;
+            var journal = await host.Services.GetRequiredService<IWorkflowInstanceQueries>().GetJournalAsync(info.Id);
+            Console.WriteLine($"  {id} {elapsed.TotalSeconds:0.00} s: " + string.Join(", ", journal.Where(j => j.EndedAt is not null)
+                .Select(j => $"{j.ActivityId} {(j.EndedAt!.Value - j.StartedAt).TotalSeconds:0.00}")));
+            return (elapsed, info);
         }
         var input = new JsonObject { ["host"] = "local", ["vm"] = vm };
         var (full, _) = await Workflow("backup", input.DeepClone().AsObject());

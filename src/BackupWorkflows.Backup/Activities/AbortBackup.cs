@@ -21,8 +21,11 @@ public sealed class AbortBackup(BackupWorkLoader loader, BackupCatalog catalog, 
     [Input(Description = "Id of the backup that failed.", Required = true)]
     public string BackupId { get; set; } = "";
 
-    [Input(Description = "Why it failed, for the record.")]
+    [Input(Description = "Why it failed, for the record; default: the instance's latest incident.")]
     public string? Reason { get; set; }
+
+    [Output(Description = "The cause recorded on the backup.")]
+    public string Cause { get; set; } = "";
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
@@ -32,6 +35,7 @@ public sealed class AbortBackup(BackupWorkLoader loader, BackupCatalog catalog, 
         if (backup.State != Model.BackupState.Creating)
         {
             context.Journal($"backup is {backup.State}: nothing to abort");
+            Cause = backup.Error ?? "";
             return ActivityResult.Done;
         }
         foreach (var v in backup.Volumes)
@@ -53,6 +57,7 @@ public sealed class AbortBackup(BackupWorkLoader loader, BackupCatalog catalog, 
         var reason = string.IsNullOrWhiteSpace(Reason)
             ? (await instances.GetIncidentsAsync(context.InstanceId, ct)).LastOrDefault()?.Message ?? "the backup failed"
             : Reason;
+        Cause = reason;
         await catalog.MarkErrorAsync(backup.Id, reason, ct);
         context.Journal("backup marked Error; partial files deleted");
         return ActivityResult.Done;

@@ -27,7 +27,18 @@ public static class DomainXmlEditor
     public static void MakeNewIdentity(XDocument doc, string newName)
     {
         var root = doc.Root ?? throw new FormatException("empty domain XML");
+        var oldName = (string?)root.Element("name") ?? "";
         root.SetElementValue("name", newName);
+        // Files and sockets the original domain owns (console logs, agent sockets) would collide
+        // with the running original: logs get the new name, socket paths are left to libvirt.
+        foreach (var source in root.Descendants("devices").Elements().Where(e => e.Name.LocalName is "serial" or "console" or "channel")
+                     .Elements("source").ToList())
+        {
+            if (source.Attribute("path") is not { } path) continue;
+            if ((string?)source.Parent?.Attribute("type") == "file")
+                path.Value = NewFileName(path.Value, oldName, newName);
+            else path.Remove();
+        }
         root.Element("uuid")?.Remove();
         foreach (var mac in root.Descendants("interface").Elements("mac").ToList()) mac.Remove();
         root.Attribute("id")?.Remove();
@@ -35,6 +46,15 @@ public static class DomainXmlEditor
         // domain names its old label: drop dynamic labels so libvirt assigns fresh ones.
         foreach (var label in root.Elements("seclabel").Where(l => (string?)l.Attribute("type") == "dynamic").ToList())
             label.Remove();
+    }
+
+    private static string NewFileName(string path, string oldName, string newName)
+    {
+        var dir = Path.GetDirectoryName(path) ?? "";
+        var file = Path.GetFileName(path);
+        var renamed = oldName.Length > 0 && file.Contains(oldName, StringComparison.Ordinal)
+            ? file.Replace(oldName, newName, StringComparison.Ordinal) : $"{newName}-{file}";
+        return Path.Combine(dir, renamed);
     }
 
     /// <summary>Removes a disk from the document.</summary>

@@ -3,7 +3,6 @@ using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Domains;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
-using BackupWorkflows.Kvm.Images;
 
 namespace BackupWorkflows.Backup.Restores;
 
@@ -33,8 +32,18 @@ public sealed class RestoreAsNewVm(RestoreSourceLoader loader) : Activity
             throw new BackupInputException($"'{Name}' is not a valid VM name (letters, digits, '-', '_', '.')");
         var source = await loader.LoadAsync(BackupId, null, ct);
         var host = source.Host;
+        var paths = source.Backup.Volumes.ToDictionary(v => v.Target,
+            v => Path.Combine(Path.GetDirectoryName(v.PrimaryBasePath)!, $"{Name}-{RepositoryLayout.SafeName(v.Target)}.qcow2"));
         if (await host.Virsh.ExistsAsync(Name, ct))
-            throw new BackupInputException($"a VM named '{Name}' already exists on host '{source.HostRecord.Name}'");
+        {
+            // Our own earlier attempt (same disk paths) is finished, not refused: the activity is idempotent.
+            var existing = await host.Virsh.GetDefinitionAsync(Name, inactive: true, ct);
+            if (context.Attempt == 1 || existing.Disks.Where(d => d.Source is not null).Any(d => !paths.ContainsValue(d.Source!)))
+                throw new BackupInputException($"a VM named '{Name}' already exists on host '{source.HostRecord.Name}'");
+            context.Journal($"VM '{Name}' was defined by an earlier attempt");
+            if (Start && !await Hosts.PrimaryChains.IsActiveAsync(host, Name, ct)) await host.Virsh.StartAsync(Name, ct);
+            return ActivityResult.Done;
+        }
         var xml = XDocument.Parse(source.Backup.DomainXml
             ?? throw new BackupInputException($"backup {source.Backup.Id} holds no domain XML"));
         DomainXmlEditor.MakeNewIdentity(xml, Name);
@@ -50,16 +59,8 @@ public sealed class RestoreAsNewVm(RestoreSourceLoader loader) : Activity
         long done = 0;
         foreach (var v in source.Backup.Volumes)
         {
-            var path = Path.Combine(Path.GetDirectoryName(v.PrimaryBasePath)!, $"{Name}-{RepositoryLayout.SafeName(v.Target)}.qcow2");
-            var partial = path + RepositoryLayout.PartialSuffix;
-            var start = done;
-            await host.QemuImg.ConvertAsync(v.ImagePath, partial, new ConvertOptions
-            {
-                SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true,
-                OnProgress = p => context.ReportProgress(start + (long)(v.VirtualSize * p / 100), total, $"restoring {v.Target}"),
-            }, ct);
-            await host.Files.FsyncAsync(partial, ct);
-            await host.Files.RenameAsync(partial, path, ct);
+            var path = paths[v.Target];
+            await ChainFlattening.WriteAsync(host, context, v.ImagePath, path, v.VirtualSize, done, total, $"restoring {v.Target}");
             DomainXmlEditor.SetDiskSource(xml, v.Target, path, "qcow2");
             done += v.VirtualSize;
         }

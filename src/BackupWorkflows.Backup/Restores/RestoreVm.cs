@@ -4,7 +4,6 @@ using BackupWorkflows.Backup.Domains;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
-using BackupWorkflows.Kvm.Images;
 
 namespace BackupWorkflows.Backup.Restores;
 
@@ -52,15 +51,7 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) 
         long done = 0;
         foreach (var v in backup.Volumes)
         {
-            var partial = v.PrimaryBasePath + ".restore" + RepositoryLayout.PartialSuffix;
-            var start = done;
-            await host.QemuImg.ConvertAsync(v.ImagePath, partial, new ConvertOptions
-            {
-                SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true,
-                OnProgress = p => context.ReportProgress(start + (long)(v.VirtualSize * p / 100), total, $"restoring {v.Target}"),
-            }, ct);
-            await host.Files.FsyncAsync(partial, ct);
-            await host.Files.RenameAsync(partial, v.PrimaryBasePath, ct);
+            await ChainFlattening.WriteAsync(host, context, v.ImagePath, v.PrimaryBasePath, v.VirtualSize, done, total, $"restoring {v.Target}");
             await DropDeltasAsync(host, xml, v.Target, v.PrimaryBasePath, ct);
             DomainXmlEditor.SetDiskSource(xml, v.Target, v.PrimaryBasePath, "qcow2");
             done += v.VirtualSize;

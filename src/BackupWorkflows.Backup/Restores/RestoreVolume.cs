@@ -3,7 +3,6 @@ using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Kvm.Domains;
-using BackupWorkflows.Kvm.Images;
 
 namespace BackupWorkflows.Backup.Restores;
 
@@ -46,17 +45,8 @@ public sealed class RestoreVolume(RestoreSourceLoader loader) : Activity
         var def = await host.Virsh.GetDefinitionAsync(vm, inactive: true, ct);
         var dir = Path.GetDirectoryName(def.Disks.FirstOrDefault(d => d.Source is not null)?.Source ?? volume.PrimaryBasePath)!;
         ImagePath = Path.Combine(dir, $"{RepositoryLayout.SafeName(vm)}-{volume.Target}-restored-{source.Backup.Id.ToString("N")[..12]}.qcow2");
-        var partial = ImagePath + RepositoryLayout.PartialSuffix;
         if (!await host.Files.ExistsAsync(ImagePath, ct))
-        {
-            await host.QemuImg.ConvertAsync(volume.ImagePath, partial, new ConvertOptions
-            {
-                SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true,
-                OnProgress = p => context.ReportProgress((long)(volume.VirtualSize * p / 100), volume.VirtualSize, $"restoring {volume.Target}"),
-            }, ct);
-            await host.Files.FsyncAsync(partial, ct);
-            await host.Files.RenameAsync(partial, ImagePath, ct);
-        }
+            await ChainFlattening.WriteAsync(host, context, volume.ImagePath, ImagePath, volume.VirtualSize, 0, volume.VirtualSize, $"restoring {volume.Target}");
         var attached = def.Disks.FirstOrDefault(d => d.Source == ImagePath);
         if (attached is not null) { AttachedAs = attached.Target; return ActivityResult.Done; }
 

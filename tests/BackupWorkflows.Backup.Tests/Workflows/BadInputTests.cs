@@ -49,7 +49,7 @@ public sealed class BadInputTests
         var virsh = new Virsh(new LocalHostShell());
         var name = $"bwf-test-netdisk-{Guid.NewGuid().ToString("N")[..6]}";
         await virsh.DefineAsync($"""
-            <domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os>
+            <domain type='qemu'><name>{name}</name><metadata>{Testing.Guests.TestGuest.OwnerMetadata()}</metadata><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os>
               <devices><disk type='network' device='disk'><driver name='qemu' type='raw'/>
                 <source protocol='nbd' name='export'><host name='127.0.0.1' port='10809'/></source>
                 <target dev='vda' bus='virtio'/></disk></devices></domain>

@@ -35,6 +35,7 @@ public sealed class FailureTests
         var backups = await harness.BackupsAsync(guest.Name);
         Assert.Equal([BackupState.BackedUp, BackupState.Error], backups.Select(b => b.State));
         Assert.Contains("mkdir", backups[1].Error);
+        Assert.Contains(backups[1].Error!, failed.Fault);
         Assert.Equal(chainBefore.Select(i => i.Filename), (await ChainAssert.ChainOfAsync(guest)).Select(i => i.Filename));
 
         File.Delete(vmDir);

@@ -1,0 +1,30 @@
+using BackupWorkflows.Backup.Hosts;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Engine.Activities;
+using BackupWorkflows.Kvm.Images;
+
+namespace BackupWorkflows.Backup.Restores;
+
+/// <summary>Writes a backup chain out as one standalone qcow2 image, durably and atomically.</summary>
+public static class ChainFlattening
+{
+    /// <summary>
+    /// Converts the chain ending in <paramref name="image"/> into <paramref name="target"/>: written
+    /// under a <c>.partial</c> name, fsynced, then renamed over the target, so a crash leaves the old
+    /// target or the new one, never half of one. Progress is reported from <paramref name="doneBefore"/>
+    /// towards <paramref name="total"/> bytes.
+    /// </summary>
+    public static async Task WriteAsync(HostSession host, ActivityContext context, string image, string target,
+        long virtualSize, long doneBefore, long total, string label)
+    {
+        var ct = context.CancellationToken;
+        var partial = target + RepositoryLayout.PartialSuffix;
+        await host.QemuImg.ConvertAsync(image, partial, new ConvertOptions
+        {
+            SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true,
+            OnProgress = p => context.ReportProgress(doneBefore + (long)(virtualSize * p / 100), total, label),
+        }, ct);
+        await host.Files.FsyncAsync(partial, ct);
+        await host.Files.RenameAsync(partial, target, ct);
+    }
+}
