@@ -52,7 +52,7 @@ internal static class ActivityInvoker
     {
         foreach (var (input, property) in planned.Inputs)
         {
-            var value = inputs.TryGetPropertyValue(input.Name, out var v) ? v : input.Default;
+            var value = inputs[input.Name] ?? input.Default; // an explicit null (or a binding to nothing) takes the default too
             if (value is null)
             {
                 if (input.Required) throw new NonRetryableActivityException($"Required input '{input.Name}' evaluated to nothing.");
