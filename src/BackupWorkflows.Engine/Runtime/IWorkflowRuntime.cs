@@ -31,6 +31,13 @@ public interface IWorkflowRuntime
     Task RetryAsync(string instanceId, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Deletes Finished and Cancelled instances that ended before <paramref name="endedBefore"/>,
+    /// with their journal, incidents and progress (retention). Faulted ones are kept for retry.
+    /// Returns the number of instances deleted.
+    /// </summary>
+    Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Waits until the instance ends (Finished, Faulted, Cancelled) or, when
     /// <paramref name="untilIdle"/>, also until it is Suspended or Waiting. Returns its state.
     /// </summary>

@@ -165,6 +165,23 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         executor.Launch(instanceId);
     }
 
+    public async Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken = default)
+    {
+        var before = EngineDatabase.Ms(endedBefore);
+        int[] purgeable = [(int)WorkflowStatus.Finished, (int)WorkflowStatus.Cancelled];
+        await using var db = await services.Database.CreateAsync(cancellationToken);
+        var ids = await db.Instances.Where(i => purgeable.Contains(i.Status) && i.EndedAt < before)
+            .Select(i => i.Id).Take(10_000).ToListAsync(cancellationToken);
+        if (ids.Count == 0) return 0;
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Journal.Where(j => ids.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
+        await db.Incidents.Where(j => ids.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
+        await db.Progress.Where(j => ids.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
+        var deleted = await db.Instances.Where(i => ids.Contains(i.Id) && purgeable.Contains(i.Status)).ExecuteDeleteAsync(cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
     public async Task<WorkflowInstanceInfo> WaitAsync(string instanceId, bool untilIdle = false, CancellationToken cancellationToken = default)
     {
         var signal = new SemaphoreSlim(0);

@@ -171,4 +171,18 @@ public sealed class FlowTests(PostgresCluster postgres)
         var page = await engine.Queries.ListAsync(new InstanceFilter { CorrelationId = "c-7", Status = WorkflowStatus.Finished });
         Assert.Equal(first, Assert.Single(page.Items).Id);
     }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task Purge_DeletesEndedInstancesWithTheirJournal_KeepsFaultedOnes(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        await engine.PublishAsync("""{ "id": "p", "activities": [ { "id": "r", "type": "Test.Record", "inputs": { "log": "purge" } } ] }""");
+        await engine.PublishAsync("""{ "id": "pf", "activities": [ { "id": "f", "type": "Flow.Fault", "inputs": { "message": "no" } } ] }""");
+        var done = await engine.RunAsync("p");
+        var faulted = await engine.RunAsync("pf");
+        Assert.Equal(1, await engine.Runtime.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.Null(await engine.Queries.GetAsync(done.Id));
+        Assert.Empty(await engine.JournalAsync(done.Id));
+        Assert.Equal(WorkflowStatus.Faulted, (await engine.Queries.GetAsync(faulted.Id))!.Status);
+    }
 }
