@@ -29,11 +29,23 @@ internal static class InstanceWaiter
     /// <summary>Waits for the end of an instance with a live progress display (none in JSON mode).</summary>
     public static async Task<JsonNode> WaitAsync(CliContext c, string id, CancellationToken ct)
     {
-        if (c.Out.Json)
+        if (c.Out.Json || !c.Out.Console.Profile.Capabilities.Interactive)
         {
+            // No live display: JSON prints nothing until the end; a log or pipe gets one line per change.
+            var seen = new Dictionary<string, string>();
             while (true)
             {
                 var state = await c.Api.GetAsync($"api/instances/{Kit.Seg(id)}", ct);
+                if (!c.Out.Json)
+                {
+                    foreach (var (activityId, a) in state?["activities"] as JsonObject ?? [])
+                    {
+                        var line = $"{a?["status"]}{(a?["progress"] is JsonObject p ? $" {Kit.Bytes(p["done"])} of {Kit.Bytes(p["total"])} {p["message"]}" : "")}";
+                        if (a?["status"]?.ToString() == "pending" || seen.GetValueOrDefault(activityId) == line) continue;
+                        seen[activityId] = line;
+                        c.Out.Console.WriteLine($"    {activityId}: {line}");
+                    }
+                }
                 if (Ended.Contains(state?["status"]?.ToString())) return state!;
                 await Task.Delay(500, ct);
             }

@@ -35,7 +35,7 @@ public sealed class Renderer(IAnsiConsole console, bool json)
     {
         if (Json) { Raw(rows); return; }
         var table = new Table().Border(TableBorder.Simple);
-        foreach (var c in columns) table.AddColumn(new TableColumn(Markup.Escape(c.Header)));
+        foreach (var c in columns) table.AddColumn(new TableColumn(Markup.Escape(c.Header)).NoWrap());
         foreach (var row in rows as JsonArray ?? [])
             table.AddRow(columns.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c.Read(row) ?? "-")).ToArray());
         Console.Write(table);

@@ -73,7 +73,7 @@ public sealed record ServerConfiguration
             ConnectionString = connection,
             NodeId = configuration["node"] is { Length: > 0 } n ? n : Environment.MachineName,
             StudioDirectory = FindStudio(configuration["studio"], contentRoot),
-            LeaseDuration = TimeSpan.FromSeconds(double.TryParse(configuration["lease-seconds"], System.Globalization.CultureInfo.InvariantCulture, out var lease) && lease >= 1 ? lease : 30),
+            LeaseDuration = TimeSpan.FromSeconds(double.TryParse(configuration["lease-seconds"] ?? configuration["leaseSeconds"], System.Globalization.CultureInfo.InvariantCulture, out var lease) && lease >= 1 ? lease : 30),
             MaxRequestBodyBytes = long.TryParse(configuration["maxRequestBodyBytes"], out var max) && max > 0
                 ? max : 4 * 1024 * 1024,
         };
