@@ -38,10 +38,10 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
 
     private async Task RunAsync(string instanceId, Slot slot, InstanceRunner? prepared)
     {
+        var runner = prepared;
         await _concurrency.WaitAsync();
         try
         {
-            var runner = prepared;
             if (runner is null)
             {
                 var db = await services.Database.CreateAsync();
@@ -49,7 +49,6 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
                 var plan = await services.Plans.GetAsync(record.DefinitionId, record.DefinitionVersion);
                 runner = new InstanceRunner(services, db, record, plan);
             }
-            await using var _ = runner;
             slot.Runner = runner;
             if (slot.CancelRequested) runner.RequestCancel();
             if (_stopping) runner.RequestStop();
@@ -62,8 +61,10 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
         }
         finally
         {
+            // Unpublish the runner before disposing it, so cancel/stop requests never reach a disposed one.
             slot.Runner = null;
             _active.TryRemove(instanceId, out _);
+            if (runner is not null) await runner.DisposeAsync();
             _concurrency.Release();
         }
     }

@@ -64,14 +64,20 @@ internal sealed partial class InstanceRunner : IAsyncDisposable
     public void RequestCancel()
     {
         _cancelRequested = true;
-        _itemsCts.Cancel();
+        CancelItems();
     }
 
     /// <summary>Node shutdown or lost lease: stop without committing; the instance is resumed later.</summary>
     public void RequestStop()
     {
         _stopRequested = true;
-        _itemsCts.Cancel();
+        CancelItems();
+    }
+
+    private void CancelItems()
+    {
+        try { _itemsCts.Cancel(); }
+        catch (ObjectDisposedException) { /* the run is over */ }
     }
 
     /// <summary>
