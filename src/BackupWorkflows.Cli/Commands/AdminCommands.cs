@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.Kit;
 
@@ -106,7 +107,19 @@ internal static class ServerCommand
                 start.ArgumentList.Add(value);
             }
             using var process = Process.Start(start)!;
+            // bwf must not leave an orphaned server behind: a TERM/INT/QUIT sent to bwf is passed on
+            // as TERM (graceful stop); whatever is still running 15 s later is killed with its tree.
+            void Forward(PosixSignalContext signal)
+            {
+                signal.Cancel = true;
+                if (!process.HasExited) Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })?.Dispose();
+            }
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Forward);
+            using var quit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Forward);
             try { await process.WaitForExitAsync(ct); }
+            catch (OperationCanceledException) { Forward(new PosixSignalContext(PosixSignal.SIGINT)); }
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            try { await process.WaitForExitAsync(grace.Token); }
             catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(CancellationToken.None); }
             return process.ExitCode;
         });
