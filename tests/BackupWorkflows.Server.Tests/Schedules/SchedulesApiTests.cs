@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
@@ -104,6 +105,51 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
         } while (!(states[0] == "Expunged" && states[1] == "Expunged") && DateTime.UtcNow < deadline);
         await client.DeleteAsync($"/api/schedules/{schedule["id"]}");
         Assert.Equal(["Expunged", "Expunged", "BackedUp"], states);
+    }
+
+    [Fact]
+    public async Task OfferingSchedule_BacksUpEveryVmOfTheOffering()
+    {
+        await server.WithAsync<BackupDbContext>(async db =>
+        {
+            db.Offerings.Add(new Offering { Name = "fleet" });
+            foreach (var vm in new[] { "fleet-1", "fleet-2" })
+                db.Assignments.Add(new VmAssignment { VmName = vm, HostName = "local", OfferingName = "fleet", RepositoryName = "default" });
+            await db.SaveChangesAsync();
+        });
+        await server.PublishAsync(BackupStandIn);
+        var client = await server.ClientInRoleAsync("operator");
+        var schedule = await (await client.PostJsonAsync("/api/schedules", new { offering = "fleet", cron = "*/1 * * * * ?" })).OkJsonAsync();
+        var id = schedule["id"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        JsonArray runs;
+        do
+        {
+            await Task.Delay(250);
+            runs = await ScheduledRunsAsync(id);
+        } while (!(runs.Any(r => r!["correlationId"]!.GetValue<string>().Contains("/fleet-1:"))
+                   && runs.Any(r => r!["correlationId"]!.GetValue<string>().Contains("/fleet-2:"))) && DateTime.UtcNow < deadline);
+        await client.DeleteAsync($"/api/schedules/{id}");
+        Assert.Contains(runs, r => r!["correlationId"]!.GetValue<string>().Contains("/fleet-1:"));
+        Assert.Contains(runs, r => r!["correlationId"]!.GetValue<string>().Contains("/fleet-2:"));
+    }
+
+    [Theory]
+    [InlineData("run-once", Quartz.CronTriggerMisfireInstruction.FireAndProceed)]
+    [InlineData("skip", Quartz.CronTriggerMisfireInstruction.DoNothing)]
+    public async Task MisfirePolicySetting_IsTheTriggersMisfireInstruction(string policy, Quartz.CronTriggerMisfireInstruction expected)
+    {
+        await AssignAsync($"misfire-{policy}");
+        await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.misfirePolicy", new { value = policy })).OkJsonAsync();
+        var schedule = await (await server.Admin().PostJsonAsync("/api/schedules", new { vm = $"misfire-{policy}", cron = "daily" })).OkJsonAsync();
+        var id = schedule["id"]!.GetValue<string>();
+        await server.WithAsync<Quartz.ISchedulerFactory>(async factory =>
+        {
+            var scheduler = await factory.GetScheduler();
+            var trigger = await scheduler.GetTrigger(new Quartz.TriggerKey(id, "schedules"));
+            Assert.Equal((int)expected, trigger!.MisfireInstructionCode);
+        });
+        await server.Admin().DeleteAsync($"/api/schedules/{id}");
     }
 
     [Fact]
