@@ -40,7 +40,7 @@ public sealed class MultiNodeTests(PostgresCluster postgres)
     public async Task RunningInstance_LeaseIsRenewed_SoAnotherNodeNeverTakesItOver(string provider)
     {
         var connection = provider == "sqlite" ? $"Data Source={Path.Combine(Path.GetTempPath(), $"bwf-lease-{Guid.NewGuid():N}.db")}" : postgres.NewDatabase();
-        void Lease(WorkflowEngineOptions o) => o.LeaseDuration = TimeSpan.FromSeconds(1);
+        void Lease(WorkflowEngineOptions o) => o.LeaseDuration = TimeSpan.FromSeconds(3);
         await using var a = await EngineHost.StartAsync(provider, postgres, o => { Lease(o); o.NodeId = "node-a"; }, connection: connection);
         await using var b = await EngineHost.StartAsync(provider, postgres, o => { Lease(o); o.NodeId = "node-b"; }, connection: connection);
         var gate = $"lease-{provider}-{Guid.NewGuid():N}";
@@ -58,12 +58,12 @@ public sealed class MultiNodeTests(PostgresCluster postgres)
         var first = await Row();
         var deadline = DateTime.UtcNow.AddSeconds(20);
         var now = first;
-        while (now.Lease < first.Lease + 2500 && DateTime.UtcNow < deadline)
+        while (now.Lease < first.Lease + 4000 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100); // polling the real database until the lease was renewed well past its first expiry
             now = await Row();
         }
-        Assert.True(now.Lease >= first.Lease + 2500, "the lease was not renewed");
+        Assert.True(now.Lease >= first.Lease + 4000, "the lease was not renewed");
         Assert.Equal("node-a", now.Owner); // node-b polled all along but never claimed it
         Assert.Equal(1, Gates.Count(gate));
 

@@ -21,27 +21,26 @@ internal sealed class EngineHostedService(EngineServices services, InstanceExecu
         await base.StartAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // Renewal has its own loop so a slow claim pass (many instances to resume) never delays it past the lease.
+        Task.WhenAll(
+            LoopAsync(ClaimDueAsync, services.Options.PollInterval, stoppingToken),
+            LoopAsync(executor.RenewLeasesAsync, services.Options.LeaseDuration / 3, stoppingToken));
+
+    private async Task LoopAsync(Func<CancellationToken, Task> pass, TimeSpan interval, CancellationToken stoppingToken)
     {
-        var renewEvery = services.Options.LeaseDuration / 3;
-        var lastRenewal = services.Time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ClaimDueAsync(stoppingToken);
-                if (services.Time.GetUtcNow() - lastRenewal >= renewEvery)
-                {
-                    lastRenewal = services.Time.GetUtcNow();
-                    await executor.RenewLeasesAsync(stoppingToken);
-                }
-                await Task.Delay(services.Options.PollInterval, services.Time, stoppingToken);
+                await pass(stoppingToken);
+                await Task.Delay(interval, services.Time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
             catch (Exception e)
             {
-                _logger.LogError(e, "Workflow engine poll failed; retrying.");
-                try { await Task.Delay(services.Options.PollInterval, services.Time, stoppingToken); }
+                _logger.LogError(e, "Workflow engine background pass failed; retrying.");
+                try { await Task.Delay(interval, services.Time, stoppingToken); }
                 catch (OperationCanceledException) { }
             }
         }
