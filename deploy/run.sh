@@ -7,4 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash deploy/setup.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# The studio (web UI) is served from studio/dist: build it when missing or older than its sources.
+if [[ ! -f studio/dist/index.html || -n "$(find studio/src studio/package.json -newer studio/dist/index.html -print -quit)" ]]; then
+  (cd studio && npm ci --no-audit --no-fund --loglevel=error && npm run build)
+fi
 exec dotnet run -c Release --project src/BackupWorkflows.Server -- --urls http://127.0.0.1:5080 --data ./data "$@"
