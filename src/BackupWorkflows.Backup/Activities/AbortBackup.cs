@@ -14,7 +14,7 @@ namespace BackupWorkflows.Backup.Activities;
 /// </summary>
 [Activity("Backup.AbortBackup", Category = "Backup", DisplayName = "Abort backup",
     Description = "Undoes a failed backup attempt and marks it Error.")]
-[Retry(MaxAttempts = 3, BaseDelaySeconds = 2)]
+[Retry(MaxAttempts = 6, BaseDelaySeconds = 3, MaxDelaySeconds = 60)] // cleanup must outlast a host that is briefly unreachable
 public sealed class AbortBackup(BackupWorkLoader loader, BackupCatalog catalog, PrimaryChains chains,
     StagingReservations reservations, IWorkflowInstanceQueries instances) : Activity
 {

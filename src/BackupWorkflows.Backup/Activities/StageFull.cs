@@ -12,7 +12,7 @@ namespace BackupWorkflows.Backup.Activities;
 [Activity("Backup.StageFull", Category = "Backup", DisplayName = "Stage full",
     Description = "Flattened copy of each volume into the host's staging directory, space reserved first.")]
 [Outcomes("Done", "Failed")]
-[Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(StagingFullException), typeof(Catalog.BackupInputException)])]
+[Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(StagingFullException), typeof(Catalog.BackupInputException)])]
 public sealed class StageFull(BackupWorkLoader loader, StagingReservations reservations) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]

@@ -10,7 +10,7 @@ namespace BackupWorkflows.Backup.Activities;
 /// </summary>
 [Activity("Backup.Thaw", Category = "Backup", DisplayName = "Thaw",
     Description = "Thaws the guest's file systems if frozen, resumes it if paused, runs the post-snapshot command.")]
-[Retry(MaxAttempts = 1)]
+[Retry(MaxAttempts = 4, BaseDelaySeconds = 2)]
 public sealed class Thaw(BackupWorkLoader loader) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]

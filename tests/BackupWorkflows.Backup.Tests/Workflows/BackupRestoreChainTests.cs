@@ -41,6 +41,7 @@ public sealed class BackupRestoreChainTests
         var backups = await harness.BackupsAsync(guest.Name);
         Assert.Equal([BackupType.Full, BackupType.Incremental, BackupType.Incremental], backups.Select(b => b.Type));
         Assert.All(backups, b => Assert.Equal(BackupState.BackedUp, b.State));
+        Assert.All(backups, b => Assert.True(b.Quiesced, "the guest agent answers, so every snapshot is quiesced"));
         Assert.Equal(backups[0].Id, backups[1].ParentId);
         Assert.Equal(backups[1].Id, backups[2].ParentId);
         Assert.All(backups.SelectMany(b => b.Volumes), v => Assert.True(File.Exists(v.ImagePath), v.ImagePath));

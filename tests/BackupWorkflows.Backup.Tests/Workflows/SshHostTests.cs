@@ -18,6 +18,31 @@ public sealed class SshHostTests(SshdFixture sshd) : IClassFixture<SshdFixture>
         await BackupRestoreChainTests.RunChainScenarioAsync(harness, guest);
     }
 
+    /// <summary>
+    /// Kills the orchestrator's own ssh processes (the multiplexing master and its clients) for
+    /// the test sshd: the TCP connection drops mid-command. The server side is not SIGKILLed, so
+    /// the remote shells exit through their traps (a SIGKILLed remote bash can leave rc-file locks,
+    /// e.g. pyenv's rehash lock, that would stall every later login).
+    /// </summary>
+    private static int KillClientConnections(int port)
+    {
+        var killed = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            string[] args;
+            try { args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0'); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (args.Length < 2 || Path.GetFileName(args[0]) != "ssh" || !args.Contains("127.0.0.1")
+                || !args.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture))) continue;
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); killed++; }
+            catch (ArgumentException) { }
+            catch (InvalidOperationException) { }
+        }
+        return killed;
+    }
+
     [Fact]
     public async Task SshConnectionKilledMidCopy_BackupRetriesOrCleansUp_VmStaysHealthy()
     {
@@ -27,13 +52,24 @@ public sealed class SshHostTests(SshdFixture sshd) : IClassFixture<SshdFixture>
         await harness.AssignAsync(guest.Name);
 
         var killed = 0;
+        var trace = new System.Collections.Concurrent.ConcurrentQueue<string>();
         using var subscription = harness.Services.GetRequiredService<IWorkflowEvents>().Subscribe(e =>
         {
-            if (e.Kind == WorkflowEventKind.ActivityStarted && e.ActivityId == "stage" && e.Attempt == 1)
-                _ = Task.Delay(250).ContinueWith(_ => Interlocked.Add(ref killed, sshd.KillConnections()));
+            if (e.Kind == WorkflowEventKind.ActivityStarted && e.ActivityId == "stage" && Volatile.Read(ref killed) == 0)
+                _ = Task.Run(async () =>
+                {
+                    // Kill the connections while the copy runs (retrying briefly if none is open yet).
+                    for (var i = 0; i < 20 && Volatile.Read(ref killed) == 0; i++)
+                    {
+                        await Task.Delay(150);
+                        var n = KillClientConnections(sshd.Port);
+                        trace.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} killed {n}");
+                        Interlocked.Add(ref killed, n);
+                    }
+                });
         });
         var run = await harness.BackupAsync(guest.Name);
-        Assert.True(killed > 0, "no ssh connection was open to kill");
+        Assert.True(killed > 0, "no ssh connection was open to kill; sshd log:\n" + string.Join("\n", sshd.Log.TakeLast(20)) + "\ntrace:\n" + string.Join("\n", trace) + "\n" + await harness.DescribeAsync(run));
         var backups = await harness.BackupsAsync(guest.Name);
         var backup = Assert.Single(backups);
         // Either the retry of the copy succeeded, or the attempt was cleaned up: never half a backup.
