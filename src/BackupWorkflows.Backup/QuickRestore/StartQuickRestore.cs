@@ -58,6 +58,7 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
         var vm = backup.VmName;
         await context.AcquireLockAsync($"vm:{target.Name}/{vm}");
         var xml = await StopAndTakeDefinitionAsync(context, backup, target, host, ct);
+        context.Journal($"stopped after {watch.ElapsedMilliseconds} ms");
         foreach (var v in backup.Volumes)
         {
             var overlay = QuickRestorePaths.Overlay(v.PrimaryBasePath, backup.Id);
@@ -67,6 +68,7 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
             DomainXmlEditor.SetDiskSource(xml, v.Target, overlay, "qcow2");
         }
         await host.Virsh.DefineAsync(xml.ToString(), ct);
+        context.Journal($"overlays created and VM defined after {watch.ElapsedMilliseconds} ms");
         await host.Virsh.StartAsync(vm, ct);
         MillisecondsToStart = watch.ElapsedMilliseconds;
         context.Journal($"VM started on overlays backed by backup {backup.Id} after {MillisecondsToStart} ms");
