@@ -61,7 +61,17 @@ public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions e
         var running = await db.Jobs.Where(j => j.State == JobState.Starting || j.State == JobState.Finalizing).ToListAsync(ct);
         foreach (var job in running)
         {
-            if (job.InstanceId is null) { job.State = JobState.Scheduled; continue; } // died between claim and start
+            if (job.InstanceId is null)
+            {
+                // Claimed but never started: this node died in between (ticks of one node never overlap),
+                // or another node did and has been silent for longer than any start takes.
+                if (job.ExecutingNode == engine.NodeId || now - (job.StartedAt ?? now) > TimeSpan.FromMinutes(5))
+                {
+                    job.State = JobState.Scheduled;
+                    job.Attempts = Math.Max(0, job.Attempts - 1);
+                }
+                continue;
+            }
             var info = await instances.GetAsync(job.InstanceId, ct);
             if (info is null) { await FailAttemptAsync(settings, job, "its workflow instance is gone", now, ct); continue; }
             if (info.Status == WorkflowStatus.Finished)
@@ -98,13 +108,14 @@ public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions e
                 if (maxPerHost >= 0 && onHost >= maxPerHost) continue;
             }
             // Validations take the host's validation lock inside their workflow: one at a time per host.
-            job.State = JobState.Starting;
-            job.Attempts++;
-            job.ExecutingNode = engine.NodeId;
-            job.StartedAt = now;
-            job.UpdatedAt = now;
-            job.InstanceId = null;
-            await db.SaveChangesAsync(ct);
+            // The claim is one conditional UPDATE, so two nodes never start the same attempt.
+            var attempt = job.Attempts + 1;
+            var claimed = await db.Jobs.Where(j => j.Id == job.Id && j.State == JobState.Scheduled && j.Attempts == job.Attempts)
+                .ExecuteUpdateAsync(u => u.SetProperty(j => j.State, JobState.Starting).SetProperty(j => j.Attempts, attempt)
+                    .SetProperty(j => j.ExecutingNode, engine.NodeId).SetProperty(j => j.StartedAt, now)
+                    .SetProperty(j => j.UpdatedAt, now).SetProperty(j => j.InstanceId, (string?)null), ct);
+            if (claimed == 0) continue;
+            await db.Entry(job).ReloadAsync(ct);
             var input = new JsonObject { ["backupId"] = job.BackupId.ToString(), ["jobId"] = job.Id.ToString() };
             if (job.Levels is not null) input["levels"] = job.Levels;
             job.InstanceId = await runtime.StartAsync(WorkflowOf(job.Type), input,
