@@ -57,6 +57,14 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
 
         var vm = backup.VmName;
         await context.AcquireLockAsync($"vm:{target.Name}/{vm}");
+        if ((context.IsResume || context.Attempt > 1) && await AlreadyOnOverlaysAsync(host, backup, ct))
+        {
+            // A resumed attempt: the VM may have written to the overlays already; never recreate them.
+            if (!await PrimaryChains.IsActiveAsync(host, vm, ct)) await host.Virsh.StartAsync(vm, ct);
+            context.Journal("resumed: the VM already runs on this restore's overlays");
+            MillisecondsToStart = watch.ElapsedMilliseconds;
+            return ActivityResult.Done;
+        }
         var xml = await StopAndTakeDefinitionAsync(context, backup, target, host, ct);
         context.Journal($"stopped after {watch.ElapsedMilliseconds} ms");
         foreach (var v in backup.Volumes)
@@ -79,6 +87,13 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
             await infra.SaveAsync(ct);
         }
         return ActivityResult.Done;
+    }
+
+    private static async Task<bool> AlreadyOnOverlaysAsync(HostSession host, Model.BackupRecord backup, CancellationToken ct)
+    {
+        if (!await host.Virsh.ExistsAsync(backup.VmName, ct)) return false;
+        var def = await host.Virsh.GetDefinitionAsync(backup.VmName, inactive: true, ct);
+        return backup.Volumes.All(v => def.Disks.Any(d => d.Target == v.Target && d.Source == QuickRestorePaths.Overlay(v.PrimaryBasePath, backup.Id)));
     }
 
     private static async Task<bool> ReachableAsync(HostSession host, string path, CancellationToken ct)
