@@ -104,7 +104,10 @@ public sealed class PrepareBackup(Infrastructure infra, BackupCatalog catalog, H
         }
 
         var latest = await catalog.LatestInChainAsync(Host, Vm, ct);
-        var decision = ChainRules.Decide(requested, offering.ChainSize, latest, assignment.ChainEndedReason, current);
+        // A deleted parent file breaks the chain as surely as a missing delta: check the files too.
+        var ended = assignment.ChainEndedReason
+            ?? (requested == RequestedBackup.Auto ? await Validation.ChainPresence.FindMissingAsync(session, catalog, latest, ct) : null);
+        var decision = ChainRules.Decide(requested, offering.ChainSize, latest, ended, current);
         context.Journal($"{decision.Type}: {decision.Reason}");
         var backup = new BackupRecord
         {

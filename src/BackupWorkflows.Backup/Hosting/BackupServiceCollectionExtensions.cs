@@ -38,6 +38,15 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<RepositoryCapacity>();
         services.AddScoped<Restores.RestoreSourceLoader>();
         services.AddHostedService<BackupStartup>();
+        // Issue 4: jobs (compression, validation), settings, quick restore.
+        services.AddSingleton<Compression.CompressionCapability>();
+        services.AddScoped<Jobs.BackupSettings>();
+        services.AddScoped<Jobs.JobQueue>();
+        services.AddScoped<Jobs.JobQueries>();
+        services.AddScoped<Validation.BootTest>();
+        services.AddScoped<Validation.ValidationQueries>();
+        services.AddScoped<Validation.ChecksumRecheckScheduler>();
+        services.AddHostedService<Jobs.JobRunner>();
         return services;
     }
 }

@@ -1,0 +1,114 @@
+using System.Globalization;
+using BackupWorkflows.Backup.Activities;
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Jobs;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Engine.Activities;
+using BackupWorkflows.Kvm.Images;
+
+namespace BackupWorkflows.Backup.Compression;
+
+/// <summary>
+/// Compresses a stored backup in place with <c>qemu-img convert -c</c>: each volume is written
+/// to a <c>.compressing</c> file (an incremental onto its parent's image, so the chain stays
+/// valid and restores never decompress), compared equal to the original, fsynced, renamed
+/// <c>.compressed</c>, checksummed, recorded, and only then renamed over the original.
+/// </summary>
+/// <remarks>Idempotent: a <c>.compressing</c> file left by a crash is deleted and redone; a
+/// <c>.compressed</c> one was verified and is just finished.</remarks>
+[Activity("Backup.Compress", Category = "Backup", DisplayName = "Compress backup",
+    Description = "qemu-img convert -c of each volume (zstd, else zlib), verified with qemu-img compare before it replaces the original.")]
+[Retry(MaxAttempts = 1)]
+public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalog, BackupSettings settings,
+    CompressionCapability capability, JobQueue jobs) : Activity
+{
+    [Input(Description = "Id of the backup to compress.", Required = true)]
+    public string BackupId { get; set; } = "";
+
+    [Input(Description = "Id of the job running this attempt, if any.")]
+    public string? JobId { get; set; }
+
+    [Output(Description = "Bytes stored before compression.")]
+    public long BytesBefore { get; set; }
+
+    [Output(Description = "Bytes stored after compression.")]
+    public long BytesAfter { get; set; }
+
+    [Output(Description = "zstd or zlib.")]
+    public string Library { get; set; } = "";
+
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        var ct = context.CancellationToken;
+        var work = await loader.LoadAsync(BackupId, ct);
+        var backup = work.Backup;
+        if (backup.State != BackupState.BackedUp)
+            throw new BackupInputException($"backup {backup.Id} is {backup.State}; only BackedUp backups are compressed");
+        if (backup.Compressed) { context.Journal("already compressed"); BytesBefore = BytesAfter = backup.StoredSize; return ActivityResult.Done; }
+
+        var files = work.Host.Files;
+        var free = await files.FreeSpaceAsync(work.Repository.Path, ct);
+        var factor = await settings.GetNumberAsync(SettingDefinitions.CompressionMinFreeStorageFactor, ct);
+        var needed = (long)(factor * backup.StoredSize);
+        if (free < needed)
+            throw new InvalidOperationException(
+                $"repository '{work.Repository.Name}' has {free} bytes free; compressing needs {factor.ToString(CultureInfo.InvariantCulture)} × {backup.StoredSize} = {needed}");
+
+        var (library, why) = await capability.ChooseAsync(work.Host, work.Offering.CompressionLibrary, ct);
+        Library = library;
+        context.Journal($"compressing with {library}: {why}");
+        var coroutines = Math.Clamp((int)await settings.GetNumberAsync(SettingDefinitions.CompressionCoroutines, ct), 1, 16);
+        var rateMBps = await settings.GetNumberAsync(SettingDefinitions.CompressionRateLimitMBps, ct);
+        var timeout = TimeSpan.FromSeconds(await settings.GetNumberAsync(SettingDefinitions.CompressionTimeoutSeconds, ct));
+        var parent = backup.ParentId is { } pid ? await catalog.GetAsync(pid, ct) : null;
+
+        BytesBefore = backup.StoredSize;
+        var total = backup.Volumes.Sum(v => v.VirtualSize);
+        long done = 0;
+        foreach (var v in backup.Volumes)
+        {
+            var writing = CompressionPaths.Writing(v.ImagePath);
+            var verified = CompressionPaths.Verified(v.ImagePath);
+            if (!await files.ExistsAsync(verified, ct))
+            {
+                await files.DeleteFileAsync(writing, ct);
+                var parentImage = parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)?.ImagePath;
+                var start = done;
+                await work.Host.QemuImg.ConvertAsync(v.ImagePath, writing, new ConvertOptions
+                {
+                    SourceFormat = "qcow2", TargetFormat = "qcow2", Compress = true, CompressionType = library,
+                    Coroutines = coroutines, Timeout = timeout,
+                    RateLimitBytesPerSecond = rateMBps > 0 ? (long)(rateMBps * 1024 * 1024) : null,
+                    BackingFile = parentImage, BackingFormat = parentImage is null ? null : "qcow2",
+                    OnProgress = p => context.ReportProgress(start + (long)(v.VirtualSize * p / 100), total, $"compressing {v.Target}"),
+                }, ct);
+                if (await work.Host.QemuImg.CompareAsync(v.ImagePath, writing, cancellationToken: ct) != ImageComparison.Identical)
+                {
+                    await files.DeleteFileAsync(writing, ct);
+                    throw new InvalidOperationException($"the compressed copy of {v.Target} differs from the original; the original is kept");
+                }
+                await files.FsyncAsync(writing, ct);
+                await files.RenameAsync(writing, verified, ct);
+                await files.FsyncAsync(Path.GetDirectoryName(v.ImagePath)!, ct);
+                context.Journal($"{v.Target}: compressed copy compared equal and synced");
+            }
+            if (JobId is not null && Guid.TryParse(JobId, out var jobId)) await jobs.MarkFinalizingAsync(jobId, ct);
+            // Record the new checksum before the rename: a crash in between finds the .compressed
+            // file again and repeats these two steps, so record and file always end up agreeing.
+            v.Sha256 = await files.Sha256Async(verified, null, ct);
+            v.StoredSize = await files.SizeAsync(verified, ct);
+            await catalog.SaveAsync(ct);
+            await files.RenameAsync(verified, v.ImagePath, ct);
+            await files.FsyncAsync(Path.GetDirectoryName(v.ImagePath)!, ct);
+            done += v.VirtualSize;
+            context.ReportProgress(done, total, $"compressed {v.Target}");
+        }
+        backup.StoredSize = backup.Volumes.Sum(v => v.StoredSize);
+        backup.Compressed = true;
+        await catalog.SaveAsync(ct);
+        BytesAfter = backup.StoredSize;
+        context.Journal($"{BytesBefore} → {BytesAfter} bytes ({library})");
+        return ActivityResult.Done;
+    }
+}

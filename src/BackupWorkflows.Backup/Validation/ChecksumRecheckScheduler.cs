@@ -1,0 +1,39 @@
+using BackupWorkflows.Backup.Jobs;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Backup.Validation;
+
+/// <summary>
+/// Queues a checksum re-check job for every BackedUp backup whose checksums were last verified
+/// (or stored) longer ago than <c>validation.recheck.interval.hours</c>; 0 turns it off.
+/// Called on each tick of the <see cref="JobRunner"/>.
+/// </summary>
+public sealed class ChecksumRecheckScheduler(BackupDbContext db, BackupSettings settings, JobQueue queue, TimeProvider time)
+{
+    /// <summary>Queues the due re-checks; returns how many were queued.</summary>
+    public async Task<int> QueueDueAsync(CancellationToken ct)
+    {
+        var hours = await settings.GetNumberAsync(SettingDefinitions.ValidationRecheckIntervalHours, ct);
+        if (hours <= 0) return 0;
+        var cutoff = time.GetUtcNow().AddHours(-hours);
+        var backups = await db.Backups.AsNoTracking().Where(b => b.State == BackupState.BackedUp)
+            .Select(b => new { b.Id, b.HostName, b.CompletedAt }).ToListAsync(ct);
+        var last = (await db.Validations.AsNoTracking().Where(v => v.Level == ValidationLevels.Checksums)
+                .Select(v => new { v.BackupId, v.At }).ToListAsync(ct))
+            .GroupBy(v => v.BackupId).ToDictionary(g => g.Key, g => g.Max(v => v.At));
+        var open = (await db.Jobs.AsNoTracking().Where(j => j.Type == JobType.Validation && j.Levels == ValidationLevels.Checksums
+                && (j.State == JobState.Scheduled || j.State == JobState.Starting || j.State == JobState.Finalizing))
+            .Select(j => j.BackupId).ToListAsync(ct)).ToHashSet();
+        var queued = 0;
+        foreach (var b in backups)
+        {
+            var verified = last.TryGetValue(b.Id, out var at) ? at : b.CompletedAt ?? cutoff;
+            if (verified > cutoff || open.Contains(b.Id)) continue;
+            await queue.EnqueueAsync(b.Id, b.HostName, JobType.Validation, ValidationLevels.Checksums, ct: ct);
+            queued++;
+        }
+        return queued;
+    }
+}
