@@ -10,8 +10,8 @@ public static class JobsApi
     /// <summary>Definition ids counted as jobs of each type.</summary>
     public static readonly IReadOnlyDictionary<string, string[]> JobDefinitions = new Dictionary<string, string[]>
     {
-        ["compression"] = ["compress-backup", "compression"],
-        ["validation"] = ["validate-backup", "validation"],
+        ["compression"] = ["compress"],
+        ["validation"] = ["validate"],
     };
 
     /// <summary>Maps <c>GET /api/jobs</c>.</summary>

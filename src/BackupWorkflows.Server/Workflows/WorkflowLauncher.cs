@@ -29,7 +29,7 @@ public sealed class WorkflowLauncher(IWorkflowRuntime runtime, ServerDbContext d
     public const string UnassignVm = "unassign-vm";
 
     /// <summary>Workflow that validates a backup; input <c>{ backupId }</c>.</summary>
-    public const string Validate = "validate-backup";
+    public const string Validate = "validate";
 
     /// <summary>
     /// Starts a published workflow. With an <paramref name="idempotencyKey"/>, a second call with the

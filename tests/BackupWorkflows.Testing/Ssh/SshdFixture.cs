@@ -104,24 +104,22 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
         var killed = 0;
         foreach (var pid in ProcessUtil.ChildrenOf(listener))
         {
-            try
+            // SIGTERM, not SIGKILL: sshd then drops the connection and its session shells get SIGHUP
+            // and run their exit traps. A SIGKILLed login shell can leave rc-file locks behind (pyenv's
+            // rehash lock stalled every later login on this machine for 60 s each).
+            if (Kill(pid, SigTerm) == 0)
             {
-                using var child = Process.GetProcessById(pid);
-                child.Kill(entireProcessTree: true);
                 killed++;
-            }
-            catch (ArgumentException)
-            {
-                // Already gone.
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
             }
         }
 
         return killed;
     }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     /// <inheritdoc />
     public async Task DisposeAsync()
