@@ -64,9 +64,12 @@ public static class BackupsApi
         return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
     }
 
-    private static async Task<IResult> ScreenshotAsync(Guid id, BackupOperations ops, BackupDbContext db, CancellationToken ct)
+    private static async Task<IResult> ScreenshotAsync(Guid id, BackupOperations ops, BackupDbContext db,
+        BackupWorkflows.Backup.Validation.ValidationQueries validations, CancellationToken ct)
     {
         var backup = await ops.GetAsync(id, ct);
+        // The boot test stores its screenshot with the validation record: served from any node.
+        if (await validations.LatestScreenshotAsync(id, ct) is { } png) return TypedResults.File(png, "image/png");
         var host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Name == backup.HostName, ct);
         // Validation leaves validation.png in the backup's directory; readable here only when the repository is local.
         var dir = backup.Volumes.Select(v => Path.GetDirectoryName(v.ImagePath)).FirstOrDefault();

@@ -93,6 +93,19 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Settings_CompressionSettingsOfTheBackupDomain_ListedAndChangeable()
+    {
+        var list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "compression.max.concurrent.per.host" && s["default"]!.GetValue<string>() == "5");
+        var set = await (await server.Admin().PutAsJsonAsync("/api/settings/compression.coroutines", new { value = "4" })).OkJsonAsync();
+        Assert.Equal("4", set["value"]!.GetValue<string>());
+        list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "compression.coroutines" && s["value"]!.GetValue<string>() == "4");
+        var bad = await (await server.Admin().PutAsJsonAsync("/api/settings/compression.coroutines", new { value = "lots" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("compression.coroutines", bad.ToJsonString());
+    }
+
+    [Fact]
     public async Task Jobs_ListByType_AndRejectUnknownType()
     {
         Assert.IsType<JsonArray>(await (await server.Admin().GetAsync("/api/jobs?type=validation")).OkJsonAsync());
