@@ -25,6 +25,7 @@ public sealed class SshHostShell : IHostShell
     private const int SshFailureExitCode = 255;
     private const int TimeoutExitCode = 124;
     private const string PidMarker = "bwf-remote-pid:";
+    private const string TokenVariable = "BWF_COMMAND_TOKEN";
     private readonly SshHostOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly string _controlDirectory;
@@ -72,7 +73,10 @@ public sealed class SshHostShell : IHostShell
 
         // The remote side first reports its pid on stderr, then execs the command under that pid,
         // so a cancelled command can be stopped on the host too (see StopRemoteAsync).
-        remote = ["sh", "-c", $"echo {PidMarker}$$ >&2; exec \"$@\"", "sh", .. remote];
+        // The command also carries a unique token in its environment: when cancellation comes before
+        // the pid line has arrived, the token still finds the command (and its children) on the host.
+        var token = Guid.NewGuid().ToString("N");
+        remote = ["env", $"{TokenVariable}={token}", "sh", "-c", $"echo {PidMarker}$$ >&2; exec \"$@\"", "sh", .. remote];
         var remotePid = 0;
         var callerErrorLine = options.OnErrorLine;
         var runOptions = options with
@@ -98,9 +102,9 @@ public sealed class SshHostShell : IHostShell
             outcome = await ProcessRunner.RunAsync(
                 Host, arguments, sshArguments, runOptions, killAfter, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (Volatile.Read(ref remotePid) is var pid && pid > 0)
+        catch (OperationCanceledException)
         {
-            await StopRemoteAsync(pid).ConfigureAwait(false);
+            await StopRemoteAsync(Volatile.Read(ref remotePid), token).ConfigureAwait(false);
             throw;
         }
 
@@ -157,14 +161,25 @@ public sealed class SshHostShell : IHostShell
     }
 
     /// <summary>Stops a cancelled command on the host: its process group if it leads one (the usual
-    /// case: sshd starts each session in a new session), else the process itself. Best effort.</summary>
-    private async Task StopRemoteAsync(int pid)
+    /// case: sshd starts each session in a new session), else the process itself, and every process
+    /// that carries the command's environment token (covers a cancel that came before the pid line).
+    /// Best effort.</summary>
+    private async Task StopRemoteAsync(int pid, string token)
     {
         var p = pid.ToString(CultureInfo.InvariantCulture);
-        var kill = BuildSshArguments(PosixShell.Join(["sh", "-c", "kill -TERM -- -\"$1\" 2>/dev/null || kill -TERM \"$1\"", "sh", p]));
-        await ProcessRunner.RunAsync(
-            Host, ["kill", p], kill, HostCommandOptions.Default, _options.ConnectTimeout + _options.TimeoutGrace, _timeProvider, CancellationToken.None)
-            .ConfigureAwait(false);
+        const string script = "[ \"$1\" -gt 0 ] && { kill -TERM -- -\"$1\" 2>/dev/null || kill -TERM \"$1\"; }; " +
+            "for e in /proc/[0-9]*/environ; do grep -qsz \"^$2=$3$\" \"$e\" && q=${e#/proc/} && kill -TERM \"${q%/environ}\" 2>/dev/null; done; true";
+        var kill = BuildSshArguments(PosixShell.Join(["sh", "-c", script, "sh", p, TokenVariable, token]));
+        try
+        {
+            await ProcessRunner.RunAsync(
+                Host, ["kill", p], kill, HostCommandOptions.Default, _options.ConnectTimeout + _options.TimeoutGrace, _timeProvider, CancellationToken.None)
+                .ConfigureAwait(false);
+        }
+        catch (HostCommandException)
+        {
+            // Best effort: the host may be unreachable, which is often why the command was cancelled.
+        }
     }
 
     private static string WithoutPidLine(string standardError)
