@@ -14,7 +14,7 @@ for arg in "$@"; do
 done
 
 export DEBIAN_FRONTEND=noninteractive
-packages=(ca-certificates openssh-client openssh-server sqlite3 postgresql)
+packages=(ca-certificates openssl openssh-client openssh-server sqlite3 postgresql)
 if [[ $want_hypervisor == 1 ]]; then
   packages+=(qemu-utils qemu-system-x86 libvirt-daemon-system libvirt-clients qemu-guest-agent
              busybox-static e2fsprogs cpio gzip kmod zstd)

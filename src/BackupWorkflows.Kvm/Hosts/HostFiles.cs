@@ -74,13 +74,17 @@ public sealed class HostFiles
     /// <summary>SHA-256 of a file as lowercase hex (<c>sha256sum</c>).</summary>
     public async Task<string> Sha256Async(string path, HostCommandOptions? options = null, CancellationToken cancellationToken = default)
     {
-        // Reading from stdin keeps sha256sum from escaping names with backslashes or newlines in its output.
-        var result = await _shell.RunAsync(["sh", "-c", "exec sha256sum < \"$1\"", "sh", path], options, cancellationToken)
+        // Reading from stdin keeps the tool from escaping names with backslashes or newlines in its output.
+        // openssl uses the CPU's SHA extensions (about 4x faster than coreutils' sha256sum here, which
+        // matters for multi-GiB backup images); sha256sum is the fallback on hosts without openssl.
+        const string script = "if command -v openssl >/dev/null 2>&1; then exec openssl dgst -sha256 -r < \"$1\"; " +
+                              "else exec sha256sum < \"$1\"; fi";
+        var result = await _shell.RunAsync(["sh", "-c", script, "sh", path], options, cancellationToken)
             .ConfigureAwait(false);
         var hash = result.StandardOutput.Split(' ', 2)[0].Trim();
         if (hash.Length != 64)
         {
-            throw new FormatException($"sha256sum on '{_shell.Host}' printed '{result.StandardOutput.Trim()}' for '{path}'.");
+            throw new FormatException($"sha256 on '{_shell.Host}' printed '{result.StandardOutput.Trim()}' for '{path}'.");
         }
 
         return hash;
