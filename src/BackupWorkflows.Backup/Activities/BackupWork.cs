@@ -10,11 +10,7 @@ public sealed record BackupWork(
     BackupRecord Backup, HostRecord HostRecord, HostSession Host, RepositoryRecord Repository, Offering Offering)
 {
     /// <summary>True when the domain is running or paused (its disks are open in QEMU).</summary>
-    public async Task<bool> IsActiveAsync(CancellationToken ct)
-    {
-        var state = await Host.Virsh.GetStateAsync(Backup.VmName, ct);
-        return state is DomainState.Running or DomainState.Paused or DomainState.Blocked;
-    }
+    public Task<bool> IsActiveAsync(CancellationToken ct) => PrimaryChains.IsActiveAsync(Host, Backup.VmName, ct);
 
     /// <summary>The current source file of each disk, by target (live definition when running).</summary>
     public async Task<Dictionary<string, string?>> CurrentSourcesAsync(CancellationToken ct)
@@ -30,8 +26,7 @@ public sealed class BackupWorkLoader(BackupCatalog catalog, Infrastructure infra
     /// <summary>Loads the backup and everything around it.</summary>
     public async Task<BackupWork> LoadAsync(string backupId, CancellationToken ct)
     {
-        if (!Guid.TryParse(backupId, out var id))
-            throw new BackupInputException($"'{backupId}' is not a backup id");
+        var id = BackupIds.Parse(backupId);
         var backup = await catalog.GetAsync(id, ct);
         var host = await infra.HostAsync(backup.HostName, ct);
         var repo = await infra.RepositoryAsync(backup.RepositoryName, ct);

@@ -20,7 +20,7 @@ public sealed class CompleteBackup(BackupCatalog catalog, Infrastructure infra) 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
-        if (!Guid.TryParse(BackupId, out var id)) throw new BackupInputException($"'{BackupId}' is not a backup id");
+        var id = BackupIds.Parse(BackupId);
         await catalog.MarkBackedUpAsync(id, ct);
         var backup = await catalog.GetAsync(id, ct);
         if (backup.Type == BackupType.Full

@@ -30,7 +30,7 @@ public sealed class DeleteBackup(BackupCatalog catalog, Infrastructure infra, Ho
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
-        if (!Guid.TryParse(BackupId, out var id)) throw new BackupInputException($"'{BackupId}' is not a backup id");
+        var id = BackupIds.Parse(BackupId);
         var target = await catalog.GetAsync(id, ct);
         await context.AcquireLockAsync($"vm:{target.HostName}/{target.VmName}");
         var all = await catalog.ListForVmAsync(target.HostName, target.VmName, ct);

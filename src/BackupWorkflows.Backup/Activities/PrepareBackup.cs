@@ -75,8 +75,7 @@ public sealed class PrepareBackup(Infrastructure infra, BackupCatalog catalog, H
     private async Task<BackupRecord> RegisterAsync(ActivityContext context, HostSession session, VmAssignment assignment,
         Offering offering, RepositoryRecord repo, RequestedBackup requested, CancellationToken ct)
     {
-        var state = await session.Virsh.GetStateAsync(Vm, ct);
-        var running = state is DomainState.Running or DomainState.Paused or DomainState.Blocked;
+        var running = await PrimaryChains.IsActiveAsync(session, Vm, ct);
         var live = await session.Virsh.GetDefinitionAsync(Vm, inactive: false, ct);
         var inactiveXml = await session.Virsh.DumpXmlAsync(Vm, inactive: true, ct);
         var disks = DiskSelection.Included(live, assignment.ExcludedDisks, Vm);

@@ -28,7 +28,7 @@ public sealed class PullIntoPrimary(BackupCatalog catalog, Infrastructure infra,
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
-        if (!Guid.TryParse(BackupId, out var id)) throw new BackupInputException($"'{BackupId}' is not a backup id");
+        var id = BackupIds.Parse(BackupId);
         var backup = await catalog.GetAsync(id, ct);
         var host = hosts.SessionFor(await infra.HostAsync(Host, ct));
         var vm = backup.VmName;

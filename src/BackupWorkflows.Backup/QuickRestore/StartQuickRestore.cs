@@ -39,7 +39,7 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
     {
         var ct = context.CancellationToken;
         var watch = Stopwatch.StartNew();
-        if (!Guid.TryParse(BackupId, out var id)) throw new BackupInputException($"'{BackupId}' is not a backup id");
+        var id = BackupIds.Parse(BackupId);
         var backup = await catalog.GetAsync(id, ct);
         if (backup.State != Model.BackupState.BackedUp)
             throw new BackupInputException($"backup {id} is {backup.State}; only BackedUp backups can be restored");

@@ -23,7 +23,7 @@ public sealed class RestoreSourceLoader(BackupCatalog catalog, Infrastructure in
     /// <param name="ct">Cancellation.</param>
     public async Task<RestoreSource> LoadAsync(string backupId, string? hostName, CancellationToken ct)
     {
-        if (!Guid.TryParse(backupId, out var id)) throw new BackupInputException($"'{backupId}' is not a backup id");
+        var id = BackupIds.Parse(backupId);
         var backup = await catalog.GetAsync(id, ct);
         if (backup.State != BackupState.BackedUp)
             throw new BackupInputException($"backup {id} is {backup.State}; only BackedUp backups can be restored");
