@@ -17,7 +17,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(ca-certificates openssl openssh-client openssh-server sqlite3 postgresql)
 if [[ $want_hypervisor == 1 ]]; then
   packages+=(qemu-utils qemu-system-x86 libvirt-daemon-system libvirt-clients qemu-guest-agent
-             busybox-static e2fsprogs cpio gzip kmod zstd)
+             busybox-static e2fsprogs cpio gzip kmod zstd b3sum)
 fi
 if [[ $want_browser == 1 ]]; then packages+=(chromium); fi
 

@@ -48,7 +48,7 @@ public sealed class BackupCatalog(BackupDbContext db, TimeProvider time)
     public async Task MarkBackedUpAsync(Guid id, CancellationToken ct = default)
     {
         var backup = await GetAsync(id, ct);
-        var missing = backup.Volumes.Where(v => v.Sha256 is null || v.StoredSize <= 0).Select(v => v.Target).ToList();
+        var missing = backup.Volumes.Where(v => v.Checksum is null || v.StoredSize <= 0).Select(v => v.Target).ToList();
         if (backup.Volumes.Count == 0 || missing.Count > 0)
             throw new InvalidOperationException(
                 $"backup {id} cannot be marked BackedUp: volumes not stored: {string.Join(", ", missing)}");

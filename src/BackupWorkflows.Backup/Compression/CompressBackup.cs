@@ -96,7 +96,7 @@ public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalo
             if (JobId is not null && Guid.TryParse(JobId, out var jobId)) await jobs.MarkFinalizingAsync(jobId, ct);
             // Record the new checksum before the rename: a crash in between finds the .compressed
             // file again and repeats these two steps, so record and file always end up agreeing.
-            v.Sha256 = await files.Sha256Async(verified, null, ct);
+            v.Checksum = (await files.ChecksumAsync(verified, cancellationToken: ct)).ToString();
             v.StoredSize = await files.SizeAsync(verified, ct);
             await catalog.SaveAsync(ct);
             await files.RenameAsync(verified, v.ImagePath, ct);

@@ -1,6 +1,5 @@
 using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Engine.Definitions;
-using BackupWorkflows.Engine.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,7 +14,7 @@ public sealed class BackupStartup(IServiceProvider services, ILogger<BackupStart
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
-        await SchemaInitializer.EnsureTablesAsync(db, cancellationToken);
+        await BackupSchema.EnsureAsync(db, cancellationToken);
         var store = scope.ServiceProvider.GetRequiredService<IWorkflowDefinitionStore>();
         foreach (var (name, json) in ShippedWorkflows.All())
         {

@@ -31,6 +31,6 @@ public sealed class BackupVolume
 
     public long StoredSize { get; set; }
 
-    /// <summary>SHA-256 of the image file as stored, hex.</summary>
-    public string? Sha256 { get; set; }
+    /// <summary>Checksum of the image file as stored, <c>algorithm:hex</c> (see <see cref="Kvm.Hosts.FileChecksum"/>).</summary>
+    public string? Checksum { get; set; }
 }

@@ -1,9 +1,10 @@
 using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Kvm.Hosts;
 
 namespace BackupWorkflows.Backup.Validation;
 
-/// <summary>Checksum level: each image's SHA-256 now equals the one recorded when it was stored
+/// <summary>Checksum level: each image's checksum (by the algorithm recorded with it) now equals the one recorded when it was stored
 /// (or compressed), for the backup and every ancestor it needs.</summary>
 public static class ChecksumCheck
 {
@@ -14,12 +15,13 @@ public static class ChecksumCheck
         foreach (var b in chain)
             foreach (var v in b.Volumes)
             {
-                if (v.Sha256 is null) return LevelOutcome.Invalid($"no checksum was recorded for {v.ImagePath}");
+                if (v.Checksum is null) return LevelOutcome.Invalid($"no checksum was recorded for {v.ImagePath}");
                 if (!await work.Host.Files.ExistsAsync(v.ImagePath, ct))
                     return LevelOutcome.Invalid($"image {v.ImagePath} of backup {b.Id} is missing");
-                var now = await work.Host.Files.Sha256Async(v.ImagePath, null, ct);
-                if (!string.Equals(now, v.Sha256, StringComparison.OrdinalIgnoreCase))
-                    return LevelOutcome.Invalid($"checksum of {v.ImagePath} is {now}, {v.Sha256} was recorded");
+                var recorded = FileChecksum.Parse(v.Checksum);
+                var now = await work.Host.Files.ChecksumAsync(v.ImagePath, recorded.Algorithm, cancellationToken: ct);
+                if (now != recorded)
+                    return LevelOutcome.Invalid($"checksum of {v.ImagePath} is {now}, {recorded} was recorded");
                 count++;
             }
         return LevelOutcome.Valid($"{count} checksum(s) match");

@@ -100,7 +100,7 @@ public sealed record InstanceStarted(string InstanceId);
 public sealed record ValidationDto(string Result, DateTimeOffset? At, string? ScreenshotUrl);
 
 /// <summary>A volume of a backup.</summary>
-public sealed record VolumeDto(string Target, string Path, long VirtualSize, long StoredSize, string? Sha256);
+public sealed record VolumeDto(string Target, string Path, long VirtualSize, long StoredSize, string? Checksum);
 
 /// <summary>A backup as the API shows it.</summary>
 public sealed record BackupDto(Guid Id, string Vm, string Host, string Repository, string Type, Guid? ParentId, Guid? ChainId,
@@ -112,5 +112,5 @@ public sealed record BackupDto(Guid Id, string Vm, string Host, string Repositor
         b.Type.ToString().ToLowerInvariant(), b.ParentId, b.ChainId, b.State, b.CreatedAt, b.CompletedAt, b.VirtualSize,
         b.StoredSize, b.Quiesced, b.Compressed, b.Error,
         b.ValidationResult is null ? null : new ValidationDto(b.ValidationResult, b.ValidatedAt, $"/api/backups/{b.Id}/screenshot"),
-        [.. b.Volumes.OrderBy(v => v.Target, StringComparer.Ordinal).Select(v => new VolumeDto(v.Target, v.ImagePath, v.VirtualSize, v.StoredSize, v.Sha256))]);
+        [.. b.Volumes.OrderBy(v => v.Target, StringComparer.Ordinal).Select(v => new VolumeDto(v.Target, v.ImagePath, v.VirtualSize, v.StoredSize, v.Checksum))]);
 }

@@ -165,7 +165,7 @@ export interface Backup {
   repository?: string | null;
   error?: string | null;
   validation?: { result: 'Valid' | 'Invalid' | 'UnableToValidate'; at: string; screenshotUrl?: string | null } | null;
-  volumes: { target: string; path: string; virtualSize: number; storedSize: number; sha256: string }[];
+  volumes: { target: string; path: string; virtualSize: number; storedSize: number; checksum: string | null }[];
 }
 /** `toVm` overwrites another existing VM; `asNewVm` names a VM to create from the backup. */
 export interface RestoreRequest { backupId: string; quick?: boolean; host?: string; volume?: string; toVm?: string; asNewVm?: string }

@@ -32,15 +32,43 @@ public abstract class HostFilesContract : IAsyncLifetime
         Assert.True(await Files.ExistsAsync(file));
         Assert.Equal(6, await Files.SizeAsync(file));
         Assert.Equal("hello\n", await Files.ReadTextAsync(file));
-        Assert.Equal("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", await Files.Sha256Async(file));
+        Assert.Equal("sha256:5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03",
+            (await Files.ChecksumAsync(file, FileChecksum.Sha256)).ToString());
         await Files.FsyncAsync(file);
 
         await Files.RenameAsync(file, renamed);
         Assert.False(await Files.ExistsAsync(file));
-        Assert.Equal("5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03", await Files.Sha256Async(renamed));
+        // b3sum --no-names on a name with a newline: the hash alone, as `printf 'hello\n' | b3sum` gives.
+        Assert.Equal("blake3:" + Blake3Of("hello\n"), (await Files.ChecksumAsync(renamed, FileChecksum.Blake3)).ToString());
+        Assert.Equal(FileChecksum.Blake3, (await Files.ChecksumAsync(renamed)).Algorithm);
 
         await Files.DeleteFileAsync(renamed);
         Assert.False(await Files.ExistsAsync(renamed));
+    }
+
+    [Fact]
+    public async Task ChecksumAsync_UnknownAlgorithmOrMissingFile_IsAClearError()
+    {
+        await Files.CreateDirectoryAsync(_dir);
+        var missing = Path.Combine(_dir, "missing");
+        await Assert.ThrowsAsync<HostCommandException>(() => Files.ChecksumAsync(missing));
+        var file = Path.Combine(_dir, "x");
+        await Files.WriteTextAsync(file, "x");
+        var e = await Assert.ThrowsAsync<HostCommandException>(() => Files.ChecksumAsync(file, "md5"));
+        Assert.Contains("unknown checksum algorithm 'md5'", e.Message);
+    }
+
+    /// <summary>BLAKE3 of a text by the reference tool, reading standard input (not our script).</summary>
+    private static string Blake3Of(string text)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("b3sum", "--no-names")
+            { RedirectStandardInput = true, RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.StandardInput.Write(text);
+        process.StandardInput.Close();
+        var hash = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        return hash;
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class BackupsTests(ServerFactory server) : IClassFixture<ServerFac
                 Id = id, VmName = vm, HostName = "local", RepositoryName = "default", Type = type, ParentId = parent, ChainId = chain,
                 ChainPosition = position, State = BackupState.BackedUp, CreatedAt = at, CompletedAt = at, VirtualSize = 1 << 20, StoredSize = 5,
                 Volumes = [new BackupVolume { Id = Guid.NewGuid(), BackupId = id, Target = "vda", PrimaryBasePath = "/nowhere/vda.qcow2",
-                    ImagePath = image, VirtualSize = 1 << 20, StoredSize = 5, Sha256 = new string('a', 64) }],
+                    ImagePath = image, VirtualSize = 1 << 20, StoredSize = 5, Checksum = "blake3:" + new string('a', 64) }],
             };
         }
         var chainId = Guid.NewGuid();

@@ -86,7 +86,7 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
                 {
                     Id = id, VmName = "keep-vm", HostName = "local", RepositoryName = "default", Type = BackupType.Isolated,
                     State = BackupState.BackedUp, CreatedAt = DateTimeOffset.UtcNow.AddDays(i - 3),
-                    Volumes = [new BackupVolume { Id = Guid.NewGuid(), BackupId = id, Target = "vda", PrimaryBasePath = "/nowhere", ImagePath = image, Sha256 = "a", StoredSize = 1 }],
+                    Volumes = [new BackupVolume { Id = Guid.NewGuid(), BackupId = id, Target = "vda", PrimaryBasePath = "/nowhere", ImagePath = image, Checksum = "blake3:" + new string('a', 64), StoredSize = 1 }],
                 });
                 ids.Add(id);
             }

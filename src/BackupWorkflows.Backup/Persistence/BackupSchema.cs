@@ -1,0 +1,36 @@
+using BackupWorkflows.Engine.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace BackupWorkflows.Backup.Persistence;
+
+/// <summary>Creates the backup tables and brings tables made by earlier versions up to date.</summary>
+public static class BackupSchema
+{
+    /// <summary>Creates missing tables, then applies the upgrades below; idempotent.</summary>
+    public static async Task EnsureAsync(BackupDbContext db, CancellationToken cancellationToken = default)
+    {
+        await SchemaInitializer.EnsureTablesAsync(db, cancellationToken);
+        // Volume checksums were SHA-256 only, in column "Sha256"; they now name their algorithm.
+        await RenameColumnAsync(db, "bwf_backup_volumes", "Sha256", "Checksum", cancellationToken);
+    }
+
+    private static async Task RenameColumnAsync(BackupDbContext db, string table, string from, string to, CancellationToken ct)
+    {
+        var isPostgres = db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
+        var exists = isPostgres
+            ? db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = {table} AND column_name = {from}")
+            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM pragma_table_info({table}) WHERE name = {from}");
+        if (await exists.SingleAsync(ct) == 0) return;
+        try
+        {
+            // Identifiers cannot be parameters; these are the constants above, never input.
+#pragma warning disable EF1002
+            await db.Database.ExecuteSqlRawAsync($"ALTER TABLE \"{table}\" RENAME COLUMN \"{from}\" TO \"{to}\"", ct);
+#pragma warning restore EF1002
+        }
+        catch (Exception)
+        {
+            if (await exists.SingleAsync(ct) != 0) throw; // else another node renamed it first
+        }
+    }
+}
