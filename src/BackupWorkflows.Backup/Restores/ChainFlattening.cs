@@ -17,6 +17,15 @@ public static class ChainFlattening
     public static async Task WriteAsync(HostSession host, ActivityContext context, string image, string target,
         long virtualSize, long doneBefore, long total, string label)
     {
+        var partial = await WritePartialAsync(host, context, image, target, virtualSize, doneBefore, total, label);
+        await host.Files.RenameAsync(partial, target, context.CancellationToken);
+    }
+
+    /// <summary>The first half of <see cref="WriteAsync"/>: the durable copy beside <paramref name="target"/>,
+    /// whose path it returns; the target itself is not touched until the caller renames the copy over it.</summary>
+    public static async Task<string> WritePartialAsync(HostSession host, ActivityContext context, string image, string target,
+        long virtualSize, long doneBefore, long total, string label)
+    {
         var ct = context.CancellationToken;
         var partial = target + RepositoryLayout.PartialSuffix;
         await host.QemuImg.ConvertAsync(image, partial, new ConvertOptions
@@ -25,6 +34,6 @@ public static class ChainFlattening
             OnProgress = p => context.ReportProgress(doneBefore + (long)(virtualSize * p / 100), total, label),
         }, ct);
         await host.Files.FsyncAsync(partial, ct);
-        await host.Files.RenameAsync(partial, target, ct);
+        return partial;
     }
 }

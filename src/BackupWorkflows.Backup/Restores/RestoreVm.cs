@@ -4,12 +4,14 @@ using BackupWorkflows.Backup.Domains;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
+using BackupWorkflows.Kvm.Hosts;
 
 namespace BackupWorkflows.Backup.Restores;
 
 /// <summary>
-/// Restores a whole VM in place: stops it, rebuilds each volume from its backup chain into the
-/// volume's base path, drops the deltas, points the domain at the restored images and starts it
+/// Restores a whole VM in place: rebuilds each volume from its backup chain beside the volume's
+/// base path while the VM stops, then renames the copies over the bases, drops the deltas, points
+/// the domain at the restored images and starts it
 /// again if it was running. The restore ends the VM's chain: its next backup is full.
 /// </summary>
 /// <remarks>Each image is written under a temporary name and renamed, so an interrupted restore
@@ -39,22 +41,42 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) 
 
         var exists = await host.Virsh.ExistsAsync(vm, ct);
         var wasRunning = exists && await PrimaryChains.IsActiveAsync(host, vm, ct);
-        if (wasRunning)
-        {
-            await host.Virsh.DestroyAsync(vm, ct);
-            context.Journal("VM stopped");
-        }
         var xml = XDocument.Parse(exists ? await host.Virsh.DumpXmlAsync(vm, inactive: true, ct)
             : backup.DomainXml ?? throw new BackupInputException($"VM '{vm}' no longer exists and backup {backup.Id} holds no domain XML"));
 
+        // The copies are written beside the base images while the VM stops (both take seconds);
+        // nothing the VM runs on changes until every copy is on disk.
+        var stopping = wasRunning ? host.Virsh.DestroyAsync(vm, ct) : Task.CompletedTask;
         var total = backup.Volumes.Sum(v => v.VirtualSize);
-        long done = 0;
+        var copies = new Dictionary<string, string>();
+        try
+        {
+            long written = 0;
+            foreach (var v in backup.Volumes)
+            {
+                copies[v.Target] = await ChainFlattening.WritePartialAsync(host, context, v.ImagePath, v.PrimaryBasePath,
+                    v.VirtualSize, written, total, $"restoring {v.Target}");
+                written += v.VirtualSize;
+            }
+            await stopping;
+        }
+        catch (Exception e)
+        {
+            foreach (var v in backup.Volumes)
+            {
+                try { await host.Files.DeleteFileAsync(v.PrimaryBasePath + RepositoryLayout.PartialSuffix, CancellationToken.None); }
+                catch (HostCommandException) { /* the cause below matters more than a leftover copy */ }
+            }
+            if (wasRunning) await RestartUnchangedAsync(host, context, vm, stopping, e);
+            throw;
+        }
+        if (wasRunning) context.Journal("VM stopped");
+
         foreach (var v in backup.Volumes)
         {
-            await ChainFlattening.WriteAsync(host, context, v.ImagePath, v.PrimaryBasePath, v.VirtualSize, done, total, $"restoring {v.Target}");
+            await host.Files.RenameAsync(copies[v.Target], v.PrimaryBasePath, ct);
             await DropDeltasAsync(host, xml, v.Target, v.PrimaryBasePath, ct);
             DomainXmlEditor.SetDiskSource(xml, v.Target, v.PrimaryBasePath, "qcow2");
-            done += v.VirtualSize;
             context.Journal($"{v.Target} restored into {v.PrimaryBasePath}");
         }
         await host.Virsh.DefineAsync(xml.ToString(), ct);
@@ -67,6 +89,24 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) 
         Started = Start switch { "true" => true, "false" => false, _ => wasRunning || !exists && backup.VmWasRunning };
         if (Started) await host.Virsh.StartAsync(vm, ct);
         return ActivityResult.Done;
+    }
+
+    /// <summary>A copy failed: the VM's disks are as they were, so it runs again on them.</summary>
+    private static async Task RestartUnchangedAsync(HostSession host, ActivityContext context, string vm, Task stopping, Exception cause)
+    {
+        try { await stopping; }
+        catch (Exception) when (!stopping.IsCompletedSuccessfully) { /* it may not have stopped at all */ }
+        if (await PrimaryChains.IsActiveAsync(host, vm, CancellationToken.None)) return;
+        try
+        {
+            await host.Virsh.StartAsync(vm, CancellationToken.None);
+            context.Journal($"restore failed ({cause.Message}); the VM runs again on its unchanged disks");
+        }
+        catch (HostCommandException e)
+        {
+            // The restore's own error is what the operator needs first; this one goes to the journal.
+            context.Journal($"restore failed ({cause.Message}); starting the VM again on its unchanged disks failed too: {e.Message}");
+        }
     }
 
     /// <summary>Deletes the backup overlays the disk used on top of its base.</summary>

@@ -4,7 +4,7 @@ using BackupWorkflows.Kvm.Images;
 namespace BackupWorkflows.Kvm.Domains;
 
 /// <summary>A running block job as QEMU reports it (<c>query-block-jobs</c>).</summary>
-/// <param name="Device">QEMU's job or device id.</param>
+/// <param name="Device">QEMU's job or device id; in libvirt's view (<see cref="Virsh.GetBlockJobAsync"/>) the disk target.</param>
 /// <param name="Type">Job type: <c>commit</c>, <c>stream</c> (pull), <c>mirror</c>, <c>backup</c>.</param>
 /// <param name="Offset">Bytes done so far (progress numerator).</param>
 /// <param name="Length">Bytes to do (progress denominator; may grow while the guest writes).</param>

@@ -37,39 +37,46 @@ public sealed partial class Virsh
     /// <summary>
     /// Commits a disk's data down its backing chain while the domain runs, and waits for the end.
     /// Without <see cref="BlockCommitOptions.Top"/> this is an active commit that pivots: afterwards the
-    /// domain writes to the base again (<c>blockcommit --active --pivot</c>). With a top, an inner
-    /// image is committed into its base and removed from the chain (<c>--top --base --wait</c>).
-    /// Progress is polled from QMP <c>query-block-jobs</c> while virsh waits.
+    /// domain writes to the base again (<c>blockcommit --active</c>, then <c>blockjob --pivot</c>). With a
+    /// top, an inner image is committed into its base and removed from the chain (<c>--top --base</c>).
     /// </summary>
-    public Task BlockCommitAsync(string domain, string disk, BlockCommitOptions? options = null, CancellationToken cancellationToken = default)
+    /// <exception cref="InvalidOperationException">The job ended but the chain shows it failed.</exception>
+    /// <exception cref="TimeoutException">It ran over <see cref="BlockCommitOptions.Timeout"/> and was aborted.</exception>
+    public async Task BlockCommitAsync(string domain, string disk, BlockCommitOptions? options = null, CancellationToken cancellationToken = default)
     {
         var o = options ?? new BlockCommitOptions();
-        List<string> args = ["blockcommit", domain, disk, "--wait"];
-        args.AddRange(o.Top is null ? ["--active", "--pivot"] : ["--top", o.Top]);
+        var before = (await GetDefinitionAsync(domain, inactive: false, cancellationToken).ConfigureAwait(false)).Disk(disk);
+        List<string> args = ["blockcommit", domain, disk];
+        args.AddRange(o.Top is null ? ["--active"] : ["--top", o.Top]);
         if (o.Base is not null)
         {
             args.AddRange(["--base", o.Base]);
         }
 
         AddBandwidth(args, o.BandwidthBytesPerSecond);
-        AddTimeout(args, o.Timeout);
-        return RunBlockJobAsync(domain, args, o.OnProgress, o.ProgressInterval, cancellationToken);
+        Func<DomainDisk, bool> succeeded = o.Top is { } top
+            ? after => after.Source != top && !after.BackingChain.Contains(top)
+            : after => o.Base is null ? after.Source != before.Source : after.Source == o.Base;
+        await RunBlockJobAsync(domain, disk, args, pivot: o.Top is null, succeeded, "block commit",
+            o.OnProgress, o.ProgressInterval, o.Timeout, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Pulls data from backing files into a disk's active image (<c>blockpull --wait</c>),
-    /// down to <paramref name="baseImage"/> (kept) or the whole chain, so the backing files can go.</summary>
+    /// <summary>Pulls data from backing files into a disk's active image (<c>blockpull</c>) and waits
+    /// for the end, down to <paramref name="baseImage"/> (kept) or the whole chain, so the backing files can go.</summary>
+    /// <exception cref="InvalidOperationException">The job ended but the chain shows it failed.</exception>
     public Task BlockPullAsync(
         string domain, string disk, string? baseImage = null, Action<BlockJob>? onProgress = null, TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
-        List<string> args = ["blockpull", domain, disk, "--wait"];
+        List<string> args = ["blockpull", domain, disk];
         if (baseImage is not null)
         {
             args.AddRange(["--base", baseImage]);
         }
 
-        AddTimeout(args, timeout);
-        return RunBlockJobAsync(domain, args, onProgress, TimeSpan.FromMilliseconds(500), cancellationToken);
+        Func<DomainDisk, bool> succeeded = after => baseImage is null ? after.BackingChain.Count == 0 : after.BackingChain.FirstOrDefault() == baseImage;
+        return RunBlockJobAsync(domain, disk, args, pivot: false, succeeded, "block pull",
+            onProgress, TimeSpan.FromMilliseconds(500), timeout, cancellationToken);
     }
 
     /// <summary>Block jobs running in a domain, from QMP <c>query-block-jobs</c>.</summary>
@@ -124,65 +131,6 @@ public sealed partial class Virsh
         if (bytesPerSecond is > 0 and var bps)
         {
             args.AddRange(["--bandwidth", bps.ToString(CultureInfo.InvariantCulture), "--bytes"]);
-        }
-    }
-
-    private static void AddTimeout(List<string> args, TimeSpan? timeout)
-    {
-        if (timeout is { } t)
-        {
-            args.AddRange(["--timeout", Math.Max(1, (int)Math.Ceiling(t.TotalSeconds)).ToString(CultureInfo.InvariantCulture)]);
-        }
-    }
-
-    /// <summary>Runs a waiting virsh block-job command while polling QMP for progress.</summary>
-    private async Task RunBlockJobAsync(
-        string domain, List<string> args, Action<BlockJob>? onProgress, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        if (onProgress is null)
-        {
-            await RunAsync(args, null, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        using var stopPolling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var poll = PollJobsAsync(domain, onProgress, interval, stopPolling.Token);
-        try
-        {
-            await RunAsync(args, null, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await stopPolling.CancelAsync().ConfigureAwait(false);
-            await poll.ConfigureAwait(false);
-        }
-    }
-
-    private async Task PollJobsAsync(string domain, Action<BlockJob> onProgress, TimeSpan interval, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                foreach (var job in await GetBlockJobsAsync(domain, cancellationToken).ConfigureAwait(false))
-                {
-                    onProgress(job);
-                }
-
-                await Task.Delay(interval, TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // The job ended.
-        }
-        catch (HostCommandException)
-        {
-            // Progress is best effort; the job's own command reports its outcome.
-        }
-        catch (JsonException)
-        {
-            // Same.
         }
     }
 }

@@ -51,6 +51,32 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task RestoreCannotWriteItsCopy_VmRunsAgainOnItsUnchangedDisks()
+    {
+        await using var guest = await TestGuest.CreateAsync("restorefail");
+        await using var harness = await BackupHarness.StartAsync();
+        await harness.AssignAsync(guest.Name);
+        var full = await harness.BackupOkAsync(guest.Name);
+        await guest.WriteFileAsync("/mnt/vda/after.txt", "written after the backup");
+        await guest.Agent.ShellAsync("sync");
+        var chainBefore = (await ChainAssert.ChainOfAsync(guest)).Select(i => i.Filename).ToList();
+
+        // A folder where the restore's copy would go: qemu-img cannot create it.
+        var blocker = full.Volumes[0].PrimaryBasePath + ".partial";
+        Directory.CreateDirectory(Path.Combine(blocker, "in the way"));
+        var restore = await harness.RestoreAsync(full.Id);
+        Directory.Delete(blocker, recursive: true);
+
+        Assert.Equal(WorkflowStatus.Faulted, restore.Status);
+        var journal = await harness.Services.GetRequiredService<IWorkflowInstanceQueries>().GetJournalAsync(restore.Id);
+        Assert.True(journal.Any(j => j.Lines.Any(m => m.Contains("the VM runs again on its unchanged disks"))), await harness.DescribeAsync(restore));
+        Assert.Equal(chainBefore, (await ChainAssert.ChainOfAsync(guest)).Select(i => i.Filename));
+        await guest.WaitForAgentAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal("written after the backup", await guest.ReadFileAsync("/mnt/vda/after.txt"));
+        await ChainAssert.HealthyAsync(guest, await harness.BackupsAsync(guest.Name));
+    }
+
+    [Fact]
     public async Task StagingTooSmall_FullFailsWithClearError_NothingRegistered()
     {
         await using var guest = await TestGuest.CreateAsync("staging");

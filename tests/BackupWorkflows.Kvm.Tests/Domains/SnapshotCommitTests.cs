@@ -87,6 +87,32 @@ public sealed class SnapshotCommitTests(KvmGuestFixture fixture, SshdFixture ssh
     }
 
     [Fact]
+    public async Task BlockCommitOverItsTimeLimit_IsAborted_AndLeavesTheChainAsItWas()
+    {
+        var virsh = Guest.Virsh;
+        var img = new QemuImg(virsh.Shell);
+        var basePath = Guest.RootDiskPath;
+        var overlay = Path.Combine(fixture.Directory, $"{Guest.Name}-slow.qcow2");
+        await virsh.CreateDiskSnapshotAsync(Guest.Name, [DiskSnapshotSpec.External("vda", overlay), DiskSnapshotSpec.Excluded("vdb")]);
+        await Guest.Agent.ShellAsync("dd if=/dev/urandom of=/mnt/vda/slow bs=1M count=2 2>/dev/null && sync");
+        var sum = await Guest.Sha256Async("/mnt/vda/slow");
+
+        // 2 MiB at 64 KiB/s takes half a minute: the 1 s limit aborts it.
+        var e = await Assert.ThrowsAsync<TimeoutException>(() => virsh.BlockCommitAsync(Guest.Name, "vda",
+            new BlockCommitOptions { BandwidthBytesPerSecond = 64 * 1024, Timeout = TimeSpan.FromSeconds(1) }));
+        Assert.Contains("aborted", e.Message);
+        Assert.Null(await virsh.GetBlockJobAsync(Guest.Name, "vda"));
+        Assert.Equal(overlay, (await virsh.GetDefinitionAsync(Guest.Name)).Disk("vda").Source);
+        Assert.Equal([overlay, basePath], (await img.BackingChainAsync(overlay, forceShare: true)).Select(i => i.Filename));
+        Assert.Equal(sum, await Guest.Sha256Async("/mnt/vda/slow"));
+
+        await virsh.BlockCommitAsync(Guest.Name, "vda");
+        Assert.Equal(basePath, (await virsh.GetDefinitionAsync(Guest.Name)).Disk("vda").Source);
+        Assert.Equal(sum, await Guest.Sha256Async("/mnt/vda/slow"));
+        File.Delete(overlay);
+    }
+
+    [Fact]
     public async Task BlockPull_AndAttachDetach_OnAGuestOfItsOwn()
     {
         // Pulling changes which file the guest runs on, so it gets its own guest.
