@@ -37,6 +37,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();
         services.AddScoped<Restores.RestoreSourceLoader>();
+        services.AddScoped<ShippedWorkflowImporter>();
         services.AddHostedService<BackupStartup>();
         // Issue 4: jobs (compression, validation), settings, quick restore.
         services.AddSingleton<Compression.CompressionCapability>();

@@ -1,13 +1,11 @@
 using BackupWorkflows.Backup.Persistence;
-using BackupWorkflows.Engine.Definitions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace BackupWorkflows.Backup.Hosting;
 
-/// <summary>Creates the backup tables and imports the shipped workflows, once per start.</summary>
-public sealed class BackupStartup(IServiceProvider services, ILogger<BackupStartup> logger) : IHostedService
+/// <summary>Creates the backup tables and imports the shipped workflows (see <see cref="ShippedWorkflowImporter"/>), once per start.</summary>
+public sealed class BackupStartup(IServiceProvider services) : IHostedService
 {
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -15,12 +13,7 @@ public sealed class BackupStartup(IServiceProvider services, ILogger<BackupStart
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
         await BackupSchema.EnsureAsync(db, cancellationToken);
-        var store = scope.ServiceProvider.GetRequiredService<IWorkflowDefinitionStore>();
-        foreach (var (name, json) in ShippedWorkflows.All())
-        {
-            var result = await store.ImportAsync(json, publish: true, cancellationToken);
-            logger.LogInformation("Shipped workflow {Name}: v{Version} {What}", name, result.Definition.Version, result.Created ? "imported" : "unchanged");
-        }
+        await scope.ServiceProvider.GetRequiredService<ShippedWorkflowImporter>().ImportAsync(ShippedWorkflows.All(), cancellationToken);
     }
 
     /// <inheritdoc/>

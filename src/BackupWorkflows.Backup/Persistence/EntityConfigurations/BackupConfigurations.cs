@@ -36,3 +36,13 @@ internal sealed class StagingReservationConfiguration : IEntityTypeConfiguration
         b.HasIndex(x => x.HostName);
     }
 }
+
+internal sealed class ShippedWorkflowConfiguration : IEntityTypeConfiguration<Hosting.ShippedWorkflowRecord>
+{
+    public void Configure(EntityTypeBuilder<Hosting.ShippedWorkflowRecord> b)
+    {
+        b.ToTable("bwf_shipped_workflows");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).HasMaxLength(200);
+    }
+}
