@@ -98,14 +98,16 @@ public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions e
         var due = (await db.Jobs.Where(j => j.State == JobState.Scheduled).ToListAsync(ct))
             .Where(j => j.NextRunAt <= now).OrderBy(j => j.NextRunAt).ToList();
         var compressionOn = await settings.GetBoolAsync(SettingDefinitions.CompressionEnabled, ct);
-        var maxPerHost = (int)await settings.GetNumberAsync(SettingDefinitions.CompressionMaxConcurrentPerHost, ct);
+        var globalPerHost = (int)await settings.GetNumberAsync(SettingDefinitions.CompressionMaxConcurrentPerHost, ct);
+        var hostLimits = await db.Hosts.AsNoTracking().ToDictionaryAsync(h => h.Name, h => h.MaxConcurrentCompressions, ct);
         foreach (var job in due)
         {
             if (job.Type == JobType.Compression)
             {
                 if (!compressionOn) continue;
                 var onHost = active.Count(a => a.Type == JobType.Compression && a.HostName == job.HostName);
-                if (maxPerHost >= 0 && onHost >= maxPerHost) continue;
+                var limit = CompressionLimit.For(hostLimits.GetValueOrDefault(job.HostName, -1), globalPerHost);
+                if (limit >= 0 && onHost >= limit) continue;
             }
             // Validations take the host's validation lock inside their workflow: one at a time per host.
             // The claim is one conditional UPDATE, so two nodes never start the same attempt.

@@ -24,7 +24,8 @@ public sealed class HostRecord
     /// <summary>How many backups may run on this host at once.</summary>
     public int MaxConcurrentBackups { get; set; } = 2;
 
-    /// <summary>How many compressions may run on this host at once; -1 = unlimited.</summary>
+    /// <summary>How many compressions may run on this host at once; -1 = no limit of its own. The global
+    /// setting <c>compression.max.concurrent.per.host</c> applies too (see <see cref="Jobs.CompressionLimit"/>).</summary>
     public int MaxConcurrentCompressions { get; set; } = 5;
 
     /// <summary>libvirt connection URI on the host.</summary>

@@ -41,7 +41,9 @@ public static class HostsApi
             .AbsolutePath("identityFile", request.IdentityFile, required: false)
             .AbsolutePath("knownHostsFile", request.KnownHostsFile, required: false)
             .AbsolutePath("stagingDir", request.StagingDir, required: false)
-            .Range("maxConcurrentBackups", request.MaxConcurrentBackups, 1, 100);
+            .Range("maxConcurrentBackups", request.MaxConcurrentBackups, 1, 100)
+            .Range("maxConcurrentCompressions", request.MaxConcurrentCompressions, -1, 100)
+            .Range("stagingCapacityBytes", request.StagingCapacityBytes, 0, long.MaxValue);
         var isLocal = string.Equals(request.Uri, "local", StringComparison.OrdinalIgnoreCase);
         if (string.IsNullOrWhiteSpace(request.Uri)) rules.Add("uri", "is required: 'local' or 'ssh://user@host[:port]'.");
         else if (!isLocal)
@@ -61,6 +63,8 @@ public static class HostsApi
             KnownHostsFile = request.KnownHostsFile,
             StagingDir = request.StagingDir ?? (isLocal ? Path.Combine(config.DataDirectory, "staging") : DefaultRemoteStagingDir),
             MaxConcurrentBackups = request.MaxConcurrentBackups ?? 2,
+            MaxConcurrentCompressions = request.MaxConcurrentCompressions ?? 5,
+            StagingCapacityBytes = request.StagingCapacityBytes ?? 0,
             CreatedAt = time.GetUtcNow(),
         };
         db.Hosts.Add(host);
@@ -80,13 +84,15 @@ public static class HostsApi
     }
 
     private static HostDto ToDto(HostRecord h, long stagedBytes) => new(h.Name, h.Uri, h.IdentityFile, h.KnownHostsFile,
-        h.StagingDir, h.MaxConcurrentBackups, null, stagedBytes);
+        h.StagingDir, h.MaxConcurrentBackups, h.MaxConcurrentCompressions, h.StagingCapacityBytes > 0 ? h.StagingCapacityBytes : null, stagedBytes);
 }
 
-/// <summary>A host as the API shows it.</summary>
+/// <summary>A host as the API shows it. <paramref name="StagingCapacityBytes"/> is null when only the file
+/// system's free space bounds staging.</summary>
 public sealed record HostDto(string Name, string Uri, string? IdentityFile, string? KnownHostsFile, string StagingDir,
-    int MaxConcurrentBackups, long? StagingCapacityBytes, long? StagingUsedBytes);
+    int MaxConcurrentBackups, int MaxConcurrentCompressions, long? StagingCapacityBytes, long? StagingUsedBytes);
 
-/// <summary>Body of POST /api/hosts.</summary>
+/// <summary>Body of POST /api/hosts. <paramref name="MaxConcurrentCompressions"/>: -1 = no limit of its own
+/// (the global setting <c>compression.max.concurrent.per.host</c> still caps it).</summary>
 public sealed record AddHostRequest(string? Name, string? Uri, string? IdentityFile, string? KnownHostsFile,
-    string? StagingDir, int? MaxConcurrentBackups);
+    string? StagingDir, int? MaxConcurrentBackups, int? MaxConcurrentCompressions = null, long? StagingCapacityBytes = null);

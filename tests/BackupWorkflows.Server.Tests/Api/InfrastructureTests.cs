@@ -25,11 +25,17 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
         var added = await (await server.Admin().PostJsonAsync("/api/hosts", new
         {
             name = "kvm-2", uri = "ssh://backup@10.0.0.2:2222", identityFile = "/etc/bwf/id_ed25519",
-            knownHostsFile = "/etc/bwf/known_hosts", maxConcurrentBackups = 3,
+            knownHostsFile = "/etc/bwf/known_hosts", maxConcurrentBackups = 3, maxConcurrentCompressions = 1,
+            stagingCapacityBytes = 10L << 30,
         })).OkJsonAsync();
         Assert.Equal("/var/tmp/bwf-staging", added["stagingDir"]!.GetValue<string>());
         var hosts = (await (await server.Admin().GetAsync("/api/hosts")).OkJsonAsync()).AsArray();
-        Assert.Contains(hosts, h => h!["name"]!.GetValue<string>() == "kvm-2" && h["maxConcurrentBackups"]!.GetValue<int>() == 3);
+        var kvm2 = Assert.Single(hosts, h => h!["name"]!.GetValue<string>() == "kvm-2")!;
+        Assert.Equal((3, 1, 10L << 30), (kvm2["maxConcurrentBackups"]!.GetValue<int>(), kvm2["maxConcurrentCompressions"]!.GetValue<int>(),
+            kvm2["stagingCapacityBytes"]!.GetValue<long>()));
+        var local = Assert.Single(hosts, h => h!["name"]!.GetValue<string>() == "local")!;
+        Assert.Equal(5, local["maxConcurrentCompressions"]!.GetValue<int>());
+        Assert.Null(local["stagingCapacityBytes"]);
         await (await server.Admin().PostJsonAsync("/api/hosts", new { name = "kvm-2", uri = "local" })).AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync("/api/hosts/kvm-2")).StatusCode);
         await (await server.Admin().DeleteAsync("/api/hosts/kvm-2")).AssertProblemAsync(HttpStatusCode.NotFound);
@@ -48,6 +54,17 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
     {
         var problem = await (await server.Admin().PostJsonAsync("/api/hosts", new { name, uri, stagingDir = staging }))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(problem["errors"]![field]);
+    }
+
+    [Theory]
+    [InlineData("maxConcurrentCompressions", -2)]
+    [InlineData("maxConcurrentCompressions", 101)]
+    [InlineData("stagingCapacityBytes", -1)]
+    public async Task Hosts_LimitsOutOfRange_Are400WithTheField(string field, long value)
+    {
+        var body = new System.Text.Json.Nodes.JsonObject { ["name"] = "h1", ["uri"] = "local", [field] = value };
+        var problem = await (await server.Admin().PostJsonAsync("/api/hosts", body)).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]![field]);
     }
 
