@@ -73,8 +73,9 @@ public sealed class PullIntoPrimary(BackupCatalog catalog, Infrastructure infra,
         }
     }
 
-    /// <summary>The disk's image before the restore and its backup deltas are no longer used: a
-    /// normal restore overwrites them too.</summary>
+    /// <summary>The disk's image before the restore, its backup deltas and the images of earlier
+    /// quick restores from the same base (<c>base.qr-…</c>) are no longer used: a normal restore
+    /// overwrites them too. After the pull the VM's disk is the overlay alone, so none is in its chain.</summary>
     private static async Task DropOldImagesAsync(ActivityContext context, HostSession host, string basePath, string overlay, CancellationToken ct)
     {
         var dir = Path.GetDirectoryName(basePath)!;
@@ -82,7 +83,9 @@ public sealed class PullIntoPrimary(BackupCatalog catalog, Infrastructure infra,
         foreach (var file in listing.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             if (file == overlay) continue;
-            if (file == basePath || (file.StartsWith(basePath + ".", StringComparison.Ordinal) && RepositoryLayout.IsPrimaryDelta(file)))
+            var earlierQuickRestore = file.StartsWith(QuickRestorePaths.Prefix(basePath), StringComparison.Ordinal);
+            if (file == basePath || earlierQuickRestore
+                || (file.StartsWith(basePath + ".", StringComparison.Ordinal) && RepositoryLayout.IsPrimaryDelta(file)))
             {
                 await host.Files.DeleteFileAsync(file, ct);
                 context.Journal($"deleted the old image {file}");

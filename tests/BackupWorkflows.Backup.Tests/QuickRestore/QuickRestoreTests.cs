@@ -58,6 +58,37 @@ public sealed class QuickRestoreTests
         Assert.Contains("quick-restored", next.Output?["reason"]?.GetValue<string>());
     }
 
+    [Fact]
+    public async Task SecondQuickRestoreFromTheSameBase_DeletesTheFirstOnesImage()
+    {
+        await using var guest = await TestGuest.CreateAsync("quick2");
+        await using var harness = await BackupHarness.StartAsync();
+        await harness.AssignAsync(guest.Name);
+        await harness.ConfigureOfferingAsync(o => o.AllowQuickRestore = true);
+        await guest.WriteFileAsync("/mnt/vda/a.txt", "a");
+        var first = await harness.BackupOkAsync(guest.Name);
+        await guest.WriteFileAsync("/mnt/vda/b.txt", "b");
+        var second = await harness.BackupOkAsync(guest.Name);
+        Assert.Equal(first.Volumes[0].PrimaryBasePath, second.Volumes[0].PrimaryBasePath);
+
+        var toSecond = await QuickRestoreAsync(harness, second.Id);
+        Assert.True(toSecond.Status == WorkflowStatus.Finished, await harness.DescribeAsync(toSecond));
+        var firstImage = (await guest.Virsh.GetDefinitionAsync(guest.Name)).Disk("vda").Source!;
+        Assert.True(File.Exists(firstImage));
+        await guest.WaitForAgentAsync(TimeSpan.FromSeconds(120));
+
+        var toFirst = await QuickRestoreAsync(harness, first.Id);
+        Assert.True(toFirst.Status == WorkflowStatus.Finished, await harness.DescribeAsync(toFirst));
+        var now = (await guest.Virsh.GetDefinitionAsync(guest.Name)).Disk("vda").Source!;
+        Assert.NotEqual(firstImage, now);
+        Assert.False(File.Exists(firstImage), $"{firstImage} of the earlier quick restore is left behind");
+        Assert.Single(await new QemuImg(new LocalHostShell()).BackingChainAsync(now, forceShare: true));
+        await guest.WaitForAgentAsync(TimeSpan.FromSeconds(120));
+        var files = (await guest.ListFilesAsync("/mnt/vda")).Select(Path.GetFileName).ToList();
+        Assert.Contains("a.txt", files);
+        Assert.DoesNotContain("b.txt", files);
+    }
+
     private static Task<WorkflowInstanceInfo> QuickRestoreAsync(BackupHarness h, Guid backup) =>
         h.RunAsync("quick-restore", new JsonObject { ["backupId"] = backup.ToString() });
 }
