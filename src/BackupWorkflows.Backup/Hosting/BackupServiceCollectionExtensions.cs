@@ -48,6 +48,8 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<Validation.ValidationQueries>();
         services.AddScoped<Validation.ChecksumRecheckScheduler>();
         services.AddHostedService<Jobs.JobRunner>();
+        services.AddSingleton<Jobs.InstanceRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<Jobs.InstanceRetention>());
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace BackupWorkflows.Backup.Jobs;
 /// <param name="Minimum">Smallest allowed number (numbers only).</param>
 public sealed record SettingDefinition(string Name, string Default, string Kind, string Description, double Minimum = 0);
 
-/// <summary>The settings of jobs, with the defaults CloudStack's KVM backup provider ships.</summary>
+/// <summary>The settings of jobs (with the defaults CloudStack's KVM backup provider ships) and of instance retention.</summary>
 public static class SettingDefinitions
 {
     public const string CompressionEnabled = "compression.enabled";
@@ -22,6 +22,7 @@ public static class SettingDefinitions
     public const string ValidationRecheckIntervalHours = "validation.recheck.interval.hours";
     public const string ValidationBootTimeoutSeconds = "validation.boot.timeout.seconds";
     public const string JobsPollSeconds = "jobs.poll.interval.seconds";
+    public const string InstancesRetentionDays = "instances.retention.days";
 
     /// <summary>Every known setting.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
@@ -37,6 +38,8 @@ public static class SettingDefinitions
         new(ValidationRecheckIntervalHours, "24", "double", "Re-check each backup's checksums this often; 0 = never."),
         new(ValidationBootTimeoutSeconds, "180", "int", "How long a boot test waits for the guest agent.", 1),
         new(JobsPollSeconds, "5", "double", "How often the job runner looks for due jobs.", 0.05),
+        new(InstancesRetentionDays, "30", "double",
+            "Delete finished and cancelled workflow instances (with their journals) this many days after they ended; 0 = keep them. Faulted ones stay for retry."),
     ];
 
     /// <summary>The definition of <paramref name="name"/>, or null.</summary>
