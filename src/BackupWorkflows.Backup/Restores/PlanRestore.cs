@@ -1,4 +1,5 @@
 using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Engine.Activities;
 
 namespace BackupWorkflows.Backup.Restores;
@@ -25,6 +26,9 @@ public sealed class PlanRestore(RestoreSourceLoader loader) : Activity
     [Output(Description = "Vm, Volume or NewVm.")]
     public string Kind { get; set; } = "";
 
+    [Output(Description = "Whether the backup's VM was running when the restore was planned.")]
+    public bool VmRunning { get; set; }
+
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var source = await loader.LoadAsync(BackupId, null, context.CancellationToken);
@@ -34,6 +38,9 @@ public sealed class PlanRestore(RestoreSourceLoader loader) : Activity
         if (!hasVolume && !string.IsNullOrWhiteSpace(ToVm)) throw new BackupInputException("toVm needs a volume");
         if (hasVolume) source.Volume(Volume!);
         Kind = hasVolume ? "Volume" : hasNewVm ? "NewVm" : "Vm";
+        var vm = source.Backup.VmName;
+        VmRunning = await source.Host.Virsh.ExistsAsync(vm, context.CancellationToken)
+            && await PrimaryChains.IsActiveAsync(source.Host, vm, context.CancellationToken);
         context.Journal($"restore of backup {source.Backup.Id} ({source.Backup.Type}, {source.Backup.CreatedAt:u}): {Kind}");
         return ActivityResult.Outcome(Kind);
     }

@@ -28,6 +28,9 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) 
     [Input(Description = "Start the VM afterwards: auto (if it was running), true or false.", Default = "auto")]
     public string Start { get; set; } = "auto";
 
+    [Input(Description = "Whether the VM ran when the restore was planned (PlanRestore's vmRunning): a resumed attempt finds it already stopped and still starts it afterwards.")]
+    public bool WasRunning { get; set; }
+
     [Output(Description = "Whether the VM was started after the restore.")]
     public bool Started { get; set; }
 
@@ -40,13 +43,14 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) 
         await context.AcquireLockAsync($"vm:{backup.HostName}/{vm}");
 
         var exists = await host.Virsh.ExistsAsync(vm, ct);
-        var wasRunning = exists && await PrimaryChains.IsActiveAsync(host, vm, ct);
+        var active = exists && await PrimaryChains.IsActiveAsync(host, vm, ct);
+        var wasRunning = active || exists && WasRunning;
         var xml = XDocument.Parse(exists ? await host.Virsh.DumpXmlAsync(vm, inactive: true, ct)
             : backup.DomainXml ?? throw new BackupInputException($"VM '{vm}' no longer exists and backup {backup.Id} holds no domain XML"));
 
         // The copies are written beside the base images while the VM stops (both take seconds);
         // nothing the VM runs on changes until every copy is on disk.
-        var stopping = wasRunning ? host.Virsh.DestroyAsync(vm, ct) : Task.CompletedTask;
+        var stopping = active ? host.Virsh.DestroyAsync(vm, ct) : Task.CompletedTask;
         var total = backup.Volumes.Sum(v => v.VirtualSize);
         var copies = new Dictionary<string, string>();
         try
@@ -70,7 +74,7 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) 
             if (wasRunning) await RestartUnchangedAsync(host, context, vm, stopping, e);
             throw;
         }
-        if (wasRunning) context.Journal("VM stopped");
+        if (active) context.Journal("VM stopped");
 
         foreach (var v in backup.Volumes)
         {

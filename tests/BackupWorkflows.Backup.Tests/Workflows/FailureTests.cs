@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Tests.Fixtures;
+using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Journal;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Testing.Guests;
@@ -74,6 +75,38 @@ public sealed class FailureTests
         await guest.WaitForAgentAsync(TimeSpan.FromSeconds(120));
         Assert.Equal("written after the backup", await guest.ReadFileAsync("/mnt/vda/after.txt"));
         await ChainAssert.HealthyAsync(guest, await harness.BackupsAsync(guest.Name));
+    }
+
+    [Fact]
+    public async Task RestoreResumedAfterItStoppedTheVm_StartsTheVmAgain()
+    {
+        await using var guest = await TestGuest.CreateAsync("restoreresume");
+        await using var harness = await BackupHarness.StartAsync();
+        await harness.AssignAsync(guest.Name);
+        await guest.WriteFileAsync("/mnt/vda/kept.txt", "kept");
+        var full = await harness.BackupOkAsync(guest.Name);
+
+        // What a resumed attempt sees: the earlier one stopped the VM, and the plan (completed, so
+        // not run again) recorded that it was running.
+        await guest.Virsh.DestroyAsync(guest.Name);
+        await harness.Services.GetRequiredService<IWorkflowDefinitionStore>().ImportAsync($$"""
+            {
+              "id": "restore-vm-only", "name": "restore-vm-only",
+              "activities": [
+                { "id": "start", "type": "Flow.Start", "position": { "x": 0, "y": 0 } },
+                { "id": "restoreVm", "type": "Backup.RestoreVm", "position": { "x": 0, "y": 100 },
+                  "inputs": { "backupId": "{{full.Id}}", "wasRunning": true } },
+                { "id": "finish", "type": "Flow.Finish", "position": { "x": 0, "y": 200 } }
+              ],
+              "connections": [ { "source": "start", "target": "restoreVm" }, { "source": "restoreVm", "target": "finish" } ]
+            }
+            """, publish: true);
+        var run = await harness.RunAsync("restore-vm-only", []);
+
+        Assert.True(run.Status == WorkflowStatus.Finished, await harness.DescribeAsync(run));
+        Assert.Equal(Kvm.Domains.DomainState.Running, await guest.Virsh.GetStateAsync(guest.Name));
+        await guest.WaitForAgentAsync(TimeSpan.FromSeconds(120));
+        Assert.Equal("kept", await guest.ReadFileAsync("/mnt/vda/kept.txt"));
     }
 
     [Fact]
