@@ -1,4 +1,4 @@
-using BackupWorkflows.Server.Tests.Fixtures;
+using BackupWorkflows.Testing.Servers;
 using Spectre.Console;
 
 namespace BackupWorkflows.Cli.Tests.Fixtures;
@@ -18,7 +18,10 @@ public sealed class CliServer : IAsyncLifetime
     public string AdminKey => Server.InitialAdminKey!;
 
     public async Task InitializeAsync() =>
-        _server = await ServerProcess.StartAsync(Path.Combine(Path.GetTempPath(), "bwf-cli-tests-" + Guid.NewGuid().ToString("N")[..8]));
+        _server = await ServerProcess.StartAsync(new ServerProcessOptions
+        {
+            DataDirectory = Path.Combine(Path.GetTempPath(), "bwf-cli-tests-" + Guid.NewGuid().ToString("N")[..8]),
+        });
 
     public async Task DisposeAsync()
     {

@@ -1,6 +1,7 @@
 using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Engine.Tests.Fixtures;
+using BackupWorkflows.Testing.Databases;
 
 namespace BackupWorkflows.Engine.Tests.Definitions;
 

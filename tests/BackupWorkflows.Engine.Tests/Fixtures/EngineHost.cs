@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Journal;
 using BackupWorkflows.Engine.Runtime;
+using BackupWorkflows.Testing.Databases;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

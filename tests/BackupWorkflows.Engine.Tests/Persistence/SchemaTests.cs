@@ -1,6 +1,7 @@
 using BackupWorkflows.Engine.Persistence;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Engine.Tests.Fixtures;
+using BackupWorkflows.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Engine.Tests.Persistence;

@@ -1,6 +1,7 @@
 using BackupWorkflows.Engine.Journal;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Engine.Tests.Fixtures;
+using BackupWorkflows.Testing.Databases;
 
 namespace BackupWorkflows.Engine.Tests.Runtime;
 

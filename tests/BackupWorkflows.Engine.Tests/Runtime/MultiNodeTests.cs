@@ -1,5 +1,6 @@
 using BackupWorkflows.Engine.Journal;
 using BackupWorkflows.Engine.Persistence;
+using BackupWorkflows.Testing.Databases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using BackupWorkflows.Engine.Runtime;

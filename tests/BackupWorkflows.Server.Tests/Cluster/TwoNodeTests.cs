@@ -4,8 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
-using BackupWorkflows.Engine.Tests.Fixtures;
 using BackupWorkflows.Server.Tests.Fixtures;
+using BackupWorkflows.Testing.Databases;
+using BackupWorkflows.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Tests.Cluster;
@@ -31,8 +32,11 @@ public sealed class TwoNodeTests(PostgresCluster postgres) : IAsyncLifetime
 
     private async Task<ServerProcess> StartNodeAsync(string name, string connection)
     {
-        var node = await ServerProcess.StartAsync(Path.Combine(_root, name),
-            "--database", "postgres", "--connection", connection, "--node", name, "--lease-seconds", "4");
+        var node = await ServerProcess.StartAsync(new ServerProcessOptions
+        {
+            DataDirectory = Path.Combine(_root, name),
+            Arguments = ["--database", "postgres", "--connection", connection, "--node", name, "--lease-seconds", "4"],
+        });
         _nodes.Add(node);
         return node;
     }

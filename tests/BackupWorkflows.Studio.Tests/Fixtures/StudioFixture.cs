@@ -1,4 +1,5 @@
 using BackupWorkflows.Testing.Guests;
+using BackupWorkflows.Testing.Servers;
 using Microsoft.Playwright;
 
 namespace BackupWorkflows.Studio.Tests.Fixtures;
@@ -46,7 +47,7 @@ public sealed class StudioFixture : IAsyncLifetime
         // libvirt's qemu user reaches into the data directory (staging, repositories): not 0700.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_data, (UnixFileMode)0b111_101_101);
         _guest = TestGuest.CreateAsync("studio");
-        _server = await ServerProcess.StartAsync(_data, dist);
+        _server = await ServerProcess.StartAsync(new ServerProcessOptions { DataDirectory = _data, StudioDirectory = dist, WaitForAdminKey = true });
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -58,7 +58,7 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
         File.Copy(IdentityFile + ".pub", Path.Combine(Directory, "authorized_keys"));
         System.IO.Directory.CreateDirectory("/run/sshd");
 
-        Port = FreePort();
+        Port = LoopbackPort.Free();
         var config = Path.Combine(Directory, "sshd_config");
         await File.WriteAllLinesAsync(config,
         [
@@ -147,13 +147,6 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private async Task WaitUntilListeningAsync()
     {

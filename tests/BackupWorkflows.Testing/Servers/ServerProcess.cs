@@ -1,19 +1,21 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Xunit;
 
-namespace BackupWorkflows.Studio.Tests.Fixtures;
+namespace BackupWorkflows.Testing.Servers;
 
 /// <summary>
-/// The real server as a child process (<c>dotnet BackupWorkflows.Server.dll</c>) on a free loopback
-/// port, with its own data directory and the built studio. Output is kept for failure messages;
-/// the process is killed on dispose.
+/// The server as a real child process (<c>dotnet BackupWorkflows.Server.dll</c>, which the test
+/// project must have in its output) on a free loopback port, with its own data directory and,
+/// when asked, the built studio. Output is kept for failure messages. Killed (SIGKILL) on demand
+/// or on dispose.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
+    private const string AdminKeyFile = "initial-admin-key";
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(90);
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
@@ -34,17 +36,25 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The server's data directory.</summary>
     public string DataDirectory { get; }
 
+    /// <summary>Process id.</summary>
+    public int Pid => _process.Id;
+
     /// <summary>Everything the process printed so far.</summary>
     public string Output { get { lock (_output) return _output.ToString(); } }
 
-    /// <summary>The first admin key, written by the server to <c>initial-admin-key</c> in its data directory.</summary>
-    public string AdminKey => File.ReadAllText(Path.Combine(DataDirectory, "initial-admin-key")).Trim();
+    /// <summary>The first admin key the server wrote to its data directory (null when another node created it).</summary>
+    public string? InitialAdminKey =>
+        File.Exists(Path.Combine(DataDirectory, AdminKeyFile)) ? File.ReadAllText(Path.Combine(DataDirectory, AdminKeyFile)).Trim() : null;
 
-    /// <summary>Starts the server serving <paramref name="studioDirectory"/> and waits until /api/health answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, string studioDirectory)
+    /// <summary>The first admin key; throws when this server did not write one.</summary>
+    public string AdminKey => InitialAdminKey ?? throw new InvalidOperationException($"no {AdminKeyFile} in {DataDirectory}");
+
+    /// <summary>Starts a server and waits until /api/health answers (and the admin key is written, if asked).</summary>
+    public static async Task<ServerProcess> StartAsync(ServerProcessOptions options)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "BackupWorkflows.Server.dll");
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        var studio = options.StudioDirectory ?? Path.Combine(options.DataDirectory, "no-studio");
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = AppContext.BaseDirectory,
@@ -52,10 +62,10 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in (string[])[dll, "--urls", url, "--data", dataDirectory, "--studio", studioDirectory])
+        foreach (var a in (string[])[dll, "--urls", url, "--data", options.DataDirectory, "--studio", studio, .. options.Arguments])
             start.ArgumentList.Add(a);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        var server = new ServerProcess(Process.Start(start)!, url, dataDirectory);
+        var server = new ServerProcess(Process.Start(start)!, url, options.DataDirectory);
         using var http = new HttpClient();
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -63,11 +73,12 @@ public sealed class ServerProcess : IAsyncDisposable
             if (server._process.HasExited) throw new InvalidOperationException($"server exited ({server._process.ExitCode}):\n{server.Output}");
             try
             {
-                if ((await http.GetAsync($"{url}/api/health")).IsSuccessStatusCode && File.Exists(Path.Combine(dataDirectory, "initial-admin-key")))
+                if ((await http.GetAsync($"{url}/api/health")).IsSuccessStatusCode
+                    && (!options.WaitForAdminKey || File.Exists(Path.Combine(options.DataDirectory, AdminKeyFile))))
                     return server;
             }
             catch (HttpRequestException) { }
-            if (deadline.Elapsed > TimeSpan.FromSeconds(90))
+            if (deadline.Elapsed > StartDeadline)
             {
                 await server.DisposeAsync();
                 throw new TimeoutException($"server did not answer at {url}:\n{server.Output}");
@@ -76,11 +87,19 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>A client of this server with <paramref name="apiKey"/> (none when null).</summary>
+    public HttpClient Client(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(Url) };
+        if (apiKey is not null) client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        return client;
+    }
+
     /// <summary>A client of this server with the admin key.</summary>
     public HttpClient Admin()
     {
-        var client = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(60) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        var client = Client(AdminKey);
+        client.Timeout = TimeSpan.FromSeconds(60);
         return client;
     }
 
@@ -117,19 +136,18 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process (and children) and waits for it.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>Kills the process and its children at once (SIGKILL), as a crash would, and waits for it.</summary>
+    public void Kill()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
-        _process.Dispose();
-        return ValueTask.CompletedTask;
     }
 
-    private static int FreePort()
+    /// <summary>Kills the process (see <see cref="Kill"/>).</summary>
+    public ValueTask DisposeAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        Kill();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
     }
 }
