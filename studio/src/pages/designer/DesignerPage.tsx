@@ -42,12 +42,14 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
   const [showVersions, setShowVersions] = useState(version !== undefined);
   const [versionsKey, setVersionsKey] = useState(0);
   const [runOpen, setRunOpen] = useState(false);
+  const [fitRequest, setFitRequest] = useState(0);
   const { load, markSaved, setServerProblems, definition, dirty } = editor;
 
+  // A loaded workflow is fitted once; an empty one is not (the fit would wait for, and move, the first drop).
   const show = useCallback((d: WorkflowDefinition, saved = true) => {
     load(d, saved);
-    setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1 }), 60);
-  }, [load, flow]);
+    if (d.activities.length > 0) setFitRequest((n) => n + 1);
+  }, [load]);
 
   useEffect(() => {
     if (wf.data) show(wf.data);
@@ -118,7 +120,7 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
     const { definition: loaded, needsLayout } = await readDefinitionFileWithLayout(f);
     show(loaded, false);
     if (needsLayout) // after React Flow measured the nodes
-      setTimeout(() => { editor.actions.layout(); setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1 }), 60); }, 120);
+      setTimeout(() => { editor.actions.layout(); setFitRequest((n) => n + 1); }, 120);
     setNotice(`Loaded ${f.name}; save to keep it.`);
   });
 
@@ -150,7 +152,7 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
       <ErrorBanner error={descriptors.error} onRetry={descriptors.reload} />
       <div className="designer-body">
         {!readOnly && <Palette descriptors={descriptors.data ?? []} onAdd={addAtCentre} />}
-        <DesignerCanvas editor={editor} readOnly={readOnly} onSave={() => { if (!busy) void save(); }} />
+        <DesignerCanvas editor={editor} readOnly={readOnly} fitRequest={fitRequest} onSave={() => { if (!busy) void save(); }} />
         <aside className="side-panel">
           {showVersions && !isNew && (
             <VersionsPanel workflowId={definition.id} current={editor.meta.version} refreshKey={versionsKey} canEdit={canAdmin}
