@@ -16,5 +16,6 @@ export default defineConfig({
     environment: 'jsdom',
     setupFiles: ['src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    testTimeout: 20_000, // several 5 s findBy*/waitFor (src/test/setup.ts) may queue up on a loaded machine
   },
 });

@@ -22,7 +22,8 @@ const sections: { key: string; label: string; also: string[]; adminOnly?: boolea
 function Page({ route, canAdmin }: { route: string[]; canAdmin: boolean }) {
   const [section, id] = route;
   switch (section) {
-    case 'designer': return <DesignerPage key={route.join('/')} workflowId={id} version={route[2] ? Number(route[2]) : undefined} />;
+    // Not keyed by the route: DesignerPage itself starts afresh for another workflow, but not when its first save moved it.
+    case 'designer': return <DesignerPage workflowId={id} version={route[2] ? Number(route[2]) : undefined} />;
     case 'runs': return id ? <RunViewPage key={id} instanceId={id} /> : <RunsPage />;
     case 'vms': return <VmsPage selected={id} />;
     case 'schedules': return <SchedulesPage />;

@@ -16,12 +16,20 @@ public sealed class DesignerTests(StudioFixture studio)
         await page.ById("workflow-id").FillAsync("e2e-designer");
         await page.ById("workflow-name").FillAsync("Built in the browser");
 
-        // The first drop makes the view fit the new node (see the report), so later drops aim below the last node.
+        // A drop never moves the view (the first one on an empty canvas once re-fitted it): the node stays
+        // where it was dropped (its top-left 110 px left of and 30 px above the drop point, at zoom 1).
+        var viewport = await page.ViewportAsync();
         await page.DropAsync("Flow.Start", "start", 420, 200);
+        // React Flow shows a node once measured, and a queued fit runs in that same update.
+        await Expect(page.ById("rf__node-start")).ToHaveCSSAsync("visibility", "visible");
+        Assert.Equal(viewport, await page.ViewportAsync());
+        var (left, top) = await page.NodeCornerAsync("start");
+        Assert.True(Math.Abs(left - 310) <= 4 && Math.Abs(top - 170) <= 4, $"start dropped at (420, 200) shows its corner at ({left}, {top}); viewport {viewport}");
         var (x, y) = await page.PointBelowAsync("start", 130);
         await page.DropAsync("Flow.Delay", "delay", x, y);
         (x, y) = await page.PointBelowAsync("delay", 130);
         await page.DropAsync("Flow.Finish", "finish", x, y);
+        Assert.Equal(viewport, await page.ViewportAsync());
         await page.ConnectAsync("start", "Done", "delay");
         await page.ConnectAsync("delay", "Done", "finish");
 
@@ -34,8 +42,12 @@ public sealed class DesignerTests(StudioFixture studio)
         await page.ScreenshotAsync("designer");
 
         await page.ById("save").ClickAsync();
-        // Saving a new workflow moves to its own route (the designer reloads it from the server).
+        // Saving a new workflow moves to its own route; the page stays (notice, undo history, selection).
         await Expect(page.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("#/designer/e2e-designer$"));
+        await Expect(page.ById("run")).ToBeVisibleAsync(); // only a saved workflow runs: the page took the new route
+        await Expect(page.ById("designer-notice")).ToHaveTextAsync("Saved draft v1.");
+        await Expect(page.ById("prop-id")).ToHaveTextAsync("delay");
+        await Expect(page.ById("undo")).ToBeEnabledAsync();
         await Expect(page.ById("designer-status")).ToContainTextAsync("v1");
         await Expect(page.ById("designer-published")).ToHaveTextAsync("draft");
         await Expect(page.ById("designer-dirty")).ToHaveCountAsync(0);

@@ -38,6 +38,18 @@ public static class CanvasActions
         await Expect(studio.Page.GetByTestId($"rf__edge-{source}:{outcome}->{target}")).ToHaveCountAsync(1);
     }
 
+    /// <summary>React Flow's pan and zoom as drawn: the CSS transform of the canvas viewport.</summary>
+    public static Task<string> ViewportAsync(this StudioPage studio) =>
+        studio.ById("canvas").Locator(".react-flow__viewport").EvaluateAsync<string>("e => e.style.transform");
+
+    /// <summary>The top-left corner of node <paramref name="activityId"/> relative to the canvas.</summary>
+    public static async Task<(float X, float Y)> NodeCornerAsync(this StudioPage studio, string activityId)
+    {
+        var canvas = await studio.ById("canvas").BoundingBoxAsync() ?? throw new InvalidOperationException("no canvas box");
+        var node = await studio.ById($"rf__node-{activityId}").BoundingBoxAsync() ?? throw new InvalidOperationException($"no box of {activityId}");
+        return (node.X - canvas.X, node.Y - canvas.Y);
+    }
+
     private static async Task<(float X, float Y)> Centre(ILocator locator)
     {
         var box = await locator.BoundingBoxAsync() ?? throw new InvalidOperationException($"{locator} has no box");

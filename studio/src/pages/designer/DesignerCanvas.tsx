@@ -6,6 +6,7 @@ import { paletteMime } from '../../components/Palette';
 import { edgeToConnection } from '../../graph/convert';
 import { outcomeOfHandle } from '../../graph/model';
 import { canConnect } from '../../graph/ports';
+import { fitToNodes } from './fit';
 import type { WorkflowEditor } from './useWorkflowEditor';
 
 const defaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: MarkerType.ArrowClosed }, labelBgPadding: [4, 2] as [number, number] };
@@ -13,8 +14,12 @@ const defaultEdgeOptions = { type: 'smoothstep', markerEnd: { type: MarkerType.A
 const typingIn = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
 
-/** The editable flowchart: drop from the palette, connect outcome ports to inputs, keyboard shortcuts. */
-export function DesignerCanvas({ editor, readOnly, onSave }: { editor: WorkflowEditor; readOnly: boolean; onSave: () => void }) {
+/**
+ * The editable flowchart: drop from the palette, connect outcome ports to inputs, keyboard shortcuts.
+ * The view is fitted only when `fitRequest` grows (a workflow was loaded) or on Shift+F / the Fit
+ * button, never because nodes appeared: a drop must not move the view.
+ */
+export function DesignerCanvas({ editor, readOnly, onSave, fitRequest }: { editor: WorkflowEditor; readOnly: boolean; onSave: () => void; fitRequest: number }) {
   const flow = useReactFlow();
   const { graph, dispatch, actions } = editor;
   // Changes arriving in one task (a delete sends node and edge removals apart) share a key: one undo step.
@@ -29,13 +34,18 @@ export function DesignerCanvas({ editor, readOnly, onSave }: { editor: WorkflowE
   const info = useMemo(() => ({ descriptors: editor.byType, ports: editor.ports, problems: editor.problemMap, run: null }),
     [editor.byType, editor.ports, editor.problemMap]);
 
+  // Runs after React Flow (a child) took the loaded nodes; the fit itself waits until they are measured.
+  useEffect(() => {
+    if (fitRequest > 0) fitToNodes(flow);
+  }, [fitRequest, flow]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (typingIn(e.target)) return;
       const mod = e.ctrlKey || e.metaKey;
       const k = e.key.toLowerCase();
       if (mod && k === 's') { e.preventDefault(); if (!readOnly) onSave(); return; }
-      if (!mod && e.shiftKey && k === 'f') { flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 }); return; }
+      if (!mod && e.shiftKey && k === 'f') { fitToNodes(flow, 200); return; }
       if (readOnly) return;
       if (mod && k === 'z' && !e.shiftKey) { e.preventDefault(); actions.undo(); }
       else if (mod && (k === 'y' || (k === 'z' && e.shiftKey))) { e.preventDefault(); actions.redo(); }
@@ -77,8 +87,6 @@ export function DesignerCanvas({ editor, readOnly, onSave }: { editor: WorkflowE
           nodesConnectable={!readOnly}
           deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
           multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-          fitView
-          fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
           proOptions={{ hideAttribution: true }}
         >
           <Background gap={16} />

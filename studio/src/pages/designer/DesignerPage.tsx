@@ -19,22 +19,38 @@ import { blankMeta, useWorkflowEditor } from './useWorkflowEditor';
 import { VersionsPanel } from './VersionsPanel';
 import { downloadJson, readDefinitionFileWithLayout } from './files';
 
-/** The workflow designer; `workflowId` "new" starts an empty workflow; `version` opens an older one. */
+/**
+ * The workflow designer; `workflowId` "new" starts an empty workflow; `version` opens an older one.
+ * Another workflow or version in the route gives a fresh designer, except the one move a designer
+ * makes itself: the first save of a new workflow takes it from "new" to the workflow's id, and its
+ * state (notice, undo history, selection) stays.
+ */
 export function DesignerPage({ workflowId = 'new', version }: { workflowId?: string; version?: number }) {
+  const route = `${workflowId}/${version ?? ''}`;
+  const [page, setPage] = useState({ route, generation: 0, movingTo: null as string | null });
+  let generation = page.generation;
+  if (page.route !== route) {
+    // Adjusted while rendering (not in an effect), so no frame shows the old designer on the new route.
+    if (page.movingTo !== route) generation += 1;
+    setPage({ route, generation, movingTo: null });
+  }
+  const savedAsNew = useCallback((id: string) => setPage((p) => ({ ...p, movingTo: `${id}/` })), []);
   return (
-    <ReactFlowProvider>
-      <Designer workflowId={workflowId} version={version} />
+    <ReactFlowProvider key={generation}>
+      <Designer workflowId={workflowId} version={version} onSavedAsNew={savedAsNew} />
     </ReactFlowProvider>
   );
 }
 
-function Designer({ workflowId, version }: { workflowId: string; version?: number }) {
+function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; version?: number; onSavedAsNew: (id: string) => void }) {
   const { canAdmin, canOperate } = useSession();
   const isNew = workflowId === 'new';
   const flow = useReactFlow();
   const [viewVersion, setViewVersion] = useState<number | undefined>(version);
   const descriptors = useLoad(api.descriptors, []);
-  const wf = useLoad(() => (isNew ? Promise.resolve(null) : api.workflow(workflowId, viewVersion)), [workflowId, viewVersion]);
+  // Within one designer the id changes only from "new" to the id it saved the workflow as (DesignerPage
+  // starts a fresh one for any other route), and the editor already holds that: nothing to load then.
+  const wf = useLoad(() => (isNew ? Promise.resolve(null) : api.workflow(workflowId, viewVersion)), [viewVersion]);
   const editor = useWorkflowEditor(descriptors.data ?? []);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
@@ -42,12 +58,14 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
   const [showVersions, setShowVersions] = useState(version !== undefined);
   const [versionsKey, setVersionsKey] = useState(0);
   const [runOpen, setRunOpen] = useState(false);
+  const [fitRequest, setFitRequest] = useState(0);
   const { load, markSaved, setServerProblems, definition, dirty } = editor;
 
+  // A loaded workflow is fitted once; an empty one is not (the fit would wait for, and move, the first drop).
   const show = useCallback((d: WorkflowDefinition, saved = true) => {
     load(d, saved);
-    setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1 }), 60);
-  }, [load, flow]);
+    if (d.activities.length > 0) setFitRequest((n) => n + 1);
+  }, [load]);
 
   useEffect(() => {
     if (wf.data) show(wf.data);
@@ -83,7 +101,7 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
     markSaved(sent, saved);
     setVersionsKey((k) => k + 1);
     setNotice(`Saved draft v${saved.version}.`);
-    if (isNew) navigate('designer', sent.id);
+    if (isNew) { onSavedAsNew(sent.id); navigate('designer', sent.id); }
     return saved;
   });
 
@@ -118,7 +136,7 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
     const { definition: loaded, needsLayout } = await readDefinitionFileWithLayout(f);
     show(loaded, false);
     if (needsLayout) // after React Flow measured the nodes
-      setTimeout(() => { editor.actions.layout(); setTimeout(() => flow.fitView({ padding: 0.2, maxZoom: 1 }), 60); }, 120);
+      setTimeout(() => { editor.actions.layout(); setFitRequest((n) => n + 1); }, 120);
     setNotice(`Loaded ${f.name}; save to keep it.`);
   });
 
@@ -150,7 +168,7 @@ function Designer({ workflowId, version }: { workflowId: string; version?: numbe
       <ErrorBanner error={descriptors.error} onRetry={descriptors.reload} />
       <div className="designer-body">
         {!readOnly && <Palette descriptors={descriptors.data ?? []} onAdd={addAtCentre} />}
-        <DesignerCanvas editor={editor} readOnly={readOnly} onSave={() => { if (!busy) void save(); }} />
+        <DesignerCanvas editor={editor} readOnly={readOnly} fitRequest={fitRequest} onSave={() => { if (!busy) void save(); }} />
         <aside className="side-panel">
           {showVersions && !isNew && (
             <VersionsPanel workflowId={definition.id} current={editor.meta.version} refreshKey={versionsKey} canEdit={canAdmin}

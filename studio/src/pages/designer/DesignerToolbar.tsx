@@ -1,4 +1,5 @@
 import { useReactFlow } from '@xyflow/react';
+import { fitToNodes } from './fit';
 import type { WorkflowEditor } from './useWorkflowEditor';
 
 interface Props {
@@ -29,10 +30,10 @@ export function DesignerToolbar({ editor, canEdit, canRun, busy, onSave, onPubli
           <button className="btn" onClick={actions.paste} title="Paste (Ctrl+V)" data-testid="paste">Paste</button>
           <button className="btn" onClick={actions.deleteSelected} disabled={!selectedCount && !editor.graph.edges.some((e) => e.selected)} title="Delete (Del)" data-testid="delete">Delete</button>
           <span className="sep" />
-          <button className="btn" onClick={() => { actions.layout(); requestAnimationFrame(() => flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 })); }} title="Auto-layout (Shift+L)" data-testid="auto-layout">Auto-layout</button>
+          <button className="btn" onClick={() => { actions.layout(); requestAnimationFrame(() => fitToNodes(flow, 200)); }} title="Auto-layout (Shift+L)" data-testid="auto-layout">Auto-layout</button>
         </>
       )}
-      <button className="btn" onClick={() => flow.fitView({ padding: 0.2, maxZoom: 1, duration: 200 })} title="Zoom to fit (Shift+F)" data-testid="zoom-fit">Fit</button>
+      <button className="btn" onClick={() => fitToNodes(flow, 200)} title="Zoom to fit (Shift+F)" data-testid="zoom-fit">Fit</button>
       <span className="spacer" />
       <button className="btn btn-ghost" onClick={onToggleVersions} data-testid="versions-toggle">Versions</button>
       <button className="btn btn-ghost" onClick={onExport} title="Download the definition as JSON" data-testid="export">Export</button>

@@ -35,14 +35,28 @@ export function VmsPage({ selected }: { selected?: string }) {
         </ul>
       </aside>
       <section className="detail-pane">
-        {selected ? <VmBackups key={selected} vm={selected} offering={vms.data?.find((v) => v.name === selected)?.offering ?? null} onAssigned={vms.reload} />
+        {selected ? <VmBackups key={selected} vm={selected} onAssigned={vms.reload}
+          offering={vms.data ? vms.data.find((v) => v.name === selected)?.offering || null : { unknown: vms.error ? 'failed' : 'loading' }} />
           : <Empty>Select a VM to see its backup chains.</Empty>}
       </section>
     </div>
   );
 }
 
-function VmBackups({ vm, offering, onAssigned }: { vm: string; offering: string | null; onAssigned: () => void }) {
+/**
+ * The VM's offering as far as the page knows it: its name, null when the loaded VM list says it has
+ * none, or why that is not known yet. Only a loaded list may say "not assigned".
+ */
+type OfferingInfo = string | null | { unknown: 'loading' | 'failed' };
+
+const offeringText = (o: OfferingInfo) =>
+  typeof o === 'string' ? `offering ${o}`
+    : o === null ? 'not assigned to an offering'
+      : o.unknown === 'loading' ? 'loading offering…' : 'offering unknown (the VM list did not load)';
+
+function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: OfferingInfo; onAssigned: () => void }) {
+  const known = info === null || typeof info === 'string';
+  const offering = known ? info : null;
   const { canOperate } = useSession();
   const backups = useLoad(() => api.backups(vm), [vm]);
   const offerings = useLoad(api.offerings, []);
@@ -81,11 +95,12 @@ function VmBackups({ vm, offering, onAssigned }: { vm: string; offering: string 
     <div data-testid={`vm-detail-${vm}`}>
       <div className="page-head">
         <h1>{vm}</h1>
-        <span className="muted">{offering ? `offering ${offering}` : 'not assigned to an offering'}</span>
+        <span className="muted" data-testid="vm-offering">{offeringText(info)}</span>
         <span className="spacer" />
+        {/* The form starts from the current offering: not offered before that is known. */}
+        {canOperate && known && <AssignForm vm={vm} offering={offering} offerings={offerings.data ?? []} onDone={onAssigned} onError={setError} />}
         {canOperate && (
           <>
-            <AssignForm vm={vm} offering={offering} offerings={offerings.data ?? []} onDone={onAssigned} onError={setError} />
             <button className="btn" disabled={busy} onClick={() => void start('Backup started', () => api.startBackup(vm))} data-testid="backup-now">Back up now</button>
             <button className="btn btn-ghost" disabled={busy} onClick={() => void start('Full backup started', () => api.startBackup(vm, true))} data-testid="backup-full">Full backup</button>
           </>
