@@ -9,7 +9,8 @@ namespace BackupWorkflows.Studio.Tests.Runs;
 [Collection(StudioCollection.Name)]
 public sealed class RunViewTests(StudioFixture studio)
 {
-    /// <summary>Start -> Delay (5 s) -> SetVariable(greeting = input.who) -> Finish, published through the API.</summary>
+    /// <summary>Start -> Delay (15 s) -> SetVariable(greeting = input.who) -> Finish, published through the API.
+    /// The delay must outlast opening the run view on a loaded 2-core machine (5 s did not always).</summary>
     private static object Definition => new
     {
         id = "e2e-run",
@@ -19,7 +20,7 @@ public sealed class RunViewTests(StudioFixture studio)
         activities = new object[]
         {
             new { id = "start", type = "Flow.Start", position = new { x = 0, y = 0 } },
-            new { id = "delay", type = "Flow.Delay", inputs = new { seconds = 5 }, position = new { x = 0, y = 150 } },
+            new { id = "delay", type = "Flow.Delay", inputs = new { seconds = 15 }, position = new { x = 0, y = 150 } },
             new { id = "setVariable", type = "Flow.SetVariable", inputs = new { name = "greeting", value = "hello {{ input.who }}" }, position = new { x = 0, y = 300 } },
             new { id = "finish", type = "Flow.Finish", position = new { x = 0, y = 450 } },
         },
