@@ -119,7 +119,7 @@ async Task<List<string>> BenchmarkDiskAsync(int sizeGiB)
                 await Run("virsh", "snapshot-create-as", vm, "--disk-only", "--atomic", "--no-metadata", "--diskspec", $"vda,file={overlay}");
                 await Run("qemu-img", "convert", "-U", "-f", "qcow2", "-O", "qcow2", active, baseline);
                 await Run("sync", baseline);
-                await Run("virsh", "blockcommit", vm, "vda", "--active", "--pivot", "--wait");
+                await Run("virsh", "blockcommit", vm, "vda", "--active", "--shallow", "--pivot", "--wait");
                 File.Delete(overlay);
             }
 
