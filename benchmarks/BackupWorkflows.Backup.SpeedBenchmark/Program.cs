@@ -103,6 +103,7 @@ async Task<List<string>> BenchmarkDiskAsync(int sizeGiB)
             var journal = await host.Services.GetRequiredService<IWorkflowInstanceQueries>().GetJournalAsync(info.Id);
             Console.WriteLine($"  {id} {elapsed.TotalSeconds:0.00} s: " + string.Join(", ", journal.Where(j => j.EndedAt is not null)
                 .Select(j => $"{j.ActivityId} {(j.EndedAt!.Value - j.StartedAt).TotalSeconds:0.00}")));
+            foreach (var line in journal.Where(j => j.ActivityId == "restoreVm").SelectMany(j => j.Lines)) Console.WriteLine($"    {line}");
             return (elapsed, info);
         }
         var input = new JsonObject { ["host"] = "local", ["vm"] = vm };

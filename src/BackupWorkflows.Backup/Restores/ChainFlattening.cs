@@ -28,9 +28,13 @@ public static class ChainFlattening
     {
         var ct = context.CancellationToken;
         var partial = target + RepositoryLayout.PartialSuffix;
+        // O_DIRECT (cache none) with out-of-order writes: the copy goes to disk as it is written, so the
+        // fsync has only metadata left, and a hypervisor's page cache is not flooded with an image the
+        // VM will read only in part. Holes left by out-of-order writes cannot matter: the partial name
+        // is renamed only once the copy is complete.
         await host.QemuImg.ConvertAsync(image, partial, new ConvertOptions
         {
-            SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true,
+            SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true, TargetCacheMode = "none", OutOfOrderWrites = true,
             OnProgress = p => context.ReportProgress(doneBefore + (long)(virtualSize * p / 100), total, label),
         }, ct);
         await host.Files.FsyncAsync(partial, ct);

@@ -32,6 +32,10 @@ public sealed record ConvertOptions
     /// <summary>Format of <see cref="BackingFile"/> (<c>-F</c>). Required with it (qemu ≥ 6.1 refuses probing).</summary>
     public string? BackingFormat { get; init; }
 
+    /// <summary>Cache mode of the target (<c>-t</c>): <c>none</c> writes with O_DIRECT, past the host's page
+    /// cache (nothing left to flush, no cache evicted); null keeps qemu-img's default (<c>unsafe</c>).</summary>
+    public string? TargetCacheMode { get; init; }
+
     /// <summary>Open the source read-only with shared locks (<c>-U</c>), for images a running VM holds.</summary>
     public bool ForceShare { get; init; }
 

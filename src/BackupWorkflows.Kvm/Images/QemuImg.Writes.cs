@@ -19,6 +19,11 @@ public sealed partial class QemuImg
             args.Add("-U");
         }
 
+        if (o.TargetCacheMode is { } cache)
+        {
+            args.AddRange(["-t", cache]);
+        }
+
         if (o.Compress)
         {
             args.Add("-c");

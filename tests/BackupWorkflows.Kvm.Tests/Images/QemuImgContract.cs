@@ -78,6 +78,23 @@ public abstract class QemuImgContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConvertAsync_CacheNone_WritesPastThePageCache()
+    {
+        var (source, target) = (P("source.qcow2"), P("direct.qcow2"));
+        await Img.CreateAsync(source, "qcow2", 64 * MiB);
+        await WriteAsync(source, 0x5a, 0, 32 * MiB);
+
+        await Img.ConvertAsync(source, target, new ConvertOptions { SourceFormat = "qcow2", TargetCacheMode = "none", OutOfOrderWrites = true });
+
+        // fincore: bytes of the file resident in the page cache. O_DIRECT writes leave (almost) none.
+        // (Before the compare, which reads the copy through the cache.)
+        var resident = long.Parse((await Shell.RunAsync(["fincore", "--bytes", "--noheadings", "--output", "RES", target])).StandardOutput.Trim(),
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(resident < 4 * MiB, $"{resident} bytes of the copy are in the page cache");
+        Assert.Equal(ImageComparison.Identical, await Img.CompareAsync(source, target));
+    }
+
+    [Fact]
     public async Task CompareAsync_DifferentData_IsDifferent()
     {
         var (a, b) = (P("a.qcow2"), P("b.qcow2"));
