@@ -26,8 +26,14 @@ public sealed class CommandTests(CliServer server)
     [Fact]
     public async Task HostAdd_ValidAndInvalid()
     {
-        var added = Json(await server.RunAsync("host", "add", "kvm-7", "--uri", "ssh://backup@192.0.2.7:2222", "--max-concurrent-backups", "4", "-o", "json"));
+        var added = Json(await server.RunAsync("host", "add", "kvm-7", "--uri", "ssh://backup@192.0.2.7:2222", "--max-concurrent-backups", "4",
+            "--max-concurrent-compressions", "1", "--staging-capacity-gib", "20", "-o", "json"));
         Assert.Equal(4, added["maxConcurrentBackups"]!.GetValue<int>());
+        Assert.Equal(1, added["maxConcurrentCompressions"]!.GetValue<int>());
+        Assert.Equal(20L << 30, added["stagingCapacityBytes"]!.GetValue<long>());
+        var table = await server.RunAsync("host", "list");
+        Assert.Contains("MAX COMPRESSIONS", table.Output);
+        Assert.Contains("20.0 GiB", table.Output);
         var bad = await server.RunAsync("host", "add", "kvm-8", "--uri", "ftp://nope");
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("uri:", bad.Error);

@@ -16,12 +16,16 @@ internal static class HostCommands
         var knownHosts = Opt("--known-hosts", "known_hosts file with the host's key.");
         var staging = Opt("--staging-dir", "Staging directory on the host.");
         var max = Int("--max-concurrent-backups", "Backups running at once on the host.");
-        var add = app.Action(Cmd("add", "Adds a hypervisor host.", name, uri, identity, knownHosts, staging, max), async (c, ct) =>
+        var compressions = Int("--max-concurrent-compressions", "Compressions running at once on the host (-1 = no limit of its own).");
+        var stagingGiB = Int("--staging-capacity-gib", "GiB the staging directory may hold at once (default: its free space).");
+        var add = app.Action(Cmd("add", "Adds a hypervisor host.", name, uri, identity, knownHosts, staging, max, compressions, stagingGiB), async (c, ct) =>
         {
             var p = c.Parse;
             var host = await c.Api.PostAsync("api/hosts", Body(("name", p.GetValue(name)), ("uri", p.GetValue(uri)),
                 ("identityFile", Absolute(p.GetValue(identity))), ("knownHostsFile", Absolute(p.GetValue(knownHosts))),
-                ("stagingDir", p.GetValue(staging)), ("maxConcurrentBackups", p.GetValue(max))), ct);
+                ("stagingDir", p.GetValue(staging)), ("maxConcurrentBackups", p.GetValue(max)),
+                ("maxConcurrentCompressions", p.GetValue(compressions)),
+                ("stagingCapacityBytes", p.GetValue(stagingGiB) is { } gib ? (long)gib << 30 : null)), ct);
             c.Out.Done($"Added host {host?["name"]} ({host?["uri"]}).", host);
             return 0;
         });
@@ -29,7 +33,9 @@ internal static class HostCommands
         {
             c.Out.Table(await c.Api.GetAsync("api/hosts", ct), Column.Of("NAME", "name"), Column.Of("URI", "uri"),
                 Column.Of("STAGING", "stagingDir"), Column.Of("MAX BACKUPS", "maxConcurrentBackups"),
-                new Column("STAGED", r => Bytes(r?["stagingUsedBytes"])));
+                Column.Of("MAX COMPRESSIONS", "maxConcurrentCompressions"),
+                new Column("STAGED", r => Bytes(r?["stagingUsedBytes"])),
+                new Column("STAGING CAPACITY", r => r?["stagingCapacityBytes"] is { } b ? Bytes(b) : "free space"));
             return 0;
         });
         var removeName = Arg("NAME", "Host name.");
