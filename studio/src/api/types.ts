@@ -125,6 +125,8 @@ export interface Host {
   knownHostsFile?: string | null;
   stagingDir: string;
   maxConcurrentBackups: number;
+  /** -1 = no limit of its own (the global per-host setting still caps it). */
+  maxConcurrentCompressions: number;
   stagingCapacityBytes?: number | null;
   stagingUsedBytes?: number | null;
 }

@@ -31,12 +31,13 @@ export function InfrastructurePage() {
         {hosts.data?.length === 0 && <Empty>No hosts configured.</Empty>}
         {!!hosts.data?.length && (
           <table className="table">
-            <thead><tr><th>Name</th><th>URI</th><th>Staging</th><th>Staging usage</th><th>Max backups</th><th /></tr></thead>
+            <thead><tr><th>Name</th><th>URI</th><th>Staging</th><th>Staging usage</th><th>Max backups</th><th>Max compressions</th><th /></tr></thead>
             <tbody>{hosts.data.map((h) => (
               <tr key={h.name} data-testid={`host-${h.name}`}>
                 <td><strong>{h.name}</strong></td><td><code>{h.uri}</code></td><td><code>{h.stagingDir}</code></td>
                 <td><UsageBar used={h.stagingUsedBytes} capacity={h.stagingCapacityBytes} testId={`host-usage-${h.name}`} /></td>
                 <td>{h.maxConcurrentBackups}</td>
+                <td>{h.maxConcurrentCompressions < 0 ? 'no limit of its own' : h.maxConcurrentCompressions}</td>
                 <td className="actions">{canAdmin && <button className="btn btn-small btn-danger" data-testid={`host-delete-${h.name}`} onClick={() => void remove(`host ${h.name}`, () => api.deleteHost(h.name), hosts.reload)}>Remove</button>}</td>
               </tr>))}
             </tbody>
@@ -45,9 +46,10 @@ export function InfrastructurePage() {
         {canAdmin && (
           <details><summary>Add a host</summary>
             <SimpleForm testId="host-form" submitLabel="Add host" onSubmit={async (v) => { await api.addHost(v as unknown as Host); hosts.reload(); }} fields={[
-              { name: 'name', label: 'Name', required: true }, { name: 'uri', label: 'URI', required: true, placeholder: 'qemu+ssh://root@kvm1/system' },
+              { name: 'name', label: 'Name', required: true }, { name: 'uri', label: 'URI', required: true, placeholder: 'local or ssh://root@kvm1:22' },
               { name: 'stagingDir', label: 'Staging dir', required: true, placeholder: '/var/lib/bwf/staging' },
               { name: 'maxConcurrentBackups', label: 'Max concurrent backups', kind: 'number', initial: '2' },
+              { name: 'maxConcurrentCompressions', label: 'Max concurrent compressions (-1 = no limit of its own)', kind: 'number', initial: '5' },
               { name: 'stagingCapacityBytes', label: 'Staging capacity (GiB)', kind: 'gib' },
               { name: 'identityFile', label: 'SSH identity file' }, { name: 'knownHostsFile', label: 'Known hosts file' },
             ]} />

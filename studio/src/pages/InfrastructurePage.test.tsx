@@ -1,0 +1,43 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Host } from '../api/types';
+import { SessionContext, sessionFor } from '../session';
+import { InfrastructurePage } from './InfrastructurePage';
+
+const local: Host = { name: 'local', uri: 'local', stagingDir: '/data/staging', maxConcurrentBackups: 2, maxConcurrentCompressions: -1, stagingCapacityBytes: null, stagingUsedBytes: 0 };
+let posted: unknown;
+
+beforeEach(() => {
+  posted = undefined;
+  vi.stubGlobal('fetch', vi.fn((url: string, init?: RequestInit) => {
+    if (url === '/api/hosts' && init?.method === 'POST') {
+      posted = JSON.parse(String(init.body));
+      return Promise.resolve(new Response(JSON.stringify(posted), { status: 201 }));
+    }
+    if (url === '/api/hosts') return Promise.resolve(new Response(JSON.stringify([local])));
+    return Promise.resolve(new Response('[]'));
+  }));
+});
+afterEach(() => { cleanup(); vi.unstubAllGlobals(); });
+
+describe('Infrastructure page hosts', () => {
+  it('shows each host\'s compression limit and sends limits and staging capacity when adding one', async () => {
+    render(
+      <SessionContext.Provider value={sessionFor({ name: 'root', role: 'admin' }, () => {})}>
+        <InfrastructurePage />
+      </SessionContext.Provider>,
+    );
+    expect((await screen.findByTestId('host-local')).textContent).toContain('no limit of its own');
+
+    const set = (field: string, value: string) => fireEvent.change(screen.getByTestId(`host-form-${field}`), { target: { value } });
+    set('name', 'kvm-2');
+    set('uri', 'ssh://backup@kvm-2:22');
+    set('stagingDir', '/var/tmp/bwf-staging');
+    set('maxConcurrentCompressions', '1');
+    set('stagingCapacityBytes', '20');
+    fireEvent.click(screen.getByTestId('host-form-submit'));
+
+    await waitFor(() => expect(posted).toBeDefined());
+    expect(posted).toMatchObject({ name: 'kvm-2', maxConcurrentBackups: 2, maxConcurrentCompressions: 1, stagingCapacityBytes: 20 * 1024 ** 3 });
+  });
+});
