@@ -1,6 +1,7 @@
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
+using BackupWorkflows.Kvm.Hosts;
 using BackupWorkflows.Kvm.Images;
 
 namespace BackupWorkflows.Backup.Restores;
@@ -31,12 +32,22 @@ public static class ChainFlattening
         // O_DIRECT (cache none) with out-of-order writes: the copy goes to disk as it is written, so the
         // fsync has only metadata left, and a hypervisor's page cache is not flooded with an image the
         // VM will read only in part. Holes left by out-of-order writes cannot matter: the partial name
-        // is renamed only once the copy is complete.
-        await host.QemuImg.ConvertAsync(image, partial, new ConvertOptions
+        // is renamed only once the copy is complete. File systems without O_DIRECT get a buffered copy.
+        Task Convert(bool direct) => host.QemuImg.ConvertAsync(image, partial, new ConvertOptions
         {
-            SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true, TargetCacheMode = "none", OutOfOrderWrites = true,
+            SourceFormat = "qcow2", TargetFormat = "qcow2", ForceShare = true, OutOfOrderWrites = true,
+            TargetCacheMode = direct ? "none" : null,
             OnProgress = p => context.ReportProgress(doneBefore + (long)(virtualSize * p / 100), total, label),
         }, ct);
+        try
+        {
+            await Convert(direct: true);
+        }
+        catch (HostCommandException e) when (e.Message.Contains("does not support O_DIRECT", StringComparison.Ordinal))
+        {
+            context.Journal($"the file system of {target} does not support O_DIRECT; copying through the page cache");
+            await Convert(direct: false);
+        }
         await host.Files.FsyncAsync(partial, ct);
         return partial;
     }

@@ -2,11 +2,13 @@ using BackupWorkflows.Backup.Tests.Fixtures;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Kvm.Agent;
 using BackupWorkflows.Kvm.Domains;
+using BackupWorkflows.Testing;
 using BackupWorkflows.Testing.Guests;
 
 namespace BackupWorkflows.Backup.Tests.Workflows;
 
-/// <summary>Restoring one volume as a new disk, and a whole backup as a new VM beside the original.</summary>
+/// <summary>Restoring one volume as a new disk (also onto a file system without O_DIRECT), and a whole
+/// backup as a new VM beside the original.</summary>
 public sealed class RestoreKindsTests
 {
     [Fact]
@@ -57,6 +59,48 @@ public sealed class RestoreKindsTests
                 await guest.Virsh.UndefineAsync(newName);
                 foreach (var d in copy.Disks.Where(d => d.Source is not null)) File.Delete(d.Source!);
             }
+        }
+    }
+
+    [Fact]
+    public async Task OneVolumeOntoAFileSystemWithoutODirect_IsCopiedThroughThePageCache()
+    {
+        await using var guest = await TestGuest.CreateAsync("ramfs");
+        await using var harness = await BackupHarness.StartAsync();
+        await harness.AssignAsync(guest.Name);
+        var backup = await harness.BackupOkAsync(guest.Name);
+
+        // A stopped VM whose disk lives on ramfs, which refuses O_DIRECT.
+        var mount = Path.Combine(Path.GetTempPath(), $"bwf-ramfs-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(mount);
+        await ProcessUtil.RunAsync("mount", "-t", "ramfs", "none", mount);
+        var target = guest.Name + "-ramfs";
+        try
+        {
+            var disk = Path.Combine(mount, "disk.qcow2");
+            await new Kvm.Images.QemuImg(new Kvm.Hosts.LocalHostShell()).CreateAsync(disk, "qcow2", 16L << 20);
+            await guest.Virsh.DefineAsync($"""
+                <domain type='kvm'><name>{target}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+                  <os><type arch='x86_64'>hvm</type></os><seclabel type='none'/>
+                  <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='{disk}'/>
+                    <target dev='vda' bus='virtio'/></disk></devices></domain>
+                """);
+
+            var run = await harness.RestoreAsync(backup.Id, new() { ["volume"] = "vda", ["toVm"] = target });
+
+            Assert.True(run.Status == WorkflowStatus.Finished, await harness.DescribeAsync(run));
+            Assert.Contains("does not support O_DIRECT", await harness.DescribeAsync(run));
+            var restored = run.Outputs?["restoreVolume"]?["imagePath"]?.GetValue<string>();
+            Assert.StartsWith(mount, restored);
+            Assert.Equal(Kvm.Images.ImageComparison.Identical,
+                await new Kvm.Images.QemuImg(new Kvm.Hosts.LocalHostShell()).CompareAsync(backup.Volumes[0].ImagePath, restored!));
+            Assert.Contains((await guest.Virsh.GetDefinitionAsync(target, inactive: true)).Disks, d => d.Source == restored);
+        }
+        finally
+        {
+            if (await guest.Virsh.ExistsAsync(target)) await guest.Virsh.UndefineAsync(target);
+            await ProcessUtil.RunAsync("umount", mount);
+            Directory.Delete(mount);
         }
     }
 }
