@@ -1,11 +1,15 @@
+using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Tests.Fixtures;
+using BackupWorkflows.Testing.Databases;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Backup.Tests.Persistence;
 
-/// <summary>Tables made by an earlier version are upgraded in place, on a real SQLite file.</summary>
-public sealed class BackupSchemaTests : IDisposable
+/// <summary>Tables made by an earlier version are upgraded in place, on a real SQLite file and a real PostgreSQL database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class BackupSchemaTests(PostgresCluster postgres) : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"bwf-schema-{Guid.NewGuid():N}.db");
 
@@ -16,32 +20,38 @@ public sealed class BackupSchemaTests : IDisposable
     }
 
     [Fact]
-    public async Task EnsureAsync_RenamesTheSha256Column_KeepingValues_AndIsIdempotent()
+    public Task EnsureAsync_OnSqlite_RenamesTheSha256Column_KeepingValues() =>
+        RenamesTheSha256ColumnAsync(new DbContextOptionsBuilder<BackupDbContext>().UseSqlite($"Data Source={_file}").Options);
+
+    [Fact]
+    public Task EnsureAsync_OnPostgres_RenamesTheSha256Column_KeepingValues() =>
+        RenamesTheSha256ColumnAsync(new DbContextOptionsBuilder<BackupDbContext>().UseNpgsql(postgres.NewDatabase()).Options);
+
+    private static async Task RenamesTheSha256ColumnAsync(DbContextOptions<BackupDbContext> options)
     {
-        var volumeId = Guid.NewGuid();
-        await using (var old = Open())
+        var checksum = new string('a', 64);
+        var backupId = Guid.NewGuid();
+        await using (var old = new BackupDbContext(options))
         {
             await BackupSchema.EnsureAsync(old);
+            old.Backups.Add(new BackupRecord
+            {
+                Id = backupId, VmName = "vm", HostName = "h1", RepositoryName = "r1", State = BackupState.BackedUp,
+                Volumes = [new BackupVolume { Id = Guid.NewGuid(), BackupId = backupId, Target = "vda", PrimaryBasePath = "/p",
+                    ImagePath = "/r/vda.qcow2", SourceFormat = "qcow2", Checksum = checksum }],
+            });
+            await old.SaveChangesAsync();
             // The table as the first version made it: checksums in "Sha256".
-            await old.Database.OpenConnectionAsync();
-            await old.Database.ExecuteSqlRawAsync("PRAGMA foreign_keys = OFF"); // a volume without its backup row
             await old.Database.ExecuteSqlRawAsync("ALTER TABLE bwf_backup_volumes RENAME COLUMN \"Checksum\" TO \"Sha256\"");
-            await old.Database.ExecuteSqlAsync($"""
-                INSERT INTO bwf_backup_volumes ("Id", "BackupId", "Target", "PrimaryBasePath", "ImagePath", "SourceFormat", "VirtualSize", "StoredSize", "Sha256")
-                VALUES ({volumeId.ToString().ToUpperInvariant()}, {Guid.NewGuid().ToString().ToUpperInvariant()}, 'vda', '/p', '/r', 'qcow2', 1, 1, {new string('a', 64)})
-                """);
         }
 
-        await using (var db = Open())
+        await using (var db = new BackupDbContext(options))
         {
             await BackupSchema.EnsureAsync(db);
             await BackupSchema.EnsureAsync(db);
-            var volume = await db.Volumes.SingleAsync(v => v.Id == volumeId);
-            Assert.Equal(new string('a', 64), volume.Checksum);
-            Assert.Equal(new string('a', 64), Kvm.Hosts.FileChecksum.Parse(volume.Checksum!).Hex);
+            var volume = await db.Volumes.SingleAsync(v => v.BackupId == backupId);
+            Assert.Equal(checksum, volume.Checksum);
+            Assert.Equal(checksum, Kvm.Hosts.FileChecksum.Parse(volume.Checksum!).Hex);
         }
     }
-
-    private BackupDbContext Open() =>
-        new(new DbContextOptionsBuilder<BackupDbContext>().UseSqlite($"Data Source={_file}").Options);
 }
