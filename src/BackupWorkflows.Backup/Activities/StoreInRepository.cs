@@ -43,6 +43,7 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
             if (v.Checksum is not null && await files.ExistsAsync(v.ImagePath, ct)) { done += v.VirtualSize; continue; }
             var partial = v.ImagePath + RepositoryLayout.PartialSuffix;
             context.ReportProgress(done, total, $"storing {v.Target}");
+            var written = partial;
             if (backup.Type == BackupType.Incremental)
             {
                 var parentImage = parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)?.ImagePath
@@ -52,17 +53,21 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
             }
             else
             {
+                // Resumable: an attempt cut short may already have moved the staged copy, or renamed it too.
                 var staged = RepositoryLayout.StagedImage(work.HostRecord.StagingDir, backup.Id, v.Target);
-                await work.Host.Shell.RunAsync(["mv", "-f", "-T", "--", staged, partial], null, ct);
+                if (await files.ExistsAsync(staged, ct)) await work.Host.Shell.RunAsync(["mv", "-f", "-T", "--", staged, partial], null, ct);
+                else if (await files.ExistsAsync(partial, ct)) context.Journal($"{v.Target}: resuming with the copy an earlier attempt moved");
+                else if (await files.ExistsAsync(v.ImagePath, ct)) written = v.ImagePath;
+                else throw new InvalidOperationException($"the staged copy of {v.Target} ({staged}) is gone; take the backup again");
             }
             // The checksum reads the page cache while the flush writes it out: one CPU-bound, one
             // I/O-bound, so together they take about as long as the longer of the two.
-            var flushed = files.FsyncAsync(partial, ct);
-            var checksum = files.ChecksumAsync(partial, cancellationToken: ct);
+            var flushed = files.FsyncAsync(written, ct);
+            var checksum = files.ChecksumAsync(written, cancellationToken: ct);
             await Task.WhenAll(flushed, checksum);
             v.Checksum = (await checksum).ToString();
-            v.StoredSize = await files.SizeAsync(partial, ct);
-            await files.RenameAsync(partial, v.ImagePath, ct);
+            v.StoredSize = await files.SizeAsync(written, ct);
+            if (written == partial) await files.RenameAsync(partial, v.ImagePath, ct);
             await files.FsyncAsync(dir, ct);
             await catalog.SaveAsync(ct);
             done += v.VirtualSize;

@@ -110,6 +110,67 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task StoreCutShortAfterMovingTheStagedCopy_ResumesAndCompletes()
+    {
+        await using var guest = await TestGuest.CreateAsync("storeresume");
+        await using var harness = await BackupHarness.StartAsync();
+        await harness.AssignAsync(guest.Name);
+        await guest.WriteFileAsync("/mnt/vda/kept.txt", "kept");
+        var store = harness.Services.GetRequiredService<IWorkflowDefinitionStore>();
+        // The backup workflow cut in two: up to the staged copy, and from the store on.
+        await store.ImportAsync("""
+            {
+              "id": "until-stage", "name": "until-stage",
+              "inputs": [ { "name": "host", "type": "string" }, { "name": "vm", "type": "string" } ],
+              "activities": [
+                { "id": "start", "type": "Flow.Start", "position": { "x": 0, "y": 0 } },
+                { "id": "prepare", "type": "Backup.PrepareBackup", "position": { "x": 0, "y": 100 }, "inputs": { "host": "{{ input.host }}", "vm": "{{ input.vm }}" } },
+                { "id": "quiesce", "type": "Backup.Quiesce", "position": { "x": 0, "y": 200 }, "inputs": { "backupId": "{{ steps.prepare.backupId }}" } },
+                { "id": "snapshot", "type": "Backup.TakeDiskSnapshot", "position": { "x": 0, "y": 300 }, "inputs": { "backupId": "{{ steps.prepare.backupId }}", "mode": "{{ steps.quiesce.mode }}" } },
+                { "id": "thaw", "type": "Backup.Thaw", "position": { "x": 0, "y": 400 }, "inputs": { "backupId": "{{ steps.prepare.backupId }}" } },
+                { "id": "stage", "type": "Backup.StageFull", "position": { "x": 0, "y": 500 }, "inputs": { "backupId": "{{ steps.prepare.backupId }}" } },
+                { "id": "finish", "type": "Flow.Finish", "position": { "x": 0, "y": 600 }, "inputs": { "output": { "backupId": "{{ steps.prepare.backupId }}" } } }
+              ],
+              "connections": [ { "source": "start", "target": "prepare" }, { "source": "prepare", "target": "quiesce" },
+                { "source": "quiesce", "target": "snapshot" }, { "source": "snapshot", "target": "thaw" },
+                { "source": "thaw", "target": "stage" }, { "source": "stage", "target": "finish" } ]
+            }
+            """, publish: true);
+        await store.ImportAsync("""
+            {
+              "id": "from-store", "name": "from-store",
+              "inputs": [ { "name": "backupId", "type": "string" } ],
+              "activities": [
+                { "id": "start", "type": "Flow.Start", "position": { "x": 0, "y": 0 } },
+                { "id": "store", "type": "Backup.StoreInRepository", "position": { "x": 0, "y": 100 }, "inputs": { "backupId": "{{ input.backupId }}" } },
+                { "id": "merge", "type": "Backup.MergeDelta", "position": { "x": 0, "y": 200 }, "inputs": { "backupId": "{{ input.backupId }}" } },
+                { "id": "complete", "type": "Backup.CompleteBackup", "position": { "x": 0, "y": 300 }, "inputs": { "backupId": "{{ input.backupId }}" } },
+                { "id": "finish", "type": "Flow.Finish", "position": { "x": 0, "y": 400 } }
+              ],
+              "connections": [ { "source": "start", "target": "store" }, { "source": "store", "target": "merge" },
+                { "source": "merge", "target": "complete" }, { "source": "complete", "target": "finish" } ]
+            }
+            """, publish: true);
+
+        var staged = await harness.RunAsync("until-stage", new() { ["host"] = harness.HostName, ["vm"] = guest.Name });
+        Assert.True(staged.Status == WorkflowStatus.Finished, await harness.DescribeAsync(staged));
+        var backup = Assert.Single(await harness.BackupsAsync(guest.Name));
+        // What a store attempt cut short after its first step leaves: the staged copy moved to the repository's partial name.
+        var image = backup.Volumes[0].ImagePath;
+        Directory.CreateDirectory(Path.GetDirectoryName(image)!);
+        File.Move(Assert.Single(Directory.GetFiles(harness.StagingPath)), image + ".partial");
+
+        var stored = await harness.RunAsync("from-store", new() { ["backupId"] = backup.Id.ToString() });
+
+        Assert.True(stored.Status == WorkflowStatus.Finished, await harness.DescribeAsync(stored));
+        Assert.Contains("resuming with the copy an earlier attempt moved", await harness.DescribeAsync(stored));
+        var done = Assert.Single(await harness.BackupsAsync(guest.Name));
+        Assert.Equal(BackupState.BackedUp, done.State);
+        Assert.False(File.Exists(image + ".partial"));
+        await ChainAssert.HealthyAsync(guest, [done]);
+    }
+
+    [Fact]
     public async Task StagingTooSmall_FullFailsWithClearError_NothingRegistered()
     {
         await using var guest = await TestGuest.CreateAsync("staging");
@@ -146,21 +207,30 @@ public sealed class FailureTests
             string? line;
             while ((line = await first.StandardOutput.ReadLineAsync()) is not null && line != "started stage") { }
             Assert.Equal("started stage", line);
-            await Task.Delay(300);
+            // Kill as soon as the staged copy is being written (a fixed delay could outlast the copy).
+            var staging = Path.Combine(dir, "staging");
+            var deadline = Stopwatch.StartNew();
+            while (!(Directory.Exists(staging) && Directory.GetFiles(staging, "*.partial").Any(f => new FileInfo(f).Length > 0)))
+            {
+                Assert.True(deadline.Elapsed < TimeSpan.FromMinutes(2), "the stage never started writing");
+                await Task.Delay(5);
+            }
             first.Kill();
             await first.WaitForExitAsync();
         }
+        string resumed;
         using (var second = StartChild(dir, guest.Name))
         {
-            var output = await second.StandardOutput.ReadToEndAsync();
+            resumed = await second.StandardOutput.ReadToEndAsync();
             await second.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
-            Assert.True(second.ExitCode == 0, output + await second.StandardError.ReadToEndAsync());
+            resumed += await second.StandardError.ReadToEndAsync();
         }
 
         await using var harness = await BackupHarness.StartAsync(directory: dir, register: false);
         var queries = harness.Services.GetRequiredService<IWorkflowInstanceQueries>();
-        var instance = Assert.Single((await queries.ListAsync()).Items);
-        var journal = await queries.GetJournalAsync(instance.Id);
+        var run = Assert.Single((await queries.ListAsync()).Items);
+        Assert.True(run.Status == WorkflowStatus.Finished, resumed + await harness.DescribeAsync(run));
+        var journal = await queries.GetJournalAsync(run.Id);
         Assert.Equal(1, journal.Count(j => j.ActivityId == "prepare" && j.Status == ExecutionStatus.Completed));
         Assert.Contains(journal, j => j.ActivityId == "stage" && j.Status == ExecutionStatus.Interrupted);
         Assert.Contains(journal, j => j.ActivityId == "stage" && j.Status == ExecutionStatus.Completed && j.IsResume);
