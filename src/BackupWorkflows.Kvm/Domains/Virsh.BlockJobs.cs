@@ -33,16 +33,30 @@ public sealed partial class Virsh
     }
 
     /// <summary>
-    /// Starts a block job (<paramref name="start"/> holds no <c>--wait</c>), waits for its end (pivoting
-    /// when <paramref name="pivot"/> and libvirt says it is ready), and checks the outcome with
-    /// <paramref name="succeeded"/> on the disk as the live definition then describes it. Cancellation
-    /// or the time limit aborts the job, which leaves the chain as it was.
+    /// Starts a block job of <paramref name="kind"/> (<paramref name="start"/> holds no <c>--wait</c>), or
+    /// adopts one of that kind already running on the disk, waits for its end (pivoting when
+    /// <paramref name="pivot"/> and the job is ready), and checks the outcome with <paramref name="succeeded"/>
+    /// on the disk as the live definition then describes it. Cancellation, the time limit or a failed
+    /// host call aborts the job, which leaves the chain as it was.
     /// </summary>
     private async Task RunBlockJobAsync(
-        string domain, string disk, List<string> start, bool pivot, Func<DomainDisk, bool> succeeded, string what,
+        string domain, string disk, string kind, List<string> start, bool pivot, Func<DomainDisk, bool> succeeded, string what,
         Action<BlockJob>? onProgress, TimeSpan progressInterval, TimeSpan? timeout, CancellationToken cancellationToken)
     {
-        await RunAsync(start, null, cancellationToken).ConfigureAwait(false);
+        // A job of the same kind already on the disk is an earlier attempt's (the engine died while it
+        // ran, or the attempt failed while waiting): wait for that one rather than fail to start another.
+        if (await GetBlockJobAsync(domain, disk, cancellationToken).ConfigureAwait(false) is { } running)
+        {
+            if (running.Type != kind)
+            {
+                throw new InvalidOperationException($"{disk} in '{domain}' on '{Shell.Host}' is busy with a {running.Type} job; {what} cannot start.");
+            }
+        }
+        else
+        {
+            await RunAsync(start, null, cancellationToken).ConfigureAwait(false);
+        }
+
         var started = TimeProvider.GetTimestamp();
         var reported = started;
         var delay = FirstPoll;
@@ -58,9 +72,8 @@ public sealed partial class Virsh
                     reported = TimeProvider.GetTimestamp();
                 }
 
-                if (pivot && job.Ready)
+                if (pivot && job.Ready && await TryPivotAsync(domain, disk, cancellationToken).ConfigureAwait(false))
                 {
-                    await RunAsync(["blockjob", domain, disk, "--pivot"], null, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -74,8 +87,10 @@ public sealed partial class Virsh
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception)
         {
+            // Cancelled, timed out, or the host call failed: the chain stays as it was, and a retry
+            // starts from a disk without a job.
             await AbortQuietlyAsync(domain, disk).ConfigureAwait(false);
             throw;
         }
@@ -91,6 +106,21 @@ public sealed partial class Virsh
         if (last is not null)
         {
             onProgress?.Invoke(last with { Offset = Math.Max(1, last.Length), Length = Math.Max(1, last.Length), Status = "concluded", Ready = false });
+        }
+    }
+
+    /// <summary>Pivots a ready two-phase job; false when QEMU is not ready yet although libvirt's
+    /// cur == end said so (it can be, for a moment, at the end of the copy).</summary>
+    private async Task<bool> TryPivotAsync(string domain, string disk, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(["blockjob", domain, disk, "--pivot"], null, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (HostCommandException e) when (e.Message.Contains("not ready for pivot", StringComparison.Ordinal))
+        {
+            return false;
         }
     }
 

@@ -57,7 +57,7 @@ public sealed partial class Virsh
         Func<DomainDisk, bool> succeeded = o.Top is { } top
             ? after => after.Source != top && !after.BackingChain.Contains(top)
             : after => o.Base is null ? after.Source != before.Source : after.Source == o.Base;
-        await RunBlockJobAsync(domain, disk, args, pivot: o.Top is null, succeeded, "block commit",
+        await RunBlockJobAsync(domain, disk, "commit", args, pivot: o.Top is null, succeeded, "block commit",
             o.OnProgress, o.ProgressInterval, o.Timeout, cancellationToken).ConfigureAwait(false);
     }
 
@@ -75,7 +75,7 @@ public sealed partial class Virsh
         }
 
         Func<DomainDisk, bool> succeeded = after => baseImage is null ? after.BackingChain.Count == 0 : after.BackingChain.FirstOrDefault() == baseImage;
-        return RunBlockJobAsync(domain, disk, args, pivot: false, succeeded, "block pull",
+        return RunBlockJobAsync(domain, disk, "stream", args, pivot: false, succeeded, "block pull",
             onProgress, TimeSpan.FromMilliseconds(500), timeout, cancellationToken);
     }
 

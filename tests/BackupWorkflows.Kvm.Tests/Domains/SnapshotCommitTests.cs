@@ -113,6 +113,27 @@ public sealed class SnapshotCommitTests(KvmGuestFixture fixture, SshdFixture ssh
     }
 
     [Fact]
+    public async Task BlockCommitWhileAnEarlierAttemptsCommitRuns_WaitsForThatOne()
+    {
+        var virsh = Guest.Virsh;
+        var basePath = Guest.RootDiskPath;
+        var overlay = Path.Combine(fixture.Directory, $"{Guest.Name}-adopted.qcow2");
+        await virsh.CreateDiskSnapshotAsync(Guest.Name, [DiskSnapshotSpec.External("vda", overlay), DiskSnapshotSpec.Excluded("vdb")]);
+        await Guest.Agent.ShellAsync("dd if=/dev/urandom of=/mnt/vda/adopted bs=1M count=2 2>/dev/null && sync");
+        var sum = await Guest.Sha256Async("/mnt/vda/adopted");
+        // The earlier attempt's job: still copying at 1 MiB/s when the retry comes.
+        await virsh.RunAsync(["blockcommit", Guest.Name, "vda", "--active", "--bandwidth", "1"]);
+        Assert.Equal("commit", (await virsh.GetBlockJobAsync(Guest.Name, "vda"))?.Type);
+
+        await virsh.BlockCommitAsync(Guest.Name, "vda");
+
+        Assert.Null(await virsh.GetBlockJobAsync(Guest.Name, "vda"));
+        Assert.Equal(basePath, (await virsh.GetDefinitionAsync(Guest.Name)).Disk("vda").Source);
+        Assert.Equal(sum, await Guest.Sha256Async("/mnt/vda/adopted"));
+        File.Delete(overlay);
+    }
+
+    [Fact]
     public async Task BlockPull_AndAttachDetach_OnAGuestOfItsOwn()
     {
         // Pulling changes which file the guest runs on, so it gets its own guest.
