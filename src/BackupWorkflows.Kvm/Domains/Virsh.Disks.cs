@@ -45,7 +45,10 @@ public sealed partial class Virsh
     public async Task BlockCommitAsync(string domain, string disk, BlockCommitOptions? options = null, CancellationToken cancellationToken = default)
     {
         var o = options ?? new BlockCommitOptions();
-        var before = (await GetDefinitionAsync(domain, inactive: false, cancellationToken).ConfigureAwait(false)).Disk(disk);
+        // Only an active commit without a base needs the source it started from to judge the outcome.
+        var before = o.Top is null && o.Base is null
+            ? (await GetDefinitionAsync(domain, inactive: false, cancellationToken).ConfigureAwait(false)).Disk(disk).Source
+            : null;
         List<string> args = ["blockcommit", domain, disk];
         args.AddRange(o.Top is null ? ["--active"] : ["--top", o.Top]);
         if (o.Base is not null)
@@ -56,7 +59,7 @@ public sealed partial class Virsh
         AddBandwidth(args, o.BandwidthBytesPerSecond);
         Func<DomainDisk, bool> succeeded = o.Top is { } top
             ? after => after.Source != top && !after.BackingChain.Contains(top)
-            : after => o.Base is null ? after.Source != before.Source : after.Source == o.Base;
+            : after => o.Base is null ? after.Source != before : after.Source == o.Base;
         await RunBlockJobAsync(domain, disk, "commit", args, pivot: o.Top is null, succeeded, "block commit",
             o.OnProgress, o.ProgressInterval, o.Timeout, cancellationToken).ConfigureAwait(false);
     }
