@@ -2,6 +2,7 @@ using System.CommandLine;
 using BackupWorkflows.Cli.Client;
 using BackupWorkflows.Cli.Commands;
 using BackupWorkflows.Cli.Output;
+using BackupWorkflows.Cli.Server;
 using Spectre.Console;
 
 namespace BackupWorkflows.Cli;

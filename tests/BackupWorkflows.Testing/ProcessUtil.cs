@@ -70,4 +70,24 @@ public static class ProcessUtil
 
         return children;
     }
+
+    /// <summary>Process ids whose command line has an argument containing <paramref name="text"/> (from /proc).</summary>
+    public static IReadOnlyList<int> WithArgumentContaining(string text)
+    {
+        var found = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0').Any(a => a.Contains(text, StringComparison.Ordinal))) found.Add(pid);
+            }
+            catch (IOException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return found;
+    }
 }

@@ -57,14 +57,15 @@ public sealed class ServerProcess : IAsyncDisposable
         var studio = options.StudioDirectory ?? Path.Combine(options.DataDirectory, "no-studio");
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = options.WorkingDirectory ?? AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in (string[])[dll, "--urls", url, "--data", options.DataDirectory, "--studio", studio, .. options.Arguments])
+        foreach (var a in (string[])[.. options.Launch ?? [dll], "--urls", url, "--data", options.DataDirectory, "--studio", studio, .. options.Arguments])
             start.ArgumentList.Add(a);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in options.Environment) start.Environment[name] = value;
         var server = new ServerProcess(Process.Start(start)!, url, options.DataDirectory);
         using var http = new HttpClient();
         var deadline = Stopwatch.StartNew();
@@ -137,9 +138,10 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Kills the process and its children at once (SIGKILL), as a crash would, and waits for it.</summary>
-    public void Kill()
+    /// <param name="entireTree">False kills only the process itself, as <c>kill -9 PID</c> would, leaving any child to itself.</param>
+    public void Kill(bool entireTree = true)
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited) _process.Kill(entireProcessTree: entireTree);
         _process.WaitForExit();
     }
 

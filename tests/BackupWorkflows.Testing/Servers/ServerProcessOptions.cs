@@ -17,4 +17,16 @@ public sealed record ServerProcessOptions
     /// of several nodes on one database only the first does, so cluster tests leave this off.
     /// </summary>
     public bool WaitForAdminKey { get; init; }
+
+    /// <summary>
+    /// What <c>dotnet</c> runs before the server's own arguments: by default the server's DLL in the test's output;
+    /// e.g. <c>[bwf.dll, "server"]</c> to start it through the CLI.
+    /// </summary>
+    public IReadOnlyList<string>? Launch { get; init; }
+
+    /// <summary>The process's working directory (default: the test's output directory).</summary>
+    public string? WorkingDirectory { get; init; }
+
+    /// <summary>Further environment variables of the process (e.g. <c>NO_COLOR</c>).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
