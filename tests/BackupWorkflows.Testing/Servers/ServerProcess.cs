@@ -65,6 +65,7 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var a in (string[])[dll, "--urls", url, "--data", options.DataDirectory, "--studio", studio, .. options.Arguments])
             start.ArgumentList.Add(a);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in options.Environment) start.Environment[name] = value;
         var server = new ServerProcess(Process.Start(start)!, url, options.DataDirectory);
         using var http = new HttpClient();
         var deadline = Stopwatch.StartNew();
@@ -84,6 +85,18 @@ public sealed class ServerProcess : IAsyncDisposable
                 throw new TimeoutException($"server did not answer at {url}:\n{server.Output}");
             }
             await Task.Delay(200);
+        }
+    }
+
+    /// <summary>Waits until the process has printed <paramref name="text"/> (e.g. a start-up log line).</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"server exited before printing '{text}':\n{Output}");
+            if (watch.Elapsed > limit) throw new TimeoutException($"server did not print '{text}' within {limit}:\n{Output}");
+            await Task.Delay(100);
         }
     }
 
