@@ -37,7 +37,8 @@ public sealed class InstanceRetention(IServiceProvider services, TimeProvider ti
         if (days <= 0) return 0;
         var cutoff = time.GetUtcNow() - TimeSpan.FromDays(days);
         var purged = await scope.ServiceProvider.GetRequiredService<IWorkflowRuntime>().PurgeAsync(cutoff, ct);
-        if (purged > 0) logger.LogInformation("Purged {Count} workflow instance(s) that ended before {Cutoff:u}", purged, cutoff);
+        logger.Log(purged > 0 ? LogLevel.Information : LogLevel.Debug,
+            "Purged {Count} workflow instance(s) that ended before {Cutoff:u}", purged, cutoff);
         return purged;
     }
 }

@@ -170,8 +170,10 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         var before = EngineDatabase.Ms(endedBefore);
         int[] purgeable = [(int)WorkflowStatus.Finished, (int)WorkflowStatus.Cancelled];
         await using var db = await services.Database.CreateAsync(cancellationToken);
+        // Oldest first: a purge capped at 10 000 takes the instances that ended longest ago (and the
+        // order makes the cap deterministic, which EF Core asks of every Take).
         var ids = await db.Instances.Where(i => purgeable.Contains(i.Status) && i.EndedAt < before)
-            .Select(i => i.Id).Take(10_000).ToListAsync(cancellationToken);
+            .OrderBy(i => i.EndedAt).Select(i => i.Id).Take(10_000).ToListAsync(cancellationToken);
         if (ids.Count == 0) return 0;
         await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.Journal.Where(j => ids.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);

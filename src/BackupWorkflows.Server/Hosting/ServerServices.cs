@@ -31,6 +31,7 @@ public static class ServerServices
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.MaxRequestBodyBytes);
+        builder.AddKeyRingInDataDirectory(config);
 
         // Runs in IHostedLifecycleService.StartingAsync, i.e. before the engine and Quartz start.
         services.AddHostedService<ServerInitializer>();

@@ -12,6 +12,9 @@ public sealed record ServerProcessOptions
     /// <summary>Further arguments, e.g. <c>--database postgres --connection …</c>.</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 
+    /// <summary>Environment variables set for the process (e.g. <c>HOME</c> of a fresh machine).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>
     /// Also wait until the server has written <c>initial-admin-key</c>. A single node always writes it;
     /// of several nodes on one database only the first does, so cluster tests leave this off.
