@@ -6,9 +6,16 @@ using BackupWorkflows.Kvm.Domains;
 namespace BackupWorkflows.Backup.Activities;
 
 /// <summary>What every step of one backup needs: its record, host, repository and policy.</summary>
+/// <remarks>The offering is null when the VM is no longer assigned: cleanup steps still load the
+/// work, and only a step that needs the policy fails, naming the VM.</remarks>
 public sealed record BackupWork(
-    BackupRecord Backup, HostRecord HostRecord, HostSession Host, RepositoryRecord Repository, Offering Offering)
+    BackupRecord Backup, HostRecord HostRecord, HostSession Host, RepositoryRecord Repository, Offering? AssignedOffering)
 {
+    /// <summary>The offering the VM is assigned to.</summary>
+    /// <exception cref="BackupInputException">The VM is not assigned to an offering.</exception>
+    public Offering Offering => AssignedOffering ?? throw new BackupInputException(
+        $"VM '{Backup.VmName}' on host '{HostRecord.Name}' is not assigned to a backup offering, so its backup policy is unknown; assign it (bwf vm assign {Backup.VmName} --offering NAME --repo NAME)");
+
     /// <summary>True when the domain is running or paused (its disks are open in QEMU).</summary>
     public Task<bool> IsActiveAsync(CancellationToken ct) => PrimaryChains.IsActiveAsync(Host, Backup.VmName, ct);
 
@@ -31,7 +38,7 @@ public sealed class BackupWorkLoader(BackupCatalog catalog, Infrastructure infra
         var host = await infra.HostAsync(backup.HostName, ct);
         var repo = await infra.RepositoryAsync(backup.RepositoryName, ct);
         var assignment = await infra.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
-        var offering = assignment is null ? new Offering { Name = "(unassigned)" } : await infra.OfferingAsync(assignment.OfferingName, ct);
+        var offering = assignment is null ? null : await infra.OfferingAsync(assignment.OfferingName, ct);
         return new BackupWork(backup, host, hosts.SessionFor(host), repo, offering);
     }
 }

@@ -42,7 +42,7 @@ internal static class BackupCommands
             summary.Remove("volumes");
             c.Out.Object(summary);
             c.Out.Table(backup["volumes"], Column.Of("TARGET", "target"), Column.Of("IMAGE", "path"),
-                new Column("SIZE", r => Bytes(r?["virtualSize"])), new Column("STORED", r => Bytes(r?["storedSize"])), Column.Of("SHA-256", "sha256"));
+                new Column("SIZE", r => Bytes(r?["virtualSize"])), new Column("STORED", r => Bytes(r?["storedSize"])), Column.Of("CHECKSUM", "checksum"));
             return 0;
         });
 

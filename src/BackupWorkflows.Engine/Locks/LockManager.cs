@@ -53,14 +53,6 @@ internal sealed class LockManager(EngineDatabase database, WorkflowEngineOptions
         if (await db.LockClaims.Where(c => c.InstanceId == instanceId).ExecuteDeleteAsync() > 0) Signal();
     }
 
-    /// <summary>Current claims of a lock name (granted first, then waiters in order).</summary>
-    public async Task<IReadOnlyList<(string InstanceId, bool Granted)>> GetClaimsAsync(string name)
-    {
-        await using var db = await database.CreateAsync();
-        var rows = await db.LockClaims.Where(c => c.Name == name).OrderBy(c => c.Id).ToListAsync();
-        return rows.Select(r => (r.InstanceId, r.Granted)).OrderByDescending(r => r.Granted).ToList();
-    }
-
     private void Signal() => Interlocked.Exchange(ref _released,
         new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 

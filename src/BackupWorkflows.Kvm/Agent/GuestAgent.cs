@@ -202,10 +202,6 @@ public sealed class GuestAgent
         }
     }
 
-    /// <summary>Writes a UTF-8 text file in the guest.</summary>
-    public Task WriteTextFileAsync(string path, string content, CancellationToken cancellationToken = default) =>
-        WriteFileAsync(path, Encoding.UTF8.GetBytes(content), cancellationToken);
-
     /// <summary>Reads a whole file from the guest (<c>guest-file-open</c> "r", <c>guest-file-read</c> until EOF).</summary>
     public async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default)
     {

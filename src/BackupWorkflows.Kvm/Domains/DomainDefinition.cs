@@ -102,9 +102,6 @@ public sealed class DomainDefinition
         Disks.FirstOrDefault(d => d.Target == target)
         ?? throw new KeyNotFoundException($"Domain '{Name}' has no disk '{target}' (it has {string.Join(", ", Disks.Select(d => d.Target))}).");
 
-    /// <summary>The document as XML text.</summary>
-    public string ToXml() => Document.ToString();
-
     private static DomainDisk ParseDisk(XElement disk)
     {
         var source = disk.Element("source");

@@ -89,10 +89,6 @@ public sealed partial class Virsh
         return reply.RootElement.GetProperty("return").EnumerateArray().Select(BlockJob.FromJson).ToList();
     }
 
-    /// <summary>Aborts a disk's block job (<c>blockjob --abort</c>).</summary>
-    public Task AbortBlockJobAsync(string domain, string disk, CancellationToken cancellationToken = default) =>
-        RunAsync(["blockjob", domain, disk, "--abort"], null, cancellationToken);
-
     /// <summary>Attaches an image as a disk (<c>attach-disk</c>).</summary>
     public Task AttachDiskAsync(
         string domain, string source, string target, AttachDiskOptions? options = null, CancellationToken cancellationToken = default)
@@ -116,10 +112,6 @@ public sealed partial class Virsh
     /// <summary>Detaches a disk by target (<c>detach-disk</c>).</summary>
     public Task DetachDiskAsync(string domain, string target, bool live = true, bool persistent = false, CancellationToken cancellationToken = default) =>
         RunAsync(["detach-disk", domain, target, .. Scope(live, persistent)], null, cancellationToken);
-
-    /// <summary>A domain's disks (from <c>dumpxml</c>, the machine-readable form of <c>domblklist</c>).</summary>
-    public async Task<IReadOnlyList<DomainDisk>> ListDisksAsync(string domain, bool inactive = false, CancellationToken cancellationToken = default) =>
-        (await GetDefinitionAsync(domain, inactive, cancellationToken).ConfigureAwait(false)).Disks;
 
     private static string[] Scope(bool live, bool persistent) => (live, persistent) switch
     {

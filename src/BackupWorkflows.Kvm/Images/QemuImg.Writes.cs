@@ -108,17 +108,6 @@ public sealed partial class QemuImg
         return _shell.RunAsync(args, null, cancellationToken);
     }
 
-    /// <summary>Rebases an image onto a different backing file, copying whatever differs (<c>rebase -b</c>, safe mode).</summary>
-    public Task RebaseAsync(
-        string path, string backingFile, string backingFormat, string? format = null, Action<double>? onProgress = null,
-        CancellationToken cancellationToken = default)
-    {
-        List<string> args = [_program, "rebase", "-p"];
-        AddFormat(args, format);
-        args.AddRange(["-b", backingFile, "-F", backingFormat, path]);
-        return _shell.RunAsync(args, ProgressOptions(onProgress, null), cancellationToken);
-    }
-
     private static HostCommandOptions ProgressOptions(Action<double>? onProgress, TimeSpan? timeout) =>
         new() { OnOutputLine = QemuImgProgress.Forwarder(onProgress), Timeout = timeout };
 }

@@ -42,6 +42,4 @@ public sealed class ApiKeys(ServerDbContext db, TimeProvider time)
     public async Task<bool> RevokeAsync(string name, CancellationToken ct) =>
         await db.ApiKeys.Where(k => k.Name == name).ExecuteDeleteAsync(ct) > 0;
 
-    /// <summary>How many admin keys exist.</summary>
-    public Task<int> CountAdminsAsync(CancellationToken ct) => db.ApiKeys.CountAsync(k => k.Role == Roles.Admin, ct);
 }

@@ -17,8 +17,14 @@ public sealed class StagingBudgetTests
     }
 
     [Fact]
-    public void EnsureFits_EnoughRoom_Passes() =>
-        StagingBudget.EnsureFits("h1", "/staging", 300 * MiB, 1024 * MiB, 800 * MiB, 100 * MiB);
+    public void EnsureFits_ExactlyTheRoomLeft_Passes_OneByteMore_IsRefused()
+    {
+        // 1 GiB free, 700 MiB of another backup's reservation still to be written: 324 MiB are left.
+        var left = StagingBudget.Available(1024 * MiB, 800 * MiB, 100 * MiB);
+        Assert.Equal(324 * MiB, left);
+        Assert.Null(Record.Exception(() => StagingBudget.EnsureFits("h1", "/staging", left, 1024 * MiB, 800 * MiB, 100 * MiB)));
+        Assert.Throws<StagingFullException>(() => StagingBudget.EnsureFits("h1", "/staging", left + 1, 1024 * MiB, 800 * MiB, 100 * MiB));
+    }
 
     [Fact]
     public void Available_WrittenBeyondReservation_NeverAddsSpace() =>

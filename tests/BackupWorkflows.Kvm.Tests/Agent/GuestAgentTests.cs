@@ -27,11 +27,23 @@ public sealed class GuestAgentTests(KvmGuestFixture fixture, SshdFixture sshd, I
 
     [Theory]
     [MemberData(nameof(Hosts))]
-    public async Task PingAsync_Answers(string host)
+    public async Task TryPingAsync_TrueForTheRunningAgent_FalseForADomainWithout(string host)
     {
         await using var shell = Shell(host);
 
-        await Agent(shell).PingAsync();
+        Assert.True(await Agent(shell).TryPingAsync());
+        // A defined but stopped domain has no agent to answer: false, not an exception.
+        var stopped = $"{Guest.Name}-noagent";
+        var virsh = new Virsh(shell);
+        await virsh.DefineAsync($"<domain type='qemu'><name>{stopped}</name><memory unit='MiB'>32</memory><os><type>hvm</type></os><metadata>{TestGuest.OwnerMetadata()}</metadata></domain>");
+        try
+        {
+            Assert.False(await new GuestAgent(virsh, stopped).TryPingAsync());
+        }
+        finally
+        {
+            await virsh.UndefineAsync(stopped);
+        }
     }
 
     [Theory]

@@ -19,8 +19,6 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
 
     public IReadOnlyCollection<string> ActiveIds => _active.Keys.ToList();
 
-    public bool IsActive(string instanceId) => _active.ContainsKey(instanceId);
-
     /// <summary>Reserves an id; false when this node already runs (or is starting) it.</summary>
     public bool TryReserve(string instanceId) => !_stopping && _active.TryAdd(instanceId, new Slot());
 
