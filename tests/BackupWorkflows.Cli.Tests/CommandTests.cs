@@ -67,7 +67,7 @@ public sealed class CommandTests(CliServer server)
         var created = Json(await server.RunAsync("key", "create", "cli-viewer", "--role", "viewer", "-o", "json"));
         var key = created["key"]!.GetValue<string>();
         Assert.Equal(0, (await server.RunWithKeyAsync(key, "backup", "list")).ExitCode);
-        var denied = await server.RunWithKeyAsync(key, "setting", "set", "schedules.defaultKeep", "2");
+        var denied = await server.RunWithKeyAsync(key, "setting", "set", "schedules.default.keep", "2");
         Assert.Equal(1, denied.ExitCode);
         Assert.Contains("403", denied.Error);
         Assert.Contains("cli-viewer", (await server.RunAsync("key", "list")).Output);
@@ -80,10 +80,10 @@ public sealed class CommandTests(CliServer server)
     [Fact]
     public async Task Settings_SetAndList()
     {
-        Assert.Equal(0, (await server.RunAsync("setting", "set", "schedules.misfirePolicy", "skip")).ExitCode);
+        Assert.Equal(0, (await server.RunAsync("setting", "set", "schedules.misfire.policy", "skip")).ExitCode);
         var list = Json(await server.RunAsync("setting", "list", "-o", "json")).AsArray();
-        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.misfirePolicy" && s["value"]!.GetValue<string>() == "skip");
-        var bad = await server.RunAsync("setting", "set", "schedules.misfirePolicy", "sometimes");
+        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.misfire.policy" && s["value"]!.GetValue<string>() == "skip");
+        var bad = await server.RunAsync("setting", "set", "schedules.misfire.policy", "sometimes");
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("value:", bad.Error);
     }

@@ -6,6 +6,7 @@ using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Kvm.Images;
+using BackupWorkflows.Backup.Settings;
 
 namespace BackupWorkflows.Backup.Compression;
 
@@ -49,7 +50,7 @@ public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalo
 
         var files = work.Host.Files;
         var free = await files.FreeSpaceAsync(work.Repository.Path, ct);
-        var factor = await settings.GetNumberAsync(SettingDefinitions.CompressionMinFreeStorageFactor, ct);
+        var factor = await settings.GetNumberAsync(SettingCatalog.CompressionMinFreeStorageFactor, ct);
         var needed = (long)(factor * backup.StoredSize);
         if (free < needed)
             throw new InvalidOperationException(
@@ -58,9 +59,9 @@ public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalo
         var (library, why) = await capability.ChooseAsync(work.Host, work.Offering.CompressionLibrary, ct);
         Library = library;
         context.Journal($"compressing with {library}: {why}");
-        var coroutines = Math.Clamp((int)await settings.GetNumberAsync(SettingDefinitions.CompressionCoroutines, ct), 1, 16);
-        var rateMBps = await settings.GetNumberAsync(SettingDefinitions.CompressionRateLimitMBps, ct);
-        var timeout = TimeSpan.FromSeconds(await settings.GetNumberAsync(SettingDefinitions.CompressionTimeoutSeconds, ct));
+        var coroutines = await settings.GetIntAsync(SettingCatalog.CompressionCoroutines, ct);
+        var rateMBps = await settings.GetNumberAsync(SettingCatalog.CompressionRateLimitMBps, ct);
+        var timeout = await settings.GetDurationAsync(SettingCatalog.CompressionTimeoutSeconds, ct);
         var parent = backup.ParentId is { } pid ? await catalog.GetAsync(pid, ct) : null;
 
         BytesBefore = backup.StoredSize;

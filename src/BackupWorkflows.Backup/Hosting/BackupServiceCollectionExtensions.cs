@@ -41,7 +41,7 @@ public static class BackupServiceCollectionExtensions
         services.AddHostedService<BackupStartup>();
         // Issue 4: jobs (compression, validation), settings, quick restore.
         services.AddSingleton<Compression.CompressionCapability>();
-        services.AddScoped<Jobs.BackupSettings>();
+        services.AddScoped<Settings.BackupSettings>();
         services.AddScoped<Jobs.JobQueue>();
         services.AddScoped<Jobs.JobQueries>();
         services.AddScoped<Validation.BootTest>();

@@ -1,18 +1,19 @@
 using BackupWorkflows.Backup.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace BackupWorkflows.Backup.Hosting;
 
 /// <summary>Creates the backup tables and imports the shipped workflows (see <see cref="ShippedWorkflowImporter"/>), once per start.</summary>
-public sealed class BackupStartup(IServiceProvider services) : IHostedService
+public sealed class BackupStartup(IServiceProvider services, ILogger<BackupStartup> logger) : IHostedService
 {
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
-        await BackupSchema.EnsureAsync(db, cancellationToken);
+        await BackupSchema.EnsureAsync(db, cancellationToken, logger);
         await scope.ServiceProvider.GetRequiredService<ShippedWorkflowImporter>().ImportAsync(ShippedWorkflows.All(), cancellationToken);
     }
 

@@ -2,6 +2,7 @@ using BackupWorkflows.Engine.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using BackupWorkflows.Backup.Settings;
 
 namespace BackupWorkflows.Backup.Jobs;
 
@@ -33,9 +34,9 @@ public sealed class InstanceRetention(IServiceProvider services, TimeProvider ti
     public async Task<int> PurgeOnceAsync(CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
-        var days = await scope.ServiceProvider.GetRequiredService<BackupSettings>().GetNumberAsync(SettingDefinitions.InstancesRetentionDays, ct);
-        if (days <= 0) return 0;
-        var cutoff = time.GetUtcNow() - TimeSpan.FromDays(days);
+        var retention = await scope.ServiceProvider.GetRequiredService<BackupSettings>().GetDurationAsync(SettingCatalog.InstancesRetentionDays, ct);
+        if (retention <= TimeSpan.Zero) return 0;
+        var cutoff = time.GetUtcNow() - retention;
         var purged = await scope.ServiceProvider.GetRequiredService<IWorkflowRuntime>().PurgeAsync(cutoff, ct);
         logger.Log(purged > 0 ? LogLevel.Information : LogLevel.Debug,
             "Purged {Count} workflow instance(s) that ended before {Cutoff:u}", purged, cutoff);

@@ -16,13 +16,3 @@ internal sealed class JobConfiguration : IEntityTypeConfiguration<JobRecord>
         b.HasIndex(j => j.BackupId);
     }
 }
-
-internal sealed class SettingConfiguration : IEntityTypeConfiguration<SettingRecord>
-{
-    public void Configure(EntityTypeBuilder<SettingRecord> b)
-    {
-        b.ToTable("bwf_settings");
-        b.HasKey(s => s.Name);
-        b.Property(s => s.Name).HasMaxLength(100);
-    }
-}

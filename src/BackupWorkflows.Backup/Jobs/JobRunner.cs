@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using BackupWorkflows.Backup.Settings;
 
 namespace BackupWorkflows.Backup.Jobs;
 
@@ -23,20 +24,24 @@ namespace BackupWorkflows.Backup.Jobs;
 public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions engine, TimeProvider time,
     ILogger<JobRunner> logger) : BackgroundService
 {
+    private static readonly TimeSpan FallbackPoll = TimeSpan.FromSeconds(5);
+
     /// <summary>The workflow that runs one attempt of each job type.</summary>
     public static string WorkflowOf(JobType type) => type == JobType.Compression ? "compress" : "validate";
 
     /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Nothing may leave this loop but a stop: an exception out of a BackgroundService stops the
+        // whole host, and with it the API that could change a bad setting back.
+        var poll = FallbackPoll;
         while (!stoppingToken.IsCancellationRequested)
         {
-            var poll = TimeSpan.FromSeconds(5);
             try
             {
                 await using var scope = services.CreateAsyncScope();
                 var settings = scope.ServiceProvider.GetRequiredService<BackupSettings>();
-                poll = TimeSpan.FromSeconds(await settings.GetNumberAsync(SettingDefinitions.JobsPollSeconds, stoppingToken));
+                poll = await settings.GetDurationAsync(SettingCatalog.JobsPollIntervalSeconds, stoppingToken);
                 await TickAsync(scope.ServiceProvider, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
@@ -46,6 +51,11 @@ public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions e
             }
             try { await Task.Delay(poll, time, stoppingToken); }
             catch (OperationCanceledException) { return; }
+            catch (ArgumentOutOfRangeException e)
+            {
+                logger.LogWarning(e, "Job poll interval {Poll} cannot be waited; waiting {Fallback}", poll, FallbackPoll);
+                poll = FallbackPoll;
+            }
         }
     }
 
@@ -83,7 +93,7 @@ public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions e
             else if (info.Status.IsEnded())
                 await FailAttemptAsync(settings, job, info.Fault ?? info.Status.ToString(), now, ct);
             else if (job.Type == JobType.Compression && job.StartedAt is { } started
-                     && now - started > TimeSpan.FromSeconds(await settings.GetNumberAsync(SettingDefinitions.CompressionTimeoutSeconds, ct)) + TimeSpan.FromMinutes(1))
+                     && now - started > await settings.GetDurationAsync(SettingCatalog.CompressionTimeoutSeconds, ct) + TimeSpan.FromMinutes(1))
             {
                 // The activity enforces the timeout itself; this catches an instance stuck elsewhere.
                 await runtime.CancelAsync(info.Id, ct);
@@ -97,8 +107,8 @@ public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions e
         var active = await db.Jobs.Where(j => j.State == JobState.Starting || j.State == JobState.Finalizing).ToListAsync(ct);
         var due = (await db.Jobs.Where(j => j.State == JobState.Scheduled).ToListAsync(ct))
             .Where(j => j.NextRunAt <= now).OrderBy(j => j.NextRunAt).ToList();
-        var compressionOn = await settings.GetBoolAsync(SettingDefinitions.CompressionEnabled, ct);
-        var globalPerHost = (int)await settings.GetNumberAsync(SettingDefinitions.CompressionMaxConcurrentPerHost, ct);
+        var compressionOn = await settings.GetBoolAsync(SettingCatalog.CompressionEnabled, ct);
+        var globalPerHost = await settings.GetIntAsync(SettingCatalog.CompressionMaxConcurrentPerHost, ct);
         var hostLimits = await db.Hosts.AsNoTracking().ToDictionaryAsync(h => h.Name, h => h.MaxConcurrentCompressions, ct);
         foreach (var job in due)
         {
@@ -132,9 +142,9 @@ public sealed class JobRunner(IServiceProvider services, WorkflowEngineOptions e
     {
         job.Error = error;
         job.ExecutingNode = null;
-        var retries = job.Type == JobType.Compression ? (int)await settings.GetNumberAsync(SettingDefinitions.CompressionMaxRetries, ct) : 0;
+        var retries = job.Type == JobType.Compression ? await settings.GetIntAsync(SettingCatalog.CompressionMaxRetries, ct) : 0;
         if (job.Attempts > retries) { job.State = JobState.Failed; return; }
         job.State = JobState.Scheduled;
-        job.NextRunAt = now.AddMinutes(await settings.GetNumberAsync(SettingDefinitions.CompressionRetryIntervalMinutes, ct));
+        job.NextRunAt = now + await settings.GetDurationAsync(SettingCatalog.CompressionRetryIntervalMinutes, ct);
     }
 }

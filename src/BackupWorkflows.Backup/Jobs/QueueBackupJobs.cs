@@ -1,6 +1,7 @@
 using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Engine.Activities;
+using BackupWorkflows.Backup.Settings;
 
 namespace BackupWorkflows.Backup.Jobs;
 
@@ -23,7 +24,7 @@ public sealed class QueueBackupJobs(BackupWorkLoader loader, JobQueue queue, Bac
         if (work.Backup.State != BackupState.BackedUp) { context.Journal($"backup is {work.Backup.State}: no jobs"); return ActivityResult.Done; }
         if (work.Offering.Compress)
         {
-            if (await settings.GetBoolAsync(SettingDefinitions.CompressionEnabled, ct))
+            if (await settings.GetBoolAsync(SettingCatalog.CompressionEnabled, ct))
             {
                 var job = await queue.EnqueueAsync(work.Backup.Id, work.HostRecord.Name, JobType.Compression, ct: ct);
                 JobIds.Add(job.Id.ToString());

@@ -15,7 +15,7 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<BackupVolume> Volumes => Set<BackupVolume>();
     public DbSet<Staging.StagingReservation> StagingReservations => Set<Staging.StagingReservation>();
     public DbSet<Jobs.JobRecord> Jobs => Set<Jobs.JobRecord>();
-    public DbSet<Jobs.SettingRecord> Settings => Set<Jobs.SettingRecord>();
+    public DbSet<Settings.SettingRecord> Settings => Set<Settings.SettingRecord>();
     public DbSet<Validation.ValidationRecord> Validations => Set<Validation.ValidationRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

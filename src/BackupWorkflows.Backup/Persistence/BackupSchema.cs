@@ -1,5 +1,8 @@
 using BackupWorkflows.Engine.Persistence;
+using BackupWorkflows.Backup.Settings;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BackupWorkflows.Backup.Persistence;
 
@@ -7,11 +10,15 @@ namespace BackupWorkflows.Backup.Persistence;
 public static class BackupSchema
 {
     /// <summary>Creates missing tables, then applies the upgrades below; idempotent.</summary>
-    public static async Task EnsureAsync(BackupDbContext db, CancellationToken cancellationToken = default)
+    /// <param name="db">The backup tables.</param>
+    /// <param name="cancellationToken">Cancels the upgrade.</param>
+    /// <param name="logger">Where upgrades of stored settings are reported.</param>
+    public static async Task EnsureAsync(BackupDbContext db, CancellationToken cancellationToken = default, ILogger? logger = null)
     {
         await SchemaInitializer.EnsureTablesAsync(db, cancellationToken);
         // Volume checksums were SHA-256 only, in column "Sha256"; they now name their algorithm.
         await RenameColumnAsync(db, "bwf_backup_volumes", "Sha256", "Checksum", cancellationToken);
+        await SettingUpgrade.RunAsync(db, logger ?? NullLogger.Instance, cancellationToken);
     }
 
     private static async Task RenameColumnAsync(BackupDbContext db, string table, string from, string to, CancellationToken ct)

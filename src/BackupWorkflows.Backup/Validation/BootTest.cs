@@ -4,6 +4,7 @@ using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Kvm.Agent;
 using BackupWorkflows.Kvm.Hosts;
+using BackupWorkflows.Backup.Settings;
 
 namespace BackupWorkflows.Backup.Validation;
 
@@ -70,7 +71,7 @@ public sealed class BootTest(BackupSettings settings, TimeProvider time)
             }
             journal($"throw-away VM {name} started on overlays in {dir}");
 
-            var limit = TimeSpan.FromSeconds(await settings.GetNumberAsync(SettingDefinitions.ValidationBootTimeoutSeconds, ct));
+            var limit = await settings.GetDurationAsync(SettingCatalog.ValidationBootTimeoutSeconds, ct);
             var watch = Stopwatch.StartNew();
             var agent = new GuestAgent(host.Virsh, name) { CommandTimeout = TimeSpan.FromSeconds(2) };
             while (!await agent.TryPingAsync(ct))

@@ -2,6 +2,7 @@ using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
 using Microsoft.EntityFrameworkCore;
+using BackupWorkflows.Backup.Settings;
 
 namespace BackupWorkflows.Backup.Validation;
 
@@ -15,9 +16,9 @@ public sealed class ChecksumRecheckScheduler(BackupDbContext db, BackupSettings 
     /// <summary>Queues the due re-checks; returns how many were queued.</summary>
     public async Task<int> QueueDueAsync(CancellationToken ct)
     {
-        var hours = await settings.GetNumberAsync(SettingDefinitions.ValidationRecheckIntervalHours, ct);
-        if (hours <= 0) return 0;
-        var cutoff = time.GetUtcNow().AddHours(-hours);
+        var interval = await settings.GetDurationAsync(SettingCatalog.ValidationRecheckIntervalHours, ct);
+        if (interval <= TimeSpan.Zero) return 0;
+        var cutoff = time.GetUtcNow() - interval;
         var backups = await db.Backups.AsNoTracking().Where(b => b.State == BackupState.BackedUp)
             .Select(b => new { b.Id, b.HostName, b.CompletedAt }).ToListAsync(ct);
         var last = (await db.Validations.AsNoTracking().Where(v => v.Level == ValidationLevels.Checksums)

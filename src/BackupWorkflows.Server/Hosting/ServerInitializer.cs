@@ -24,7 +24,7 @@ internal sealed class ServerInitializer(IServiceProvider services, ServerConfigu
         await using var scope = services.CreateAsyncScope();
         var backupDb = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
         var serverDb = scope.ServiceProvider.GetRequiredService<ServerDbContext>();
-        await BackupSchema.EnsureAsync(backupDb, cancellationToken);
+        await BackupSchema.EnsureAsync(backupDb, cancellationToken, logger);
         await SchemaInitializer.EnsureTablesAsync(serverDb, cancellationToken);
         if (config.Database == DatabaseKind.Sqlite) await SeedEmbeddedDefaultAsync(backupDb, cancellationToken);
         await CreateFirstAdminKeyAsync(scope.ServiceProvider.GetRequiredService<ApiKeys>(), cancellationToken);

@@ -7,7 +7,6 @@ using BackupWorkflows.Server.Backups;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Server.Schedules;
-using BackupWorkflows.Server.Settings;
 using BackupWorkflows.Server.Vms;
 using BackupWorkflows.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -56,7 +55,6 @@ public static class ServerServices
         services.AddApiKeyAuth();
 
         services.AddScoped<WorkflowLauncher>();
-        services.AddScoped<SettingCatalog>();
         services.AddScoped<VmInventory>();
         services.AddScoped<BackupOperations>();
         services.AddScoped<ScheduleService>();

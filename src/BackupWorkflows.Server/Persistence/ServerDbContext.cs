@@ -7,7 +7,6 @@ public sealed class ServerDbContext(DbContextOptions<ServerDbContext> options) :
 {
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
-    public DbSet<SettingRecord> Settings => Set<SettingRecord>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

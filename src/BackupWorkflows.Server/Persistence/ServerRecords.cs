@@ -26,16 +26,6 @@ public sealed class IdempotencyRecord
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>A setting changed from its default.</summary>
-public sealed class SettingRecord
-{
-    public required string Name { get; set; }
-
-    public required string Value { get; set; }
-
-    public DateTimeOffset UpdatedAt { get; set; }
-}
-
 /// <summary>A backup schedule of one VM or of every VM of an offering; its Quartz trigger has the same id.</summary>
 public sealed class ScheduleRecord
 {

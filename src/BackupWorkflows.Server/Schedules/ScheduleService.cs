@@ -1,7 +1,7 @@
 using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Persistence;
-using BackupWorkflows.Server.Settings;
+using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Validation;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -13,7 +13,7 @@ public sealed record ScheduleView(ScheduleRecord Record, DateTimeOffset? NextFir
 
 /// <summary>Creates, lists and deletes backup schedules: a row in the server's table plus a Quartz job and cron trigger.</summary>
 public sealed class ScheduleService(ServerDbContext db, BackupDbContext backups, ISchedulerFactory schedulers,
-    SettingCatalog settings, TimeProvider time)
+    BackupSettings settings, TimeProvider time)
 {
     /// <summary>Checks the request and schedules it.</summary>
     public async Task<ScheduleView> CreateAsync(string? vm, string? offering, string? cron, string? timeZone, int? keep, CancellationToken ct)
@@ -43,7 +43,7 @@ public sealed class ScheduleService(ServerDbContext db, BackupDbContext backups,
         await db.SaveChangesAsync(ct);
         try
         {
-            var misfire = await settings.GetAsync(SettingCatalog.MisfirePolicy, ct) == "skip"
+            var misfire = await settings.GetAsync(SettingCatalog.SchedulesMisfirePolicy, ct) == "skip"
                 ? CronTriggerMisfireInstruction.DoNothing : CronTriggerMisfireInstruction.FireAndProceed;
             var scheduler = await schedulers.GetScheduler(ct);
             var job = JobBuilder.Create<ScheduledBackupJob>().WithIdentity(record.Id, SchedulingSetup.Group)

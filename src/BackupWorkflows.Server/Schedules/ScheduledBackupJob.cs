@@ -5,7 +5,7 @@ using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Server.Backups;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Persistence;
-using BackupWorkflows.Server.Settings;
+using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -57,7 +57,7 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<Sche
             }
         }
 
-        var keep = schedule.Keep ?? int.Parse(await services.GetRequiredService<SettingCatalog>().GetAsync(SettingCatalog.DefaultKeep, cancellationToken), CultureInfo.InvariantCulture);
+        var keep = schedule.Keep ?? await services.GetRequiredService<BackupSettings>().GetIntAsync(SettingCatalog.SchedulesDefaultKeep, cancellationToken);
         if (keep > 0)
         {
             foreach (var vm in vms) await ApplyRetentionAsync(services.GetRequiredService<BackupOperations>(), db, vm, keep, schedule.Id, cancellationToken);

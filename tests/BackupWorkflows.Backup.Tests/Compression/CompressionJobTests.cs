@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Jobs;
+using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Backup.Tests.Fixtures;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Kvm.Hosts;
@@ -28,8 +29,8 @@ public sealed class CompressionJobTests
         var directory = harness.Directory;
         try
         {
-            await harness.SetAsync(SettingDefinitions.JobsPollSeconds, "0.2");
-            await harness.SetAsync(SettingDefinitions.CompressionMaxConcurrentPerHost, "0");
+            await harness.SetAsync(SettingCatalog.JobsPollIntervalSeconds, "0.2");
+            await harness.SetAsync(SettingCatalog.CompressionMaxConcurrentPerHost, "0");
             await harness.ConfigureOfferingAsync(o => o.Compress = true);
             await harness.AssignAsync(guest.Name);
             // Compressible bulk: text repeats well, so the compressed image must be clearly smaller.
@@ -49,8 +50,8 @@ public sealed class CompressionJobTests
             Assert.Single(await harness.JobsAsync(new JobFilter { Scheduled = true, Host = harness.HostName }));
 
             // A slow compression (rate limit), then the slot opens; stop the engine while it writes.
-            await harness.SetAsync(SettingDefinitions.CompressionRateLimitMBps, "0.5");
-            await harness.SetAsync(SettingDefinitions.CompressionMaxConcurrentPerHost, "1");
+            await harness.SetAsync(SettingCatalog.CompressionRateLimitMBps, "0.5");
+            await harness.SetAsync(SettingCatalog.CompressionMaxConcurrentPerHost, "1");
             var writing = image + ".compressing";
             await JobTestSteps.WaitForAsync(() => Task.FromResult(File.Exists(writing) && new FileInfo(writing).Length > 0), x => x, TimeSpan.FromMinutes(2), "compression writing");
             Assert.Single(await harness.JobsAsync(new JobFilter { Executing = true }));
@@ -61,7 +62,7 @@ public sealed class CompressionJobTests
 
             harness = await BackupHarness.StartAsync(directory: directory, nodeId: nodeId, register: false);
             harness.KeepDirectory = false;
-            await harness.SetAsync(SettingDefinitions.CompressionRateLimitMBps, "0");
+            await harness.SetAsync(SettingCatalog.CompressionRateLimitMBps, "0");
             job = await JobTestSteps.WaitForAsync(async () => (await harness.JobsAsync(new JobFilter { Id = job.Id })).Single(),
                 j => j.State is JobState.Done or JobState.Failed, TimeSpan.FromMinutes(3), "job end");
             Assert.True(job.State == JobState.Done, $"{job.State} after {job.Attempts} attempt(s): {job.Error}");

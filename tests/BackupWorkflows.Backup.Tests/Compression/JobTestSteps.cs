@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BackupWorkflows.Backup.Jobs;
+using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;

@@ -2,13 +2,14 @@ using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Backup.Validation;
 using BackupWorkflows.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Backup.Tests.Compression;
 
-/// <summary>Settings, the job table's queries and the checksum re-check schedule, on a real SQLite file.</summary>
+/// <summary>The job table's queries and the checksum re-check schedule, on a real SQLite file.</summary>
 public sealed class SettingsAndJobsTests : IAsyncLifetime
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"bwf-jobs-{Guid.NewGuid():N}.db");
@@ -26,31 +27,6 @@ public sealed class SettingsAndJobsTests : IAsyncLifetime
         await _db.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         File.Delete(_file);
-    }
-
-    [Fact]
-    public async Task Settings_HaveTheDocumentedDefaults_AndChangesAreCheckedAndReadBack()
-    {
-        var settings = new BackupSettings(_db, _clock);
-        var all = (await settings.ListAsync()).ToDictionary(s => s.Name, s => s.Value);
-        Assert.Equal("true", all["compression.enabled"]);
-        Assert.Equal("5", all["compression.max.concurrent.per.host"]);
-        Assert.Equal("2", all["compression.max.retries"]);
-        Assert.Equal("60", all["compression.retry.interval.minutes"]);
-        Assert.Equal("28800", all["compression.timeout.seconds"]);
-        Assert.Equal("1.0", all["compression.minimum.free.storage.factor"]);
-        Assert.Equal("1", all["compression.coroutines"]);
-        Assert.Equal("0", all["compression.rate.limit.mbps"]);
-        Assert.Equal("24", all["validation.recheck.interval.hours"]);
-
-        Assert.Equal("-1", (await settings.SetAsync("compression.max.concurrent.per.host", " -1 ")).Value);
-        Assert.Equal(-1, await settings.GetNumberAsync("compression.max.concurrent.per.host"));
-        await settings.SetAsync("compression.enabled", "False");
-        Assert.False(await settings.GetBoolAsync("compression.enabled"));
-        Assert.Contains("no setting", (await Assert.ThrowsAsync<BackupInputException>(() => settings.SetAsync("compression.nope", "1"))).Message);
-        Assert.Contains("whole number", (await Assert.ThrowsAsync<BackupInputException>(() => settings.SetAsync("compression.max.retries", "1.5"))).Message);
-        Assert.Contains("at least", (await Assert.ThrowsAsync<BackupInputException>(() => settings.SetAsync("compression.max.concurrent.per.host", "-2"))).Message);
-        Assert.Contains("true or false", (await Assert.ThrowsAsync<BackupInputException>(() => settings.SetAsync("compression.enabled", "yes"))).Message);
     }
 
     [Fact]
@@ -91,9 +67,9 @@ public sealed class SettingsAndJobsTests : IAsyncLifetime
         Assert.Equal(0, await scheduler.QueueDueAsync(CancellationToken.None)); // already queued
 
         _clock.Advance(TimeSpan.FromHours(24));
-        await settings.SetAsync(SettingDefinitions.ValidationRecheckIntervalHours, "0");
+        await settings.SetAsync(SettingCatalog.ValidationRecheckIntervalHours, "0");
         Assert.Equal(0, await scheduler.QueueDueAsync(CancellationToken.None)); // turned off
-        await settings.SetAsync(SettingDefinitions.ValidationRecheckIntervalHours, "12");
+        await settings.SetAsync(SettingCatalog.ValidationRecheckIntervalHours, "12");
         Assert.Equal(1, await scheduler.QueueDueAsync(CancellationToken.None)); // the fresh one is due now
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Jobs;
+using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Backup.Tests.Compression;
 using BackupWorkflows.Backup.Tests.Fixtures;
 using BackupWorkflows.Engine.Definitions;
@@ -36,11 +37,11 @@ public sealed class InstanceRetentionTests
         var queries = harness.Services.GetRequiredService<IWorkflowInstanceQueries>();
 
         Assert.Equal(0, await RetentionAt(harness, TimeSpan.FromDays(29)).PurgeOnceAsync(default)); // default 30 days
-        await harness.SetAsync(SettingDefinitions.InstancesRetentionDays, "0");
+        await harness.SetAsync(SettingCatalog.InstancesRetentionDays, "0");
         Assert.Equal(0, await RetentionAt(harness, TimeSpan.FromDays(365)).PurgeOnceAsync(default));
         Assert.NotNull(await queries.GetAsync(finished.Id));
 
-        await harness.SetAsync(SettingDefinitions.InstancesRetentionDays, "7");
+        await harness.SetAsync(SettingCatalog.InstancesRetentionDays, "7");
         Assert.True(await RetentionAt(harness, TimeSpan.FromDays(8)).PurgeOnceAsync(default) >= 1);
         Assert.Null(await queries.GetAsync(finished.Id));
         Assert.Empty(await queries.GetJournalAsync(finished.Id));

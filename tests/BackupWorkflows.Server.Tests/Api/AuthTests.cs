@@ -46,7 +46,7 @@ public sealed class AuthTests(ServerFactory server) : IClassFixture<ServerFactor
     [InlineData("operator", "POST", "/api/hosts", HttpStatusCode.Forbidden)]
     [InlineData("operator", "POST", "/api/repositories", HttpStatusCode.Forbidden)]
     [InlineData("operator", "POST", "/api/offerings", HttpStatusCode.Forbidden)]
-    [InlineData("operator", "PUT", "/api/settings/schedules.defaultKeep", HttpStatusCode.Forbidden)]
+    [InlineData("operator", "PUT", "/api/settings/schedules.default.keep", HttpStatusCode.Forbidden)]
     [InlineData("operator", "GET", "/api/keys", HttpStatusCode.Forbidden)]
     [InlineData("operator", "POST", "/api/workflows/import", HttpStatusCode.Forbidden)]
     [InlineData("operator", "DELETE", "/api/backups/6f1c1a53-5c7d-4d0e-9a55-3f1b6a0e1d11", HttpStatusCode.NotFound)]

@@ -100,12 +100,12 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
     public async Task Settings_ListSetAndValidate()
     {
         var list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();
-        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.misfirePolicy" && s["value"]!.GetValue<string>() == "run-once");
-        var set = await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.defaultKeep", new { value = "7" })).OkJsonAsync();
+        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.misfire.policy" && s["value"]!.GetValue<string>() == "run-once");
+        var set = await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.default.keep", new { value = "7" })).OkJsonAsync();
         Assert.Equal("7", set["value"]!.GetValue<string>());
         list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();
-        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.defaultKeep" && s["value"]!.GetValue<string>() == "7");
-        await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.defaultKeep", new { value = "many" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains(list, s => s!["name"]!.GetValue<string>() == "schedules.default.keep" && s["value"]!.GetValue<string>() == "7");
+        await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.default.keep", new { value = "many" })).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await server.Admin().PutAsJsonAsync("/api/settings/no.such", new { value = "1" })).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 

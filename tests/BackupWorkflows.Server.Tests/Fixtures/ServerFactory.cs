@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BackupWorkflows.Server.Tests.Fixtures;
 
@@ -13,8 +14,11 @@ namespace BackupWorkflows.Server.Tests.Fixtures;
 /// </summary>
 public sealed class ServerFactory : WebApplicationFactory<Program>
 {
-    /// <summary>The data directory (deleted on dispose).</summary>
-    public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "bwf-server-tests-" + Guid.NewGuid().ToString("N")[..10]);
+    /// <summary>The data directory (deleted on dispose); set it to start on the data of an earlier server.</summary>
+    public string DataDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "bwf-server-tests-" + Guid.NewGuid().ToString("N")[..10]);
+
+    /// <summary>The server's warnings and errors.</summary>
+    public RecordedLog Log { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -23,6 +27,7 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
         builder.UseSetting("studio", Path.Combine(DataDirectory, "no-studio"));
         builder.UseSetting("maxRequestBodyBytes", (256 * 1024).ToString());
         builder.UseSetting("node", "test-" + Guid.NewGuid().ToString("N")[..6]);
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
     }
 
     /// <summary>The first admin key, as written to DATA/initial-admin-key.</summary>

@@ -140,7 +140,7 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
     public async Task MisfirePolicySetting_IsTheTriggersMisfireInstruction(string policy, Quartz.CronTriggerMisfireInstruction expected)
     {
         await AssignAsync($"misfire-{policy}");
-        await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.misfirePolicy", new { value = policy })).OkJsonAsync();
+        await (await server.Admin().PutAsJsonAsync("/api/settings/schedules.misfire.policy", new { value = policy })).OkJsonAsync();
         var schedule = await (await server.Admin().PostJsonAsync("/api/schedules", new { vm = $"misfire-{policy}", cron = "daily" })).OkJsonAsync();
         var id = schedule["id"]!.GetValue<string>();
         await server.WithAsync<Quartz.ISchedulerFactory>(async factory =>

@@ -26,16 +26,6 @@ internal sealed class IdempotencyConfiguration : IEntityTypeConfiguration<Idempo
     }
 }
 
-internal sealed class SettingConfiguration : IEntityTypeConfiguration<SettingRecord>
-{
-    public void Configure(EntityTypeBuilder<SettingRecord> b)
-    {
-        b.ToTable("bwf_server_settings");
-        b.HasKey(s => s.Name);
-        b.Property(s => s.Name).HasMaxLength(100);
-    }
-}
-
 internal sealed class ScheduleConfiguration : IEntityTypeConfiguration<ScheduleRecord>
 {
     public void Configure(EntityTypeBuilder<ScheduleRecord> b)

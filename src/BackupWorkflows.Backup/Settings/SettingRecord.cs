@@ -1,4 +1,4 @@
-namespace BackupWorkflows.Backup.Jobs;
+namespace BackupWorkflows.Backup.Settings;
 
 /// <summary>One changed setting (<c>bwf_settings</c>); settings without a row have their default.</summary>
 public sealed class SettingRecord
