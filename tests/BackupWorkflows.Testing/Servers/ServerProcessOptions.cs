@@ -29,7 +29,4 @@ public sealed record ServerProcessOptions
 
     /// <summary>The process's working directory (default: the test's output directory).</summary>
     public string? WorkingDirectory { get; init; }
-
-    /// <summary>Further environment variables of the process (e.g. <c>NO_COLOR</c>).</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
 }
