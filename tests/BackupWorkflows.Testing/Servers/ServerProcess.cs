@@ -88,6 +88,17 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until the process has printed <paramref name="text"/>; throws with its output after <paramref name="limit"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan limit)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (watch.Elapsed > limit) throw new TimeoutException($"the server did not print '{text}' within {limit}:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>A client of this server with <paramref name="apiKey"/> (none when null).</summary>
     public HttpClient Client(string? apiKey)
     {
