@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs everything BackupWorkflows needs on a fresh Debian 12 machine (run as root).
-# Idempotent: packages already present are skipped by apt; daemons already running are left alone.
-# Usage: deploy/setup.sh [--no-hypervisor] [--no-browser]
+# Idempotent: packages already present are skipped by apt; daemons already running are left alone; then
+# deploy/install.sh publishes the server, bwf and the studio into /opt/backupworkflows (skipped when unchanged).
+# Usage: deploy/setup.sh [--no-hypervisor] [--no-browser] [--no-install]
 set -euo pipefail
 
-want_hypervisor=1; want_browser=1
+want_hypervisor=1; want_browser=1; want_install=1
 for arg in "$@"; do
   case "$arg" in
     --no-hypervisor) want_hypervisor=0 ;;
     --no-browser) want_browser=0 ;;
+    --no-install) want_install=0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -44,4 +46,5 @@ if [[ $want_hypervisor == 1 ]]; then
   for _ in $(seq 1 50); do virsh -c qemu:///system version >/dev/null 2>&1 && break; sleep 0.2; done
   virsh -c qemu:///system version >/dev/null
 fi
+if [[ $want_install == 1 ]]; then bash "$(dirname "$0")/install.sh"; fi
 echo "setup: ready"

@@ -8,7 +8,8 @@ bash deploy/setup.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 status=0
 if [[ -f studio/package.json ]]; then
-  (cd studio && npm ci --no-audit --no-fund --loglevel=error && npm run build && npx vitest run) || status=1
+  # setup.sh (install.sh) has built the studio; this only rebuilds what changed since.
+  (bash deploy/studio.sh && cd studio && npx vitest run) || status=1
 fi
 dotnet build BackupWorkflows.sln -c Release -nologo -v:q
 dotnet test BackupWorkflows.sln -c Release --no-build -nologo --logger "console;verbosity=normal" "$@" || status=1

@@ -1,8 +1,7 @@
 using BackupWorkflows.Cli;
-using Spectre.Console;
+using BackupWorkflows.Cli.Output;
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-// Piped output has no terminal width; a wide one keeps table rows on one line for grep and less.
-if (Console.IsOutputRedirected) AnsiConsole.Console.Profile.Width = 220;
-return await new BwfApp(AnsiConsole.Console, Console.Error, Environment.GetEnvironmentVariable).RunAsync(args, cancel.Token);
+var console = Terminal.Console(Console.Out, Console.IsOutputRedirected, Environment.GetEnvironmentVariable);
+return await new BwfApp(console, Console.Error, Environment.GetEnvironmentVariable).RunAsync(args, cancel.Token);

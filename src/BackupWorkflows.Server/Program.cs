@@ -3,8 +3,9 @@ using BackupWorkflows.Server.Hosting;
 using BackupWorkflows.Server.Studio;
 
 // One process: REST API, schedules (Quartz), the workflow engine and the studio's files.
-// Settings: --urls, --data, --database sqlite|postgres, --connection, --node (or BWF_* variables).
-var builder = WebApplication.CreateBuilder(args);
+// Settings: --config FILE, --urls, --data, --database sqlite|postgres, --connection, --node (or BWF_* variables).
+// The content root is the program's directory, so appsettings.json (logging levels) is found wherever it is started.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddBackupWorkflowsServer(args);
 
 var app = builder.Build();

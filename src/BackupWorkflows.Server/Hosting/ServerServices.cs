@@ -19,10 +19,8 @@ public static class ServerServices
     /// <summary>Reads the configuration and adds the engine, the databases, auth, schedules and the API's services.</summary>
     public static WebApplicationBuilder AddBackupWorkflowsServer(this WebApplicationBuilder builder, string[] args)
     {
-        // BWF_DATA etc., then the command line again so that it wins over the environment.
-        builder.Configuration.AddEnvironmentVariables("BWF_").AddCommandLine(args);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
-            builder.WebHost.UseUrls(ServerConfiguration.DefaultUrls);
+        // --config FILE, BWF_DATA etc., then the command line again so that it wins over both.
+        builder.AddServerConfigurationSources(args);
 
         var config = ServerConfiguration.From(builder.Configuration, builder.Environment.ContentRootPath);
         Directory.CreateDirectory(config.DataDirectory);

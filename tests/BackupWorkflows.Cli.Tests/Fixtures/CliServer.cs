@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using BackupWorkflows.Kvm.Hosts;
 using BackupWorkflows.Testing.Servers;
 using Spectre.Console;
 
@@ -47,6 +49,32 @@ public sealed class CliServer : IAsyncLifetime
 
     /// <summary>Runs bwf with the admin key.</summary>
     public Task<CliResult> RunAsync(params string[] args) => RunWithKeyAsync(null, args);
+
+    /// <summary>
+    /// Runs bwf as its own process (<c>dotnet bwf.dll</c>) with the admin key, TERM=xterm-256color and NO_COLOR unset
+    /// unless <paramref name="environment"/> says otherwise. Its stdout and stderr are pipes; with
+    /// <paramref name="terminal"/> bwf runs on a pseudo-terminal (<c>script</c>) instead, whose output is then in Output.
+    /// </summary>
+    public async Task<CliResult> RunProcessAsync(IReadOnlyDictionary<string, string> environment, bool terminal, params string[] args)
+    {
+        string[] bwf = ["dotnet", Path.Combine(AppContext.BaseDirectory, "bwf.dll"), .. args];
+        var start = new ProcessStartInfo(terminal ? "script" : bwf[0])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false,
+        };
+        foreach (var a in terminal ? ["-qec", PosixShell.Join(bwf), "/dev/null"] : bwf[1..]) start.ArgumentList.Add(a);
+        start.Environment.Remove("NO_COLOR");
+        start.Environment["TERM"] = "xterm-256color";
+        start.Environment["BWF_SERVER"] = Server.Url;
+        start.Environment["BWF_API_KEY"] = AdminKey;
+        foreach (var (name, value) in environment) start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliResult(process.ExitCode, await output, await error);
+    }
 }
 
 [CollectionDefinition(Name)]
