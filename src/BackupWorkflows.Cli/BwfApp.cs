@@ -25,6 +25,7 @@ public sealed class BwfApp
     private readonly IAnsiConsole _console;
     private readonly TextWriter _error;
     private readonly HttpMessageHandler? _handler;
+    private readonly Func<string, string?> _environment;
 
     /// <summary>--server.</summary>
     public Option<string> Server { get; }
@@ -43,8 +44,9 @@ public sealed class BwfApp
         _handler = handler;
         Server = new Option<string>("--server") { Description = "Server URL (env BWF_SERVER).", Recursive = true,
             DefaultValueFactory = _ => environment("BWF_SERVER") is { Length: > 0 } s ? s : DefaultServer };
-        ApiKey = new Option<string?>("--api-key") { Description = "API key (env BWF_API_KEY).", Recursive = true,
-            DefaultValueFactory = _ => environment("BWF_API_KEY") };
+        // No DefaultValueFactory: help prints defaults, and the key must never be printed. It is read in Action.
+        ApiKey = new Option<string?>("--api-key") { Description = "API key (env BWF_API_KEY; prefer it, a command line is visible to other users in ps).", Recursive = true };
+        _environment = environment;
         Output = new Option<string>("--output", "-o") { Description = "table or json.", Recursive = true,
             DefaultValueFactory = _ => "table" };
         Output.AcceptOnlyFromAmong("table", "json");
@@ -83,7 +85,7 @@ public sealed class BwfApp
         {
             try
             {
-                using var api = new ApiClient(parse.GetValue(Server)!, parse.GetValue(ApiKey), _handler);
+                using var api = new ApiClient(parse.GetValue(Server)!, parse.GetValue(ApiKey) ?? _environment("BWF_API_KEY"), _handler);
                 return await action(new CliContext(api, new Renderer(_console, parse.GetValue(Output) == "json"), parse), ct);
             }
             catch (ApiError e)

@@ -100,14 +100,22 @@ const routes = [
   ['GET', /^\/api\/schedules$/, () => schedules],
 ];
 
+const tickets = new Set();
 createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
-  const key = req.headers['x-api-key'] ?? url.searchParams.get('apiKey');
-  const role = roles[key];
+  // Like the server: the key only in the header; the event stream also opens with a ticket cookie.
+  const ticket = url.pathname === '/api/events' && /(?:^|; )bwf_events_ticket=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+  const role = roles[req.headers['x-api-key']] ?? (ticket && tickets.delete(ticket) ? 'viewer' : undefined);
   const send = (status, body, type = 'application/json') => { res.writeHead(status, { 'Content-Type': type }); res.end(type === 'application/json' ? JSON.stringify(body) : body); };
   if (url.pathname === '/api/health') return send(200, { status: 'ok' });
   if (!role) return send(401, { title: 'Unauthorized', status: 401, detail: 'Unknown API key.' });
   if (req.method !== 'GET' && role === 'viewer') return send(403, { title: 'Forbidden', status: 403, detail: 'viewer keys are read-only' });
+  if (url.pathname === '/api/events/tickets' && req.method === 'POST') {
+    const t = `mock-${Math.random().toString(36).slice(2)}`;
+    tickets.add(t);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Set-Cookie': `bwf_events_ticket=${t}; Max-Age=60; Path=/api/events; SameSite=Strict; HttpOnly` });
+    return res.end(JSON.stringify({ expiresAt: iso(Date.now() + 60_000) }));
+  }
   if (url.pathname === '/api/events') {
     res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
     const id = url.searchParams.get('instanceId');

@@ -126,6 +126,19 @@ public sealed class CommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task Help_NeverPrintsTheApiKey()
+    {
+        const string key = "bwf_never-print-me-0123456789";
+        foreach (var args in new[] { new[] { "--help" }, ["backup", "create", "--help"], ["key", "list", "--help"] })
+        {
+            var help = await server.RunWithKeyAsync(key, args);
+            Assert.Equal(0, help.ExitCode);
+            Assert.Contains("--api-key", help.Output);
+            Assert.DoesNotContain(key, help.Output + help.Error);
+        }
+    }
+
+    [Fact]
     public async Task ErrorsAndUsage_GiveNonZeroExitCodes()
     {
         Assert.Equal(2, (await server.RunAsync("no-such-command")).ExitCode);

@@ -5,7 +5,8 @@ namespace BackupWorkflows.Kvm.Hosts;
 /// <summary>Creates a host shell from a host address: <c>local</c> or <c>ssh://user@host[:port]</c>.</summary>
 public static class HostShellFactory
 {
-    /// <summary>Parses <paramref name="hostUri"/> and creates the matching shell.</summary>
+    /// <summary>Parses <paramref name="hostUri"/> and creates the matching shell, its commands timed and counted
+    /// (<see cref="HostCommandMetrics"/>).</summary>
     /// <param name="hostUri"><c>local</c>, or <c>ssh://user@host[:port]</c> (IPv6 as <c>[::1]</c>).</param>
     /// <param name="identityFile">Private key for SSH; null uses the client's defaults.</param>
     /// <param name="knownHostsFile">known_hosts for SSH; null uses <c>~/.ssh/known_hosts</c>.</param>
@@ -14,13 +15,14 @@ public static class HostShellFactory
     public static IHostShell Create(
         string hostUri, string? identityFile = null, string? knownHostsFile = null, TimeProvider? timeProvider = null)
     {
+        var time = timeProvider ?? TimeProvider.System;
         if (string.Equals(hostUri?.Trim(), "local", StringComparison.OrdinalIgnoreCase))
         {
-            return new LocalHostShell(timeProvider);
+            return new MeteredHostShell(new LocalHostShell(time), time);
         }
 
         var ssh = ParseSsh(hostUri) with { IdentityFile = identityFile, KnownHostsFile = knownHostsFile };
-        return new SshHostShell(ssh, timeProvider);
+        return new MeteredHostShell(new SshHostShell(ssh, time), time);
     }
 
     /// <summary>Parses <c>ssh://user@host[:port]</c> into options (without key files).</summary>

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Server.Auth;
@@ -8,14 +9,34 @@ namespace BackupWorkflows.Server.Apis;
 /// <remarks>Events are in-process: a client sees the instances executing on the node it is connected to.</remarks>
 public static class EventsApi
 {
-    /// <summary>Maps <c>GET /api/events</c>.</summary>
+    /// <summary>Maps <c>GET /api/events</c> and <c>POST /api/events/tickets</c>.</summary>
     public static IEndpointRouteBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/events", StreamAsync)
             .WithTags("Instances").WithName("StreamEvents")
-            .WithSummary("Server-sent events of instances (all, or one with ?instanceId=); the key may be given as ?apiKey=.")
+            .WithSummary("Server-sent events of instances (all, or one with ?instanceId=); X-Api-Key or an event ticket cookie.")
+            .RequireAuthorization(Roles.Viewer);
+        app.MapPost("/events/tickets", IssueTicket)
+            .WithTags("Instances").WithName("IssueEventTicket")
+            .WithSummary("A single-use ticket (HttpOnly cookie, 60 s) that opens one event stream, for EventSource which cannot send headers.")
             .RequireAuthorization(Roles.Viewer);
         return app;
+    }
+
+    /// <remarks>The ticket goes out only as a cookie: never in a body a script could read, never in a URL.</remarks>
+    private static EventTicketDto IssueTicket(EventTickets tickets, HttpContext http)
+    {
+        var (ticket, expiresAt) = tickets.Issue(
+            http.User.FindFirstValue(ClaimTypes.Name) ?? "", http.User.FindFirstValue(ClaimTypes.Role) ?? "");
+        http.Response.Cookies.Append(EventTickets.Cookie, ticket, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = http.Request.IsHttps,
+            Path = EventTickets.StreamPath,
+            MaxAge = EventTickets.Lifetime,
+        });
+        return new EventTicketDto(expiresAt);
     }
 
     /// <remarks>
@@ -76,6 +97,9 @@ public sealed record EventDto(string Kind, string InstanceId, string? ActivityId
         _ => new("activity", e.InstanceId, e.ActivityId, "failed", null, e.Message, e.Timestamp),
     };
 }
+
+/// <summary>When an event ticket (sent as a cookie) expires.</summary>
+public sealed record EventTicketDto(DateTimeOffset ExpiresAt);
 
 /// <summary>Progress carried by an event.</summary>
 public sealed record EventProgressDto(long Done, long Total, string? Message);

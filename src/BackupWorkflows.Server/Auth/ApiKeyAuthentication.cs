@@ -6,12 +6,14 @@ using Microsoft.Extensions.Options;
 namespace BackupWorkflows.Server.Auth;
 
 /// <summary>
-/// Authenticates a request by its <c>X-Api-Key</c> header, or by <c>?apiKey=</c> on the events
-/// stream only (EventSource cannot send headers). Answers 401 and 403 as problem details.
+/// Authenticates a request by its <c>X-Api-Key</c> header, or <c>GET /api/events</c> by an event ticket
+/// (<see cref="EventTickets"/>, an HttpOnly cookie: EventSource cannot send headers). Keys are never
+/// taken from the URL, where request logs and browser histories would keep them.
+/// Answers 401 and 403 as problem details.
 /// </summary>
 public sealed class ApiKeyAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeys keys, IProblemDetailsService problems)
+    ApiKeys keys, EventTickets tickets, IProblemDetailsService problems)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
@@ -23,16 +25,29 @@ public sealed class ApiKeyAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? key = Request.Headers[Header];
-        if (string.IsNullOrEmpty(key) && Request.Path.StartsWithSegments("/api/events"))
-            key = Request.Query["apiKey"];
-        if (string.IsNullOrEmpty(key)) return AuthenticateResult.NoResult();
+        if (string.IsNullOrEmpty(key)) return RedeemEventTicket();
         if (key.Length > 200) return AuthenticateResult.Fail("The API key is not valid.");
 
         var record = await keys.FindAsync(key, Context.RequestAborted);
         if (record is null) return AuthenticateResult.Fail("The API key is not valid.");
+        return Success(record.Name, record.Role);
+    }
 
-        var identity = new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, record.Name), new Claim(ClaimTypes.Role, record.Role)], SchemeName);
+    /// <summary>The event stream's ticket cookie, used up here (it opens one stream) and cleared in the answer.</summary>
+    private AuthenticateResult RedeemEventTicket()
+    {
+        if (!HttpMethods.IsGet(Request.Method) || Request.Path != EventTickets.StreamPath
+            || Request.Cookies[EventTickets.Cookie] is not { Length: > 0 } ticket)
+            return AuthenticateResult.NoResult();
+        Response.Cookies.Delete(EventTickets.Cookie, new CookieOptions { Path = EventTickets.StreamPath });
+        return tickets.Redeem(ticket) is { } owner
+            ? Success(owner.Name, owner.Role)
+            : AuthenticateResult.Fail("The event ticket is not valid (unknown, used or expired).");
+    }
+
+    private static AuthenticateResult Success(string name, string role)
+    {
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name), new Claim(ClaimTypes.Role, role)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
@@ -41,7 +56,7 @@ public sealed class ApiKeyAuthentication(
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var detail = result.Failure is not null
-            ? "The API key is not valid (unknown or revoked)."
+            ? (Request.Headers.ContainsKey(Header) ? "The API key is not valid (unknown or revoked)." : result.Failure.Message + " Ask for a new one: POST /api/events/tickets.")
             : $"Send an API key in the {Header} header (bwf: --api-key or BWF_API_KEY).";
         await WriteAsync("Unauthorized", detail);
     }

@@ -9,6 +9,7 @@ public static class AuthSetup
     public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
     {
         services.AddScoped<ApiKeys>();
+        services.AddSingleton<EventTickets>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()

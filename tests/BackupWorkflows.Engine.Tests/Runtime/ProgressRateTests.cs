@@ -1,5 +1,6 @@
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Engine.Tests.Fixtures;
+using BackupWorkflows.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupWorkflows.Engine.Tests.Runtime;

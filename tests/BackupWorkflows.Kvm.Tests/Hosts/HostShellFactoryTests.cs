@@ -7,7 +7,8 @@ public sealed class HostShellFactoryTests
     [Theory]
     [InlineData("local")]
     [InlineData("LOCAL")]
-    public void Create_Local_GivesLocalShell(string uri) => Assert.IsType<LocalHostShell>(HostShellFactory.Create(uri));
+    public void Create_Local_GivesLocalShell(string uri) =>
+        Assert.IsType<LocalHostShell>(Assert.IsType<MeteredHostShell>(HostShellFactory.Create(uri)).Inner);
 
     [Theory]
     [InlineData("ssh://root@host.example", "root", "host.example", 22)]
@@ -24,7 +25,7 @@ public sealed class HostShellFactoryTests
     [Fact]
     public void Create_Ssh_CarriesKeyFilesAndNamesTheHost()
     {
-        var shell = Assert.IsType<SshHostShell>(HostShellFactory.Create("ssh://root@kvm:2022", "/k/id", "/k/known"));
+        var shell = Assert.IsType<SshHostShell>(Assert.IsType<MeteredHostShell>(HostShellFactory.Create("ssh://root@kvm:2022", "/k/id", "/k/known")).Inner);
 
         Assert.Equal("root@kvm:2022", shell.Host);
         Assert.Equal(("/k/id", "/k/known"), (shell.Options.IdentityFile, shell.Options.KnownHostsFile));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Server.Tests.Fixtures;
 using Microsoft.EntityFrameworkCore;
@@ -110,13 +111,48 @@ public sealed class AuthTests(ServerFactory server) : IClassFixture<ServerFactor
     }
 
     [Fact]
-    public async Task ApiKeyInQuery_IsAcceptedOnlyForTheEventStream()
+    public async Task ApiKeyInQuery_IsRefusedEverywhere_TheEventStreamIncluded()
     {
         var anonymous = server.ClientWith(null);
         await (await anonymous.GetAsync($"/api/hosts?apiKey={server.AdminKey}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        await (await anonymous.GetAsync($"/api/events?apiKey={server.AdminKey}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task EventTicket_IsAnHttpOnlyCookie_ThatOpensOneStreamOnly()
+    {
+        await (await server.ClientWith(null).PostAsync("/api/events/tickets", null)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var viewer = await server.ClientInRoleAsync("viewer");
+        var ticket = await TicketAsync(viewer);
+
+        // Without cookies of its own: the ticket is sent by hand, as a browser would send the cookie.
+        var browser = server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = false });
+        HttpRequestMessage Get(string path) => new(HttpMethod.Get, path) { Headers = { { "Cookie", $"{EventTickets.Cookie}={ticket}" } } };
+        await (await browser.SendAsync(Get("/api/hosts"))).AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        ticket = await TicketAsync(viewer);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        using var response = await anonymous.GetAsync($"/api/events?apiKey={server.AdminKey}", HttpCompletionOption.ResponseHeadersRead, cts.Token);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using (var stream = await browser.SendAsync(Get("/api/events"), HttpCompletionOption.ResponseHeadersRead, cts.Token))
+        {
+            Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+            Assert.Equal("text/event-stream", stream.Content.Headers.ContentType?.MediaType);
+            Assert.Contains(stream.Headers.GetValues("Set-Cookie"), c => c.StartsWith($"{EventTickets.Cookie}=;") && c.Contains("expires=Thu, 01 Jan 1970"));
+        }
+        var reused = await (await browser.SendAsync(Get("/api/events"))).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("ticket", reused["detail"]!.GetValue<string>());
+    }
+
+    /// <summary>Asks for a ticket; checks it comes only as a 60 s HttpOnly, SameSite=Strict cookie for /api/events.</summary>
+    private static async Task<string> TicketAsync(HttpClient client)
+    {
+        using var response = await client.PostAsync("/api/events/tickets", null);
+        var body = await response.OkJsonAsync();
+        Assert.True(body["expiresAt"]!.GetValue<DateTimeOffset>() > DateTimeOffset.UtcNow.AddSeconds(30));
+        var cookie = Assert.Single(response.Headers.GetValues("Set-Cookie"));
+        foreach (var attribute in new[] { "max-age=60", "path=/api/events", "samesite=strict", "httponly" })
+            Assert.Contains(attribute, cookie.ToLowerInvariant());
+        var ticket = cookie[(cookie.IndexOf('=') + 1)..cookie.IndexOf(';')];
+        Assert.DoesNotContain(ticket, body.ToJsonString());
+        return ticket;
     }
 }

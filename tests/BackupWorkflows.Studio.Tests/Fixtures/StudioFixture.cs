@@ -40,7 +40,7 @@ public sealed class StudioFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        var dist = Path.Combine(RepositoryRoot, "studio", "dist");
+        var dist = StudioDist;
         if (!File.Exists(Path.Combine(dist, "index.html")))
             throw new InvalidOperationException($"{dist}/index.html is missing: run `cd studio && npm ci && npm run build` first.");
         Directory.CreateDirectory(ScreenshotDirectory);
@@ -67,6 +67,12 @@ public sealed class StudioFixture : IAsyncLifetime
         await page.SignInAsync(Server.AdminKey);
         return page;
     }
+
+    /// <summary>A fresh browser context and page on the studio served by <paramref name="url"/> (not signed in).</summary>
+    public Task<StudioPage> OpenAsync(string url) => StudioPage.OpenAsync(_browser!, url);
+
+    /// <summary>The built studio (<c>studio/dist</c>).</summary>
+    public static string StudioDist => Path.Combine(RepositoryRoot, "studio", "dist");
 
     /// <inheritdoc />
     public async Task DisposeAsync()

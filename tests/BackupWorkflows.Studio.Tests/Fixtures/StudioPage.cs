@@ -41,13 +41,13 @@ public sealed class StudioPage : IAsyncDisposable
     /// <summary>Locator of a <c>data-testid</c>.</summary>
     public ILocator ById(string testId) => Page.GetByTestId(testId);
 
-    /// <summary>Signs in through the form with <paramref name="key"/>.</summary>
-    public async Task SignInAsync(string key)
+    /// <summary>Signs in through the form with <paramref name="key"/> and waits until the studio shows <paramref name="role"/>.</summary>
+    public async Task SignInAsync(string key, string role = "admin")
     {
         await Page.GotoAsync(Url + "/");
         await ById("signin-key").FillAsync(key);
         await ById("signin-submit").ClickAsync();
-        await Expect(ById("current-role")).ToHaveTextAsync("admin");
+        await Expect(ById("current-role")).ToHaveTextAsync(role);
     }
 
     /// <summary>Navigates to a hash route, e.g. <c>vms/web-1</c>.</summary>

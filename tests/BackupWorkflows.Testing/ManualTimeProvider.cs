@@ -1,4 +1,4 @@
-namespace BackupWorkflows.Engine.Tests.Fixtures;
+namespace BackupWorkflows.Testing;
 
 /// <summary>A clock that moves only when told (Microsoft.Extensions.TimeProvider.Testing is not served here).</summary>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
