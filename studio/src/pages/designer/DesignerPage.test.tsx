@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { paletteMime } from '../../components/Palette';
 import { SessionContext, sessionFor } from '../../session';
 import { descriptors } from '../../test/fixtures';
 import { DesignerPage } from './DesignerPage';
@@ -49,6 +50,18 @@ describe('Designer', () => {
     expect(def.id).toBe('new-workflow');
     expect(def.activities.map((a) => [a.id, a.type])).toEqual([['createSnapshot', 'Backup.CreateSnapshot'], ['notify', 'Flow.Notify']]);
     expect(def.activities[1].inputs).toEqual({ message: 'hello' });
+  });
+
+  it('keeps an activity added while the new designer is still starting', async () => {
+    renderAs('admin');
+    // Dropped before the first answers arrive (jsdom has no DragEvent: a MouseEvent carries the data).
+    const drop = new MouseEvent('drop', { bubbles: true, cancelable: true, clientX: 600, clientY: 400 });
+    Object.defineProperty(drop, 'dataTransfer', { value: { getData: (m: string) => (m === paletteMime ? 'Backup.CreateSnapshot' : '') } });
+    fireEvent(screen.getByTestId('canvas'), drop);
+    fireEvent.doubleClick(await screen.findByTestId('palette-item-Flow.Notify'));
+    await screen.findByTestId('node-notify');
+    expect(screen.getByTestId('node-createSnapshot')).toBeTruthy();
+    expect(screen.getByTestId('designer-dirty')).toBeTruthy();
   });
 
   it('shows viewers the flow without palette or editing commands', async () => {

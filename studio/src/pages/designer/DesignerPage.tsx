@@ -15,7 +15,7 @@ import { DesignerCanvas } from './DesignerCanvas';
 import { DesignerToolbar } from './DesignerToolbar';
 import { ProblemsList } from './ProblemsList';
 import { RunDialog } from './RunDialog';
-import { blankMeta, useWorkflowEditor } from './useWorkflowEditor';
+import { useWorkflowEditor } from './useWorkflowEditor';
 import { VersionsPanel } from './VersionsPanel';
 import { downloadJson, readDefinitionFileWithLayout } from './files';
 
@@ -67,10 +67,14 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
     if (d.activities.length > 0) setFitRequest((n) => n + 1);
   }, [load]);
 
-  useEffect(() => {
-    if (wf.data) show(wf.data);
-    else if (isNew && !wf.loading) show({ ...blankMeta(), activities: [], connections: [] });
-  }, [wf.data, wf.loading]); // eslint-disable-line react-hooks/exhaustive-deps
+  // The editor starts as a blank, saved new workflow, so a new one needs no load. A fetched workflow
+  // replaces the editor's content while rendering, not in an effect: an effect runs after the commit
+  // that already shows the palette and canvas, and an activity added in between was wiped by the load.
+  const [shown, setShown] = useState<WorkflowDefinition | null>(null);
+  if (wf.data && wf.data !== shown) {
+    setShown(wf.data);
+    show(wf.data);
+  }
 
   useEffect(() => {
     if (!dirty) return;

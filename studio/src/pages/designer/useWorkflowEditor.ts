@@ -25,7 +25,8 @@ const nodeSize = (n: FlowGraph['nodes'][number]) => ({ width: n.measured?.width 
 export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
   const [state, dispatch] = useReducer(editorReducer, undefined, () => initialEditorState());
   const [meta, setMeta] = useState<WorkflowMeta>(() => blankMeta());
-  const [savedKey, setSavedKey] = useState<string>('');
+  // Until a workflow is loaded the editor holds a blank new one, unchanged since it was "saved".
+  const [savedKey, setSavedKey] = useState<string>(() => contentKey({ ...blankMeta(), activities: [], connections: [] }));
   // Server problems describe the content that was sent; once it changes they no longer apply.
   const [server, setServer] = useState<{ key: string; problems: Problem[] }>({ key: '', problems: [] });
   const clip = useRef<FlowGraph | null>(null);
