@@ -62,6 +62,17 @@ public sealed class CommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task OfferingCreate_WithQuiescePolicy_IsShownInTheList()
+    {
+        var offering = Json(await server.RunAsync("offering", "create", "crashy", "--quiesce", "skip", "-o", "json"));
+        Assert.Equal("skip", offering["quiesce"]!.GetValue<string>());
+        var list = await server.RunAsync("offering", "list");
+        Assert.Contains("QUIESCE", list.Output);
+        Assert.Contains(list.Output.Split('\n'), line => line.Contains("crashy") && line.Contains("skip"));
+        Assert.Equal(2, (await server.RunAsync("offering", "create", "y", "--quiesce", "sometimes")).ExitCode);
+    }
+
+    [Fact]
     public async Task Keys_CreateWithRole_ThenThatRoleIsEnforced()
     {
         var created = Json(await server.RunAsync("key", "create", "cli-viewer", "--role", "viewer", "-o", "json"));

@@ -28,6 +28,25 @@ public sealed class Offering
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>The names of <see cref="QuiescePolicy"/> values as the API, CLI and studio write them.</summary>
+public static class QuiescePolicies
+{
+    /// <summary>Every name: <c>require</c>, <c>prefer</c>, <c>skip</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<QuiescePolicy>().Select(NameOf)];
+
+    /// <summary>The name of a policy (lower case).</summary>
+    public static string NameOf(QuiescePolicy policy) => policy.ToString().ToLowerInvariant();
+
+    /// <summary>The policy with that exact name.</summary>
+    /// <exception cref="ArgumentException">Not one of <see cref="Names"/>.</exception>
+    public static QuiescePolicy Parse(string name)
+    {
+        foreach (var policy in Enum.GetValues<QuiescePolicy>())
+            if (NameOf(policy) == name) return policy;
+        throw new ArgumentException($"'{name}' is not a quiesce policy ({string.Join(", ", Names)})", nameof(name));
+    }
+}
+
 /// <summary>How a backup makes the guest's file systems consistent.</summary>
 public enum QuiescePolicy
 {

@@ -72,7 +72,7 @@ internal static class RestoreCommands
     {
         var id = Arg("BACKUP_ID", "Backup to restore.");
         var quick = Flag("--quick", "Run the VM from the backup at once; disks move back in the background.");
-        var host = Opt("--host", "Host to restore on.");
+        var host = Opt("--host", "With --quick: host to run the VM on (default the backup's host).");
         var volume = Opt("--volume", "Restore only this disk (with --to-vm).");
         var toVm = Opt("--to-vm", "VM that receives the restored disk.");
         var asNew = Opt("--as-new-vm", "Restore as a new VM with this name.");

@@ -93,13 +93,15 @@ internal static class OfferingCommands
         var validate = Flag("--validate", "Validate each backup by booting it.");
         var quick = Flag("--allow-quick-restore", "Allow quick restores.");
         var extract = Flag("--allow-extract-file", "Allow extracting single files.");
-        var create = app.Action(Cmd("create", "Creates an offering (a backup policy).", name, chain, compress, library, validate, quick, extract), async (c, ct) =>
+        var quiesce = Opt("--quiesce", "require (fail without the guest agent), prefer (default: crash-consistent without it) or skip (never freeze).");
+        quiesce.AcceptOnlyFromAmong("require", "prefer", "skip");
+        var create = app.Action(Cmd("create", "Creates an offering (a backup policy).", name, chain, compress, library, validate, quick, extract, quiesce), async (c, ct) =>
         {
             var p = c.Parse;
             if (p.GetValue(library) is not null && !p.GetValue(compress)) throw new CliUsageException("--compression-library needs --compress.");
             var offering = await c.Api.PostAsync("api/offerings", Body(("name", p.GetValue(name)), ("chainSize", p.GetValue(chain)),
                 ("compress", p.GetValue(compress)), ("compressionLibrary", p.GetValue(library)), ("validate", p.GetValue(validate)),
-                ("allowQuickRestore", p.GetValue(quick)), ("allowFileExtraction", p.GetValue(extract))), ct);
+                ("allowQuickRestore", p.GetValue(quick)), ("allowFileExtraction", p.GetValue(extract)), ("quiesce", p.GetValue(quiesce))), ct);
             c.Out.Done($"Created offering {offering?["name"]} (chain size {offering?["chainSize"]}).", offering);
             return 0;
         });
@@ -107,7 +109,8 @@ internal static class OfferingCommands
         {
             c.Out.Table(await c.Api.GetAsync("api/offerings", ct), Column.Of("NAME", "name"), Column.Of("CHAIN", "chainSize"),
                 new Column("COMPRESS", r => r?["compress"]?.GetValue<bool>() == true ? Column.Text(r["compressionLibrary"]) : "no"),
-                Column.Of("VALIDATE", "validate"), Column.Of("QUICK RESTORE", "allowQuickRestore"), Column.Of("FILE EXTRACTION", "allowFileExtraction"));
+                Column.Of("VALIDATE", "validate"), Column.Of("QUIESCE", "quiesce"), Column.Of("QUICK RESTORE", "allowQuickRestore"),
+                Column.Of("FILE EXTRACTION", "allowFileExtraction"));
             return 0;
         });
         var deleteName = Arg("NAME", "Offering name.");

@@ -2,12 +2,17 @@ using BackupWorkflows.Engine.Definitions;
 
 namespace BackupWorkflows.Engine.Runtime;
 
-/// <summary>The start input is missing required values or has a value of the wrong type.</summary>
-public sealed class WorkflowInputException(string definitionId, IReadOnlyList<string> problems)
-    : WorkflowEngineException($"Invalid input for workflow '{definitionId}': " + string.Join("; ", problems))
+/// <summary>The start input is missing required values, has a value of the wrong type, or holds an
+/// input the definition does not declare.</summary>
+public sealed class WorkflowInputException(string definitionId, IReadOnlyList<(string Input, string Problem)> problems)
+    : WorkflowEngineException($"Invalid input for workflow '{definitionId}': " + string.Join("; ", problems.Select(p => p.Problem)))
 {
     /// <summary>Each problem.</summary>
-    public IReadOnlyList<string> Problems { get; } = problems;
+    public IReadOnlyList<string> Problems { get; } = [.. problems.Select(p => p.Problem)];
+
+    /// <summary>The problems by the name of the input they concern.</summary>
+    public IReadOnlyDictionary<string, string[]> ByInput { get; } =
+        problems.GroupBy(p => p.Input, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(p => p.Problem).ToArray(), StringComparer.Ordinal);
 }
 
 /// <summary>No instance with that id.</summary>

@@ -30,8 +30,11 @@ public static class OfferingsApi
 
     private static async Task<IResult> CreateAsync(CreateOfferingRequest request, BackupDbContext db, TimeProvider time, CancellationToken ct)
     {
-        new InputRules().Name("name", request.Name).Range("chainSize", request.ChainSize, 0, 1000)
-            .OneOf("compressionLibrary", request.CompressionLibrary, CompressionLibraries, required: false).ThrowIfAny();
+        var rules = new InputRules().Name("name", request.Name).Range("chainSize", request.ChainSize, 0, 1000)
+            .OneOf("compressionLibrary", request.CompressionLibrary, CompressionLibraries, required: false)
+            .OneOf("quiesce", request.Quiesce, QuiescePolicies.Names, required: false);
+        if (request.Quiesce is "") rules.Add("quiesce", $"must be one of: {string.Join(", ", QuiescePolicies.Names)}.");
+        rules.ThrowIfAny();
         if (await db.Offerings.AnyAsync(o => o.Name == request.Name, ct))
             throw new ConflictException($"An offering named '{request.Name}' exists.");
         var offering = new Offering
@@ -43,6 +46,7 @@ public static class OfferingsApi
             Validate = request.Validate ?? false,
             AllowQuickRestore = request.AllowQuickRestore ?? false,
             AllowFileExtraction = request.AllowFileExtraction ?? false,
+            Quiesce = request.Quiesce is null ? QuiescePolicy.Prefer : QuiescePolicies.Parse(request.Quiesce),
             CreatedAt = time.GetUtcNow(),
         };
         db.Offerings.Add(offering);
@@ -63,13 +67,13 @@ public static class OfferingsApi
     }
 
     private static OfferingDto ToDto(Offering o) => new(o.Name, o.ChainSize, o.Compress, o.CompressionLibrary, o.Validate,
-        o.AllowQuickRestore, o.AllowFileExtraction);
+        o.AllowQuickRestore, o.AllowFileExtraction, QuiescePolicies.NameOf(o.Quiesce));
 }
 
-/// <summary>An offering as the API shows it.</summary>
+/// <summary>An offering as the API shows it; <c>quiesce</c> is require, prefer or skip.</summary>
 public sealed record OfferingDto(string Name, int ChainSize, bool Compress, string CompressionLibrary, bool Validate,
-    bool AllowQuickRestore, bool AllowFileExtraction);
+    bool AllowQuickRestore, bool AllowFileExtraction, string Quiesce);
 
-/// <summary>Body of POST /api/offerings; omitted fields take their defaults.</summary>
+/// <summary>Body of POST /api/offerings; omitted fields take their defaults (<c>quiesce</c>: prefer).</summary>
 public sealed record CreateOfferingRequest(string? Name, int? ChainSize, bool? Compress, string? CompressionLibrary,
-    bool? Validate, bool? AllowQuickRestore, bool? AllowFileExtraction);
+    bool? Validate, bool? AllowQuickRestore, bool? AllowFileExtraction, string? Quiesce);

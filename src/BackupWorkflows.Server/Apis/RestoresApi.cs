@@ -25,7 +25,12 @@ public static class RestoresApi
     {
         var rules = new InputRules();
         if (request.BackupId is null) rules.Add("backupId", "is required.");
-        if (request.Host is not null) rules.Name("host", request.Host);
+        if (request.Host is not null)
+        {
+            rules.Name("host", request.Host);
+            // Only a quick restore can run the VM elsewhere; a restore writes back on the backup's host.
+            if (request.Quick != true) rules.Add("host", "only a quick restore (quick: true) can choose the host; a restore goes back to the backup's host.");
+        }
         if (request.Volume is not null || request.ToVm is not null)
         {
             if (request.Volume is null || request.ToVm is null) rules.Add("volume", "volume and toVm go together.");
@@ -43,7 +48,7 @@ public static class RestoresApi
         if (backup.State != BackupState.BackedUp)
             throw new ConflictException($"Backup {backup.Id} is {backup.State}; only BackedUp backups can be restored.");
         var input = new JsonObject { ["backupId"] = backup.Id.ToString() };
-        if (request.Host is not null) input["host"] = request.Host;
+        if (request.Host is not null) input["targetHost"] = request.Host; // quick-restore.json's name for it
         if (request.Volume is not null) input["volume"] = request.Volume;
         if (request.ToVm is not null) input["toVm"] = request.ToVm;
         if (request.AsNewVm is not null) input["asNewVm"] = request.AsNewVm;

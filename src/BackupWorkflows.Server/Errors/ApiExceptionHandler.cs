@@ -35,7 +35,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
             Status = 400, Title = "Invalid workflow definition", Detail = $"{e.Problems.Count} problem(s) found; nothing was saved.",
         }, e.Problems),
         WorkflowFormatException e => new ProblemDetails { Status = 400, Title = "Invalid workflow JSON", Detail = e.Message },
-        WorkflowInputException e => new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["input"] = [.. e.Problems] })
+        WorkflowInputException e => new HttpValidationProblemDetails(e.ByInput.ToDictionary(p => $"input.{p.Key}", p => p.Value))
             { Status = 400, Title = "Invalid workflow input", Detail = e.Message },
         WorkflowDefinitionNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         WorkflowInstanceNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },

@@ -139,7 +139,10 @@ export interface Offering {
   validate: boolean;
   allowQuickRestore: boolean;
   allowFileExtraction: boolean;
+  /** require: fail without the guest agent; prefer: crash-consistent without it; skip: never freeze. */
+  quiesce: QuiescePolicy;
 }
+export type QuiescePolicy = 'require' | 'prefer' | 'skip';
 export interface Vm {
   name: string;
   uuid: string;

@@ -4,7 +4,9 @@ import { ErrorBanner } from './ErrorBanner';
 export interface FieldSpec {
   name: string;
   label: string;
-  kind?: 'text' | 'number' | 'bool' | 'gib';
+  kind?: 'text' | 'number' | 'bool' | 'gib' | 'select';
+  /** The choices of a `select` field (the first is the default unless `initial` says otherwise). */
+  options?: string[];
   required?: boolean;
   placeholder?: string;
   initial?: string | boolean;
@@ -17,7 +19,7 @@ export function SimpleForm({ fields, submitLabel, testId, onSubmit }: {
   testId: string;
   onSubmit: (values: Record<string, unknown>) => Promise<void>;
 }) {
-  const initial = () => Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'bool' ? false : '')]));
+  const initial = () => Object.fromEntries(fields.map((f) => [f.name, f.initial ?? (f.kind === 'bool' ? false : f.options?.[0] ?? '')]));
   const [values, setValues] = useState<Record<string, string | boolean>>(initial);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -51,6 +53,11 @@ export function SimpleForm({ fields, submitLabel, testId, onSubmit }: {
         <label key={f.name} className={f.kind === 'bool' ? 'field inline' : 'field'}>
           {f.kind === 'bool' ? (
             <><input type="checkbox" checked={!!values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: e.target.checked })} data-testid={`${testId}-${f.name}`} /><span>{f.label}</span></>
+          ) : f.kind === 'select' ? (
+            <><span>{f.label}</span>
+              <select value={String(values[f.name])} data-testid={`${testId}-${f.name}`} onChange={(e) => setValues({ ...values, [f.name]: e.target.value })}>
+                {f.options?.map((o) => <option key={o} value={o}>{o}</option>)}
+              </select></>
           ) : (
             <><span>{f.label}{f.required && ' *'}</span>
               <input value={String(values[f.name])} required={f.required} placeholder={f.placeholder} data-testid={`${testId}-${f.name}`}

@@ -1,20 +1,22 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Host } from '../api/types';
+import type { Host, Offering } from '../api/types';
 import { SessionContext, sessionFor } from '../session';
 import { InfrastructurePage } from './InfrastructurePage';
 
 const local: Host = { name: 'local', uri: 'local', stagingDir: '/data/staging', maxConcurrentBackups: 2, maxConcurrentCompressions: -1, stagingCapacityBytes: null, stagingUsedBytes: 0 };
+const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip' };
 let posted: unknown;
 
 beforeEach(() => {
   posted = undefined;
   vi.stubGlobal('fetch', vi.fn((url: string, init?: RequestInit) => {
-    if (url === '/api/hosts' && init?.method === 'POST') {
+    if ((url === '/api/hosts' || url === '/api/offerings') && init?.method === 'POST') {
       posted = JSON.parse(String(init.body));
       return Promise.resolve(new Response(JSON.stringify(posted), { status: 201 }));
     }
     if (url === '/api/hosts') return Promise.resolve(new Response(JSON.stringify([local])));
+    if (url === '/api/offerings') return Promise.resolve(new Response(JSON.stringify([crashy])));
     return Promise.resolve(new Response('[]'));
   }));
 });
@@ -39,5 +41,26 @@ describe('Infrastructure page hosts', () => {
 
     await waitFor(() => expect(posted).toBeDefined());
     expect(posted).toMatchObject({ name: 'kvm-2', maxConcurrentBackups: 2, maxConcurrentCompressions: 1, stagingCapacityBytes: 20 * 1024 ** 3 });
+  });
+});
+
+describe('Infrastructure page offerings', () => {
+  it('shows each offering\'s quiesce policy and sends the one chosen when adding one', async () => {
+    render(
+      <SessionContext.Provider value={sessionFor({ name: 'root', role: 'admin' }, () => {})}>
+        <InfrastructurePage />
+      </SessionContext.Provider>,
+    );
+    expect((await screen.findByTestId('offering-crashy')).textContent).toContain('skip');
+
+    fireEvent.change(screen.getByTestId('offering-form-name'), { target: { value: 'strict' } });
+    const quiesce = screen.getByTestId('offering-form-quiesce') as HTMLSelectElement;
+    expect([...quiesce.options].map((o) => o.value)).toEqual(['prefer', 'require', 'skip']);
+    expect(quiesce.value).toBe('prefer');
+    fireEvent.change(quiesce, { target: { value: 'require' } });
+    fireEvent.click(screen.getByTestId('offering-form-submit'));
+
+    await waitFor(() => expect(posted).toBeDefined());
+    expect(posted).toMatchObject({ name: 'strict', quiesce: 'require' });
   });
 });

@@ -140,6 +140,23 @@ public sealed class BackupsTests(ServerFactory server) : IClassFixture<ServerFac
     }
 
     [Fact]
+    public async Task Restore_QuickOnAnotherHost_GivesTheWorkflowItsTargetHost_AndHostWithoutQuickIs400()
+    {
+        var (full, _) = await SeedChainAsync("move-1");
+        // The shipped quick-restore workflow's inputs, with a stand-in body that only finishes.
+        await server.PublishAsync(ServerFactory.TrivialWorkflow("quick-restore").Replace("\"activities\"",
+            "\"inputs\": [{\"name\":\"backupId\",\"type\":\"string\",\"required\":true},{\"name\":\"targetHost\",\"type\":\"string\",\"default\":\"\"}], \"activities\""));
+        var client = await server.ClientInRoleAsync("operator");
+
+        var started = await (await client.PostJsonAsync("/api/restores", new { backupId = full.Id, quick = true, host = "kvm-2" })).OkJsonAsync();
+
+        var instance = await server.WaitForEndAsync(started["instanceId"]!.GetValue<string>());
+        Assert.Equal("kvm-2", instance["input"]!["targetHost"]!.GetValue<string>());
+        var problem = await (await client.PostJsonAsync("/api/restores", new { backupId = full.Id, host = "kvm-2" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("quick", problem["errors"]!["host"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Restore_QuickWithoutPublishedWorkflow_Is409_AndBadInputIs400()
     {
         var (full, _) = await SeedChainAsync("mail-1");

@@ -97,6 +97,29 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Offerings_QuiescePolicy_IsSetShownAndValidated()
+    {
+        var byDefault = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "q-default" })).OkJsonAsync();
+        Assert.Equal("prefer", byDefault["quiesce"]!.GetValue<string>());
+        foreach (var policy in new[] { "require", "prefer", "skip" })
+        {
+            var created = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = $"q-{policy}-1", quiesce = policy })).OkJsonAsync();
+            Assert.Equal(policy, created["quiesce"]!.GetValue<string>());
+        }
+        var list = (await (await server.Admin().GetAsync("/api/offerings")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, o => o!["name"]!.GetValue<string>() == "q-skip-1" && o["quiesce"]!.GetValue<string>() == "skip");
+
+        foreach (var bad in new[] { "always", "Require", "" })
+        {
+            var problem = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "q-bad", quiesce = bad }))
+                .AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains("require, prefer, skip", problem["errors"]!["quiesce"]![0]!.GetValue<string>());
+        }
+        var after = (await (await server.Admin().GetAsync("/api/offerings")).OkJsonAsync()).AsArray();
+        Assert.DoesNotContain(after, o => o!["name"]!.GetValue<string>() == "q-bad");
+    }
+
+    [Fact]
     public async Task Settings_ListSetAndValidate()
     {
         var list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();

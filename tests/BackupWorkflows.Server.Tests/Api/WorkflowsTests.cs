@@ -22,6 +22,24 @@ public sealed class WorkflowsTests(ServerFactory server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Run_WithAnInputTheDefinitionDoesNotDeclare_Is400NamingIt_AndStartsNothing()
+    {
+        await server.PublishAsync(ServerFactory.TrivialWorkflow("strict-inputs").Replace("\"activities\"",
+            "\"inputs\": [{\"name\":\"vm\",\"type\":\"string\"}], \"activities\""));
+        var operatorClient = await server.ClientInRoleAsync("operator");
+
+        var problem = await (await operatorClient.PostJsonAsync("/api/workflows/strict-inputs/run", new { input = new { vm = "a", host = "b" } }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        var errors = problem["errors"]!["input.host"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+        Assert.Contains(errors, e => e.Contains("'host' is not an input of workflow 'strict-inputs'") && e.Contains("its inputs: vm"));
+        var started = (await (await server.Admin().GetAsync("/api/instances?definitionId=strict-inputs")).OkJsonAsync()).AsArray();
+        Assert.Empty(started);
+        var ok = await (await operatorClient.PostJsonAsync("/api/workflows/strict-inputs/run", new { input = new { vm = "a" } })).OkJsonAsync();
+        Assert.Equal("Finished", (await server.WaitForEndAsync(ok["instanceId"]!.GetValue<string>()))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Lifecycle_SaveDraftPublishVersionsExportRunRevertDelete()
     {
         var admin = server.Admin();
