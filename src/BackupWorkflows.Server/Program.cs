@@ -1,4 +1,5 @@
 using BackupWorkflows.Server.Apis;
+using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Hosting;
 using BackupWorkflows.Server.Studio;
 
@@ -27,7 +28,7 @@ api.MapEventsApi();
 api.MapJobsApi();
 api.MapSettingsApi();
 api.MapKeysApi();
-api.MapFallback(() => Results.Problem(statusCode: 404, title: "Not found", detail: "No such API endpoint."));
+api.MapApiFallback();
 
 app.MapStudio(app.Services.GetRequiredService<ServerConfiguration>().StudioDirectory);
 app.Run();

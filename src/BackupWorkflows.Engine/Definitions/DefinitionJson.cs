@@ -36,8 +36,7 @@ public static class DefinitionJson
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
-            throw new WorkflowFormatException($"The workflow definition is not valid JSON{where}: {e.Message}", e);
+            throw new WorkflowFormatException($"The workflow definition is not valid: {JsonErrorText.Describe(e)}", e);
         }
     }
 

@@ -15,12 +15,15 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry)
 {
     private static readonly HashSet<string> InstanceFields = ["id", "definitionId", "definitionVersion", "correlationId"];
 
+    /// <summary>The types a workflow input may declare (<see cref="WorkflowInputDefinition.Type"/>).</summary>
+    public static readonly IReadOnlyList<string> InputTypes = ["string", "integer", "number", "boolean", "array", "object", "any"];
+
     /// <summary>Pins missing activity versions to the latest known and defaults the name to the id.</summary>
     public void Normalize(WorkflowDefinition d)
     {
         if (string.IsNullOrWhiteSpace(d.Name)) d.Name = d.Id;
         d.Inputs ??= []; d.Variables ??= []; d.Activities ??= []; d.Connections ??= []; d.Locks ??= [];
-        foreach (var a in d.Activities)
+        foreach (var a in d.Activities.Where(a => a is not null))
         {
             a.Inputs ??= [];
             if (a.Version is null && a.Type is not null && registry.Find(a.Type) is { } latest) a.Version = latest.Version;
@@ -34,6 +37,8 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry)
 
         if (string.IsNullOrWhiteSpace(d.Id) || !IdPattern().IsMatch(d.Id))
             Add(null, "id", "the id must be letters, digits, '.', '_' or '-'");
+        // Everything below reads whole entries; a null entry or a null name is reported and stops here.
+        if (CheckEntries(d, Add) > 0) return problems;
         if (d.Activities.Count == 0) Add(null, "activities", "a workflow needs at least one activity");
         CheckUnique(d.Inputs.Select(i => i.Name), "inputs", "input", Add);
         CheckUnique(d.Variables.Select(v => v.Name), "variables", "variable", Add);
@@ -153,6 +158,45 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry)
             if (r.MaxDelaySeconds is < 0) add(a.Id, "retry.maxDelaySeconds", "must not be negative");
         }
         if (a.TimeoutSeconds is <= 0 or > 86400) add(a.Id, "timeoutSeconds", "must be between 0 and 86400 seconds");
+    }
+
+    private static int CheckEntries(WorkflowDefinition d, Action<string?, string?, string> add)
+    {
+        var found = 0;
+        void Missing(string? activity, string path, string message) { add(activity, path, message); found++; }
+        void Each<T>(List<T> list, string path, Action<T, string> check) where T : class
+        {
+            for (var i = 0; i < list.Count; i++)
+                if (list[i] is null) Missing(null, $"{path}[{i}]", "is null; give an object or remove the entry");
+                else check(list[i], $"{path}[{i}]");
+        }
+        Each(d.Inputs, "inputs", (input, path) =>
+        {
+            if (string.IsNullOrWhiteSpace(input.Name)) Missing(null, $"{path}.name", "an input needs a name");
+            if (input.Type is null || !InputTypes.Contains(input.Type, StringComparer.OrdinalIgnoreCase))
+                Missing(null, $"{path}.type", $"the type must be one of: {string.Join(", ", InputTypes)}");
+        });
+        Each(d.Variables, "variables", (variable, path) =>
+        {
+            if (string.IsNullOrWhiteSpace(variable.Name)) Missing(null, $"{path}.name", "a variable needs a name");
+        });
+        Each(d.Activities, "activities", (a, path) =>
+        {
+            if (a.Id is null) Missing(null, $"{path}.id", "an activity needs an id");
+            if (a.Type is null) Missing(a.Id, $"{path}.type", "an activity needs a type");
+            if (a.Retry?.NonRetryable?.Any(n => n is null) == true) Missing(a.Id, $"{path}.retry.nonRetryable", "holds a null entry");
+        });
+        Each(d.Connections, "connections", (c, path) =>
+        {
+            if (c.Source is null) Missing(null, $"{path}.source", "a connection needs a source activity");
+            if (c.Target is null) Missing(null, $"{path}.target", "a connection needs a target activity");
+            if (c.Outcome is null) Missing(null, $"{path}.outcome", "a connection needs an outcome (default 'Done')");
+        });
+        Each(d.Locks, "locks", (l, path) =>
+        {
+            if (l.Name is null) Missing(null, $"{path}.name", "a lock needs a name");
+        });
+        return found;
     }
 
     private static void CheckUnique(IEnumerable<string> names, string path, string what, Action<string?, string?, string> add)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BackupWorkflows.Kvm.Hosts;
 
 /// <summary>Creates a host shell from a host address: <c>local</c> or <c>ssh://user@host[:port]</c>.</summary>
-public static class HostShellFactory
+public static partial class HostShellFactory
 {
     /// <summary>Parses <paramref name="hostUri"/> and creates the matching shell, its commands timed and counted
     /// (<see cref="HostCommandMetrics"/>).</summary>
@@ -39,6 +39,17 @@ public static class HostShellFactory
             throw new FormatException($"Host address '{hostUri}' is neither 'local' nor 'ssh://user@host[:port]'.");
         }
 
+        // Uri quietly trims and unescapes; an address is taken only exactly as written.
+        if (hostUri.Length > 300 || hostUri.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        {
+            throw new FormatException("The host address must not contain spaces or control characters: expected 'ssh://user@host[:port]'.");
+        }
+
+        if (hostUri.EndsWith(':') || hostUri.IndexOf(":/", 4, StringComparison.Ordinal) >= 0)
+        {
+            throw new FormatException($"Host address '{hostUri}' has an empty port: leave out ':' or give a number from 1 to 65535.");
+        }
+
         if (!Uri.TryCreate(hostUri, UriKind.Absolute, out var uri) || uri.HostNameType == UriHostNameType.Unknown)
         {
             throw new FormatException($"Host address '{hostUri}' is not a valid URI: expected 'ssh://user@host[:port]'.");
@@ -54,10 +65,12 @@ public static class HostShellFactory
             throw new FormatException($"Host address '{hostUri}' contains a password; use a key file instead.");
         }
 
-        var user = Uri.UnescapeDataString(uri.UserInfo);
-        if (user.StartsWith('-') || user.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        // A login name as POSIX and useradd allow it; no escapes, so what is checked is what ssh sends.
+        var user = uri.UserInfo;
+        if (!UserPattern().IsMatch(user))
         {
-            throw new FormatException($"Host address '{hostUri}' has an invalid user name '{user}'.");
+            throw new FormatException(
+                $"Host address '{hostUri}' has an invalid user name: 1-32 letters, digits, '.', '_' or '-', starting with a letter or '_'.");
         }
 
         if (uri.AbsolutePath is not ("" or "/") || uri.Query.Length > 0 || uri.Fragment.Length > 0)
@@ -75,4 +88,7 @@ public static class HostShellFactory
         var host = uri.HostNameType == UriHostNameType.IPv6 ? uri.Host.Trim('[', ']') : uri.Host;
         return new SshHostOptions { User = user, HostName = host, Port = port };
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9._-]{0,31}$")]
+    private static partial System.Text.RegularExpressions.Regex UserPattern();
 }

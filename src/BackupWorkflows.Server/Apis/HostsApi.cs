@@ -38,9 +38,9 @@ public static class HostsApi
         TimeProvider time, CancellationToken ct)
     {
         var rules = new InputRules().Name("name", request.Name)
-            .AbsolutePath("identityFile", request.IdentityFile, required: false)
-            .AbsolutePath("knownHostsFile", request.KnownHostsFile, required: false)
-            .AbsolutePath("stagingDir", request.StagingDir, required: false)
+            .KeyFile("identityFile", request.IdentityFile)
+            .KeyFile("knownHostsFile", request.KnownHostsFile)
+            .Directory("stagingDir", request.StagingDir, required: false)
             .Range("maxConcurrentBackups", request.MaxConcurrentBackups, 1, 100)
             .Range("maxConcurrentCompressions", request.MaxConcurrentCompressions, -1, 100)
             .Range("stagingCapacityBytes", request.StagingCapacityBytes, 0, long.MaxValue);

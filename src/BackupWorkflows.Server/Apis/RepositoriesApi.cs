@@ -31,7 +31,7 @@ public static class RepositoriesApi
 
     private static async Task<IResult> AddAsync(AddRepositoryRequest request, BackupDbContext db, TimeProvider time, CancellationToken ct)
     {
-        new InputRules().Name("name", request.Name).AbsolutePath("path", request.Path)
+        new InputRules().Name("name", request.Name).Directory("path", request.Path)
             .Range("capacityBytes", request.CapacityBytes, 0, long.MaxValue).ThrowIfAny();
         if (await db.Repositories.AnyAsync(r => r.Name == request.Name, ct))
             throw new ConflictException($"A repository named '{request.Name}' exists.");

@@ -34,7 +34,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         {
             Status = 400, Title = "Invalid workflow definition", Detail = $"{e.Problems.Count} problem(s) found; nothing was saved.",
         }, e.Problems),
-        WorkflowFormatException e => new ProblemDetails { Status = 400, Title = "Invalid workflow JSON", Detail = e.Message },
+        WorkflowFormatException e => new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            { [e.InnerException is System.Text.Json.JsonException j ? JsonErrorText.Field(j) : "body"] = [e.Message] })
+            { Status = 400, Title = "Invalid workflow JSON", Detail = e.Message },
         WorkflowInputException e => new HttpValidationProblemDetails(e.ByInput.ToDictionary(p => $"input.{p.Key}", p => p.Value))
             { Status = 400, Title = "Invalid workflow input", Detail = e.Message },
         WorkflowDefinitionNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
@@ -42,10 +44,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         WorkflowNotPublishedException e => new ProblemDetails { Status = 409, Title = "Workflow not published", Detail = e.Message },
         WorkflowInstanceStateException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
         WorkflowEngineException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
-        BadHttpRequestException e => new ProblemDetails
-        {
-            Status = e.StatusCode, Title = e.StatusCode == 413 ? "Request too large" : "Bad request", Detail = e.Message,
-        },
+        BadHttpRequestException e => RequestReadProblem.From(e),
         _ => new ProblemDetails { Status = 500, Title = "Internal error", Detail = "The server failed to handle the request; see its log." },
     };
 

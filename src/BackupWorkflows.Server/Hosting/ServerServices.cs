@@ -48,6 +48,9 @@ public static class ServerServices
 
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
+        // A body or parameter that cannot be read is thrown to ApiExceptionHandler, which names the field
+        // (by default, outside Development, the framework answers a bare 400 that names nothing).
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
         services.AddApiKeyAuth();

@@ -42,10 +42,12 @@ public static class ScheduleCron
         }
         try
         {
-            _ = new CronExpression(quartz!);
+            // Quartz accepts expressions that name no real moment (30 February, a past year) and then refuses to schedule them.
+            if (new CronExpression(quartz!).GetNextValidTimeAfter(DateTimeOffset.UtcNow) is null)
+                return (null, $"never fires ({quartz}): it names no date from now on, such as 30 February or a past year.");
             return (quartz, null);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
             return (null, $"is not a valid cron expression ({quartz}): {e.Message}");
         }

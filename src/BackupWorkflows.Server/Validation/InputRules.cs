@@ -38,15 +38,13 @@ public sealed partial class InputRules
         return this;
     }
 
-    /// <summary>An absolute POSIX path without '..' segments or control characters; optional unless <paramref name="required"/>.</summary>
-    public InputRules AbsolutePath(string field, string? value, bool required = true)
-    {
-        if (string.IsNullOrEmpty(value)) return required ? Add(field, "is required.") : this;
-        if (value.Length > 1000 || !value.StartsWith('/') || value.Any(char.IsControl)
-            || value.Split('/').Any(s => s == ".."))
-            Add(field, "must be an absolute path (starting with '/') without '..' segments or control characters.");
-        return this;
-    }
+    /// <summary>A directory for backups or staging (see <see cref="PathRule.CheckDirectory"/>); optional unless <paramref name="required"/>, never empty.</summary>
+    public InputRules Directory(string field, string? value, bool required = true) =>
+        Optional(field, value, required) ? this : Check(field, PathRule.CheckDirectory(value!));
+
+    /// <summary>An optional key or known_hosts file (see <see cref="PathRule.CheckKeyFile"/>); never empty.</summary>
+    public InputRules KeyFile(string field, string? value) =>
+        Optional(field, value, required: false) ? this : Check(field, PathRule.CheckKeyFile(value!));
 
     /// <summary>An integer in a range.</summary>
     public InputRules Range(string field, long? value, long min, long max)
@@ -58,10 +56,29 @@ public sealed partial class InputRules
     /// <summary>One of a fixed set of values (case-sensitive).</summary>
     public InputRules OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = true)
     {
-        if (string.IsNullOrEmpty(value)) return required ? Add(field, "is required.") : this;
-        if (!allowed.Contains(value)) Add(field, $"must be one of: {string.Join(", ", allowed)}.");
+        if (Optional(field, value, required)) return this;
+        if (!allowed.Contains(value!)) Add(field, $"must be one of: {string.Join(", ", allowed)}.");
         return this;
     }
+
+    /// <summary>True when there is nothing more to check: absent and optional, or a problem was added (absent and
+    /// required, or empty: an optional field is left out, not sent as "").</summary>
+    private bool Optional(string field, string? value, bool required)
+    {
+        if (value is null)
+        {
+            if (required) Add(field, "is required.");
+            return true;
+        }
+        if (value.Length == 0)
+        {
+            Add(field, required ? "is required." : "must not be empty; leave it out for the default.");
+            return true;
+        }
+        return false;
+    }
+
+    private InputRules Check(string field, string? problem) => problem is null ? this : Add(field, problem);
 
     /// <summary>Throws <see cref="InputException"/> when any rule failed.</summary>
     public void ThrowIfAny()

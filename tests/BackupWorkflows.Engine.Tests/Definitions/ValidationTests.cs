@@ -44,6 +44,38 @@ public sealed class ValidationTests
         Assert.Empty(await engine.Store.ListAsync());
     }
 
+    [Theory]
+    [InlineData("\"activities\": [ null ]", "activities[0]")]
+    [InlineData("\"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" }, { \"id\": null, \"type\": \"Flow.Start\" } ]", "activities[1].id")]
+    [InlineData("\"activities\": [ { \"id\": \"start\", \"type\": null } ]", "activities[0].type")]
+    [InlineData("\"inputs\": [ null ], \"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" } ]", "inputs[0]")]
+    [InlineData("\"variables\": [ null ], \"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" } ]", "variables[0]")]
+    [InlineData("\"connections\": [ null ], \"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" } ]", "connections[0]")]
+    [InlineData("\"connections\": [ { \"source\": null, \"target\": \"start\" } ], \"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" } ]", "connections[0].source")]
+    [InlineData("\"locks\": [ null ], \"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" } ]", "locks[0]")]
+    [InlineData("\"locks\": [ { \"name\": null } ], \"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" } ]", "locks[0].name")]
+    [InlineData("\"inputs\": [ { \"name\": \"x\", \"type\": \"evil\" } ], \"activities\": [ { \"id\": \"start\", \"type\": \"Flow.Start\" } ]", "inputs[0].type")]
+    public async Task Import_NullEntriesOrNamesOrUnknownInputType_AreProblemsNamingTheEntry_NotCrashes(string body, string path)
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var e = await Assert.ThrowsAsync<WorkflowValidationException>(() => engine.Store.ImportAsync($$"""{ "id": "nulls", {{body}} }""", publish: false));
+        Assert.Contains(e.Problems, p => p.Path == path);
+        Assert.Empty(await engine.Store.ListAsync());
+    }
+
+    [Fact]
+    public async Task Import_WrongJsonType_SaysWhereInUserTerms_WithoutDotNetTypeNames()
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        foreach (var json in new[] { "[1, 2]", "{ \"id\": \"x\", \"activities\": { } }", "{ \"id\": 5 }", "{ \"id\": \"x\", \"locks\": [ { \"limit\": \"many\" } ] }" })
+        {
+            var e = await Assert.ThrowsAsync<WorkflowFormatException>(() => engine.Store.ImportAsync(json, publish: false));
+            Assert.DoesNotContain("BackupWorkflows.", e.Message);
+            Assert.DoesNotContain("System.", e.Message);
+            Assert.Contains("$", e.Message); // the JSON path of the bad value
+        }
+    }
+
     [Fact]
     public async Task Import_MalformedJson_ThrowsFormatExceptionWithLineAndSavesNothing()
     {

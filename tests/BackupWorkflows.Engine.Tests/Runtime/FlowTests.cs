@@ -33,6 +33,21 @@ public sealed class FlowTests(PostgresCluster postgres)
         Assert.Equal(["copy:0=vda.qcow2", "copy:1=vdb.qcow2", "copy:2=vdc.qcow2", "done:end"], RecordActivity.Calls[log]);
     }
 
+    [Fact]
+    public async Task Delay_SecondsBeyondAnyMoment_FaultsWithAMessageInUserTerms_NoDotNetTypeName()
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite", postgres);
+        await engine.PublishAsync("""
+            { "id": "long-wait", "inputs": [ { "name": "seconds", "type": "number" } ],
+              "activities": [ { "id": "start", "type": "Flow.Start" }, { "id": "wait", "type": "Flow.Delay", "inputs": { "seconds": "{{ input.seconds }}" } } ],
+              "connections": [ { "source": "start", "target": "wait" } ] }
+            """);
+        var info = await engine.RunAsync("long-wait", new JsonObject { ["seconds"] = 1e300 });
+        Assert.Equal(WorkflowStatus.Faulted, info.Status);
+        Assert.Contains("seconds must be a number from 0", info.Fault);
+        Assert.DoesNotContain("Exception", info.Fault);
+    }
+
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
     public async Task DecisionSwitchAndVariables_TakeTheMatchingBranches(string provider)
     {

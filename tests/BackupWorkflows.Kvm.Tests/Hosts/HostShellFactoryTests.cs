@@ -42,6 +42,18 @@ public sealed class HostShellFactoryTests
     [InlineData("ssh://root@kvm-01:99999", "not a valid URI")]
     [InlineData("ssh://-oProxyCommand=x@kvm", "invalid user")]
     [InlineData("ssh://root@", "not a valid URI")]
+    [InlineData("ssh://root@kvm:22\n", "control characters")]
+    [InlineData("ssh://root@kvm:22 ", "spaces")]
+    [InlineData("ssh://root@kvm:", "empty port")]
+    [InlineData("ssh://root@kvm:/", "empty port")]
+    [InlineData("ssh://a'b@kvm", "invalid user")]
+    [InlineData("ssh://a\"b@kvm", "invalid user")]
+    [InlineData("ssh://a;b@kvm", "invalid user")]
+    [InlineData("ssh://a$b@kvm", "invalid user")]
+    [InlineData("ssh://a*b@kvm", "invalid user")]
+    [InlineData("ssh://~root@kvm", "invalid user")]
+    [InlineData("ssh://a%3Btouch%20x@kvm", "invalid user")]
+    [InlineData("ssh://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@kvm", "invalid user")]
     public void Create_BadAddress_ThrowsFormatExceptionSayingWhy(string uri, string reason)
     {
         var error = Assert.Throws<FormatException>(() => HostShellFactory.Create(uri));

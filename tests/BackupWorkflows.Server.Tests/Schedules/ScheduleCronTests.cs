@@ -29,6 +29,8 @@ public sealed class ScheduleCronTests
     [InlineData("0 3 1 * 1")]
     [InlineData("* * * *")]
     [InlineData("0 0 25 * * ?")]
+    [InlineData("0 0 0 30 2 ?")]
+    [InlineData("0 0 0 1 1 ? 2001")]
     public void Parse_RejectsBadExpressions(string text)
     {
         var (quartz, error) = ScheduleCron.Parse(text);

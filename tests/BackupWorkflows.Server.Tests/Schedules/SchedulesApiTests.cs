@@ -165,4 +165,16 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
         await (await client.PostJsonAsync("/api/schedules", new { vm = "not-assigned", cron = "daily" })).AssertProblemAsync(HttpStatusCode.Conflict);
         await (await client.PostJsonAsync("/api/schedules", new { offering = "no-such-offering", cron = "daily" })).AssertProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task CronThatNeverFires_Is400NamingCron_NotA500()
+    {
+        await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "never-fires" })).OkJsonAsync();
+        var bad = await (await server.Admin().PostJsonAsync("/api/schedules", new { offering = "never-fires", cron = "0 0 0 30 2 ?" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("never fires", bad["errors"]!["cron"]![0]!.GetValue<string>());
+        Assert.DoesNotContain((await (await server.Admin().GetAsync("/api/schedules")).OkJsonAsync()).AsArray(),
+            s => s!["offering"]?.GetValue<string>() == "never-fires");
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync("/api/offerings/never-fires")).StatusCode);
+    }
 }

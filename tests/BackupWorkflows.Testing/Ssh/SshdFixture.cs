@@ -44,6 +44,28 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>sshd's own log lines (stderr of <c>sshd -e</c>), for diagnosing failures.</summary>
     public IReadOnlyCollection<string> Log => _log;
 
+    /// <summary>After <see cref="RecordCommandsAsync"/>: the file holding every command line sshd was asked to run, one per line.</summary>
+    public string? CommandRecord { get; private set; }
+
+    /// <summary>
+    /// From now on every command of this fixture's key runs through a wrapper (an authorized_keys <c>command=</c>)
+    /// that appends <c>$SSH_ORIGINAL_COMMAND</c> to <see cref="CommandRecord"/> and then runs it with the user's shell,
+    /// so a test can tell whether a value ever reached a host command.
+    /// </summary>
+    public async Task RecordCommandsAsync()
+    {
+        CommandRecord = Path.Combine(Directory, "commands.log");
+        var wrapper = Path.Combine(Directory, "record-command");
+        await File.WriteAllTextAsync(wrapper,
+            $"#!/bin/sh\nprintf '%s\\n' \"$SSH_ORIGINAL_COMMAND\" >> '{CommandRecord}'\nexec \"${{SHELL:-/bin/sh}}\" -c \"$SSH_ORIGINAL_COMMAND\"\n");
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("sshd runs on Linux only.");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                                      | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        await File.WriteAllTextAsync(CommandRecord, "");
+        var key = (await File.ReadAllTextAsync(IdentityFile + ".pub")).Trim();
+        await File.WriteAllTextAsync(Path.Combine(Directory, "authorized_keys"), $"command=\"{wrapper}\" {key}\n");
+    }
+
     /// <summary>A new shell to this sshd, with this fixture's key and known_hosts.</summary>
     public IHostShell CreateShell(TimeProvider? timeProvider = null) =>
         HostShellFactory.Create(HostUri, IdentityFile, KnownHostsFile, timeProvider);

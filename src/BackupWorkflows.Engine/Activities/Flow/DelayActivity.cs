@@ -4,6 +4,9 @@ namespace BackupWorkflows.Engine.Activities.Flow;
 [Activity("Flow.Delay", Category = "Flow", DisplayName = "Delay", Description = "Waits durably for a time span or until a moment.")]
 public sealed class DelayActivity : Activity
 {
+    /// <summary>Longest wait in seconds (100 years): beyond it the moment cannot be represented.</summary>
+    public const double MaxSeconds = 3_155_760_000;
+
     /// <summary>How long to wait.</summary>
     [Input(Description = "Seconds to wait.")]
     public double Seconds { get; set; }
@@ -17,6 +20,8 @@ public sealed class DelayActivity : Activity
     {
         var now = context.TimeProvider.GetUtcNow();
         if (context.SuspendedUntil is { } due && now >= due) return new(ActivityResult.Done);
+        if (context.SuspendedUntil is null && Until is null && !(Seconds is >= 0 and <= MaxSeconds))
+            throw new NonRetryableActivityException($"seconds must be a number from 0 to {MaxSeconds} (100 years); got {Seconds}");
         var until = context.SuspendedUntil ?? Until ?? now.AddSeconds(Seconds);
         return new(until <= now ? ActivityResult.Done : ActivityResult.SuspendUntil(until));
     }

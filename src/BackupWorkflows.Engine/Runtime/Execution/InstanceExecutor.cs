@@ -90,7 +90,7 @@ internal sealed class InstanceExecutor(EngineServices services) : IAsyncDisposab
             await using var db = await services.Database.CreateAsync();
             await db.Instances.Where(i => i.Id == instanceId && i.OwnerNode == node && active.Contains(i.Status))
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Status, (int)WorkflowStatus.Faulted)
-                    .SetProperty(i => i.Fault, $"Engine error: {e.GetType().Name}: {e.Message}")
+                    .SetProperty(i => i.Fault, $"Engine error: {FaultText.Of(e)}")
                     .SetProperty(i => i.OwnerNode, (string?)null).SetProperty(i => i.EndedAt, now).SetProperty(i => i.UpdatedAt, now));
         }
         catch (Exception again)

@@ -169,7 +169,8 @@ internal sealed partial class InstanceRunner
         }
     }
 
-    private static string Describe(Exception e) => $"{e.GetType().Name}: {e.Message}";
+    /// <summary>An activity's error as users read it in journals, faults and events: its message, never a .NET type name.</summary>
+    private static string Describe(Exception e) => FaultText.Of(e);
 
     private void Publish(WorkflowEventKind kind, RunningItem running, IReadOnlyList<string>? outcomes = null, string? message = null) =>
         Services.Events.Publish(new WorkflowEvent
