@@ -33,7 +33,6 @@ public static class OfferingsApi
         var rules = new InputRules().Name("name", request.Name).Range("chainSize", request.ChainSize, 0, 1000)
             .OneOf("compressionLibrary", request.CompressionLibrary, CompressionLibraries, required: false)
             .OneOf("quiesce", request.Quiesce, QuiescePolicies.Names, required: false);
-        if (request.Quiesce is "") rules.Add("quiesce", $"must be one of: {string.Join(", ", QuiescePolicies.Names)}.");
         rules.ThrowIfAny();
         if (await db.Offerings.AnyAsync(o => o.Name == request.Name, ct))
             throw new ConflictException($"An offering named '{request.Name}' exists.");

@@ -22,7 +22,7 @@ internal static class ApiFallback
         var endpoints = context.RequestServices.GetRequiredService<EndpointDataSource>();
         var path = context.Request.Path;
         var matching = endpoints.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && Matches(e, path))
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && Matches(e, context))
             .ToList();
         if (matching.Count == 0)
         {
@@ -47,11 +47,25 @@ internal static class ApiFallback
             $"The body must be sent as {(types.Count == 0 ? "application/json" : string.Join(" or ", types))} (Content-Type header); got {given}.");
     }
 
-    private static bool Matches(RouteEndpoint endpoint, PathString path)
+    /// <summary>Whether the path fits the endpoint's route template and its constraints (<c>{id:guid}</c>): a value
+    /// that breaks a constraint names no endpoint, so it is a 404, never a 415.</summary>
+    private static bool Matches(RouteEndpoint endpoint, HttpContext context)
     {
         if (endpoint.RoutePattern.RawText is not { } raw || raw.Contains("{*", StringComparison.Ordinal)) return false;
         var matcher = new TemplateMatcher(TemplateParser.Parse(raw.TrimStart('/')), new RouteValueDictionary());
-        return matcher.TryMatch(path, new RouteValueDictionary());
+        var values = new RouteValueDictionary();
+        if (!matcher.TryMatch(context.Request.Path, values)) return false;
+        var resolver = context.RequestServices.GetRequiredService<IInlineConstraintResolver>();
+        foreach (var parameter in endpoint.RoutePattern.Parameters)
+        {
+            foreach (var policy in parameter.ParameterPolicies)
+            {
+                if (policy.Content is { } text && resolver.ResolveConstraint(text) is { } constraint
+                    && !constraint.Match(context, null, parameter.Name, values, RouteDirection.IncomingRequest))
+                    return false;
+            }
+        }
+        return true;
     }
 
     private static async Task WriteAsync(HttpContext context, int status, string title, string detail)

@@ -56,6 +56,8 @@ public sealed partial class InputRules
     /// <summary>One of a fixed set of values (case-sensitive).</summary>
     public InputRules OneOf(string field, string? value, IReadOnlyCollection<string> allowed, bool required = true)
     {
+        if (value is { Length: 0 } && !required)
+            return Add(field, $"must not be empty: leave it out for the default, or give one of: {string.Join(", ", allowed)}.");
         if (Optional(field, value, required)) return this;
         if (!allowed.Contains(value!)) Add(field, $"must be one of: {string.Join(", ", allowed)}.");
         return this;
