@@ -1,11 +1,12 @@
 using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Metrics;
 
 namespace BackupWorkflows.Server.Hosting;
 
 /// <summary>The request pipeline in front of the endpoints.</summary>
 public static class ServerPipeline
 {
-    /// <summary>Problem-details errors, the request size limit, authentication, authorization and the OpenAPI document.</summary>
+    /// <summary>Problem-details errors, the request size limit, authentication, authorization, the OpenAPI document and /metrics.</summary>
     public static WebApplication UseBackupWorkflowsPipeline(this WebApplication app)
     {
         var config = app.Services.GetRequiredService<ServerConfiguration>();
@@ -15,6 +16,7 @@ public static class ServerPipeline
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapServerMetrics();
         return app;
     }
 }
