@@ -22,30 +22,20 @@ public sealed class BackupMetrics
 
     private static readonly double[] LongDurations = [1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 28800, 86400];
 
-    private readonly Counter<long> _backupsEnded;
-    private readonly Histogram<double> _backupDuration;
-    private readonly Counter<long> _backupBytes;
-    private readonly Counter<long> _restoresEnded;
-    private readonly Histogram<double> _restoreDuration;
-    private readonly Counter<long> _restoreBytes;
+    private readonly Operations _backups;
+    private readonly Operations _restores;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>; the gauges query through <paramref name="scopes"/>.</summary>
     public BackupMetrics(IMeterFactory meters, IServiceScopeFactory scopes)
     {
         var meter = meters.Create(MeterName);
-        _backupsEnded = meter.CreateCounter<long>("bwf.backups.ended", "{backup}",
-            "Backups that ended, by type (full, incremental, isolated) and state (BackedUp, Error).");
-        _backupDuration = meter.CreateHistogram<double>("bwf.backup.duration", "s",
-            "Time from a backup's creation to its end, by type and state.", tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LongDurations });
-        _backupBytes = meter.CreateCounter<long>("bwf.backup.size", "By",
+        _backups = Operations.Create(meter, "backup",
+            "Backups that ended, by type (full, incremental, isolated) and state (BackedUp, Error).",
+            "Time from a backup's creation to its end, by type and state.",
             "Bytes stored in repositories by completed backups, by type.");
-        _restoresEnded = meter.CreateCounter<long>("bwf.restores.ended", "{restore}",
-            "Restores that completed, by kind (vm, new_vm, volume).");
-        _restoreDuration = meter.CreateHistogram<double>("bwf.restore.duration", "s",
-            "Duration of completed restore attempts, by kind.", tags: null,
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LongDurations });
-        _restoreBytes = meter.CreateCounter<long>("bwf.restore.size", "By",
+        _restores = Operations.Create(meter, "restore",
+            "Restores that completed, by kind (vm, new_vm, volume).",
+            "Duration of completed restore attempts, by kind.",
             "Bytes restored (virtual size of the restored volumes), by kind.");
         meter.CreateObservableGauge("bwf.backups", () => CountBackups(scopes), "{backup}",
             "Backups in the catalog, by state and type.");
@@ -58,18 +48,28 @@ public sealed class BackupMetrics
     {
         var type = new KeyValuePair<string, object?>("type", TypeName(backup.Type));
         var state = new KeyValuePair<string, object?>("state", backup.State.ToString());
-        _backupsEnded.Add(1, type, state);
-        if (backup.CompletedAt is { } end) _backupDuration.Record(Math.Max(0, (end - backup.CreatedAt).TotalSeconds), type, state);
-        if (backup.State == BackupState.BackedUp) _backupBytes.Add(backup.StoredSize, type);
+        _backups.Ended.Add(1, type, state);
+        if (backup.CompletedAt is { } end) _backups.Duration.Record(Math.Max(0, (end - backup.CreatedAt).TotalSeconds), type, state);
+        if (backup.State == BackupState.BackedUp) _backups.Bytes.Add(backup.StoredSize, type);
     }
 
     /// <summary>Records a restore attempt that completed: <paramref name="kind"/> is vm, new_vm or volume.</summary>
     public void RestoreEnded(string kind, long bytes, TimeSpan duration)
     {
         var tag = new KeyValuePair<string, object?>("kind", kind);
-        _restoresEnded.Add(1, tag);
-        _restoreDuration.Record(duration.TotalSeconds, tag);
-        _restoreBytes.Add(bytes, tag);
+        _restores.Ended.Add(1, tag);
+        _restores.Duration.Record(duration.TotalSeconds, tag);
+        _restores.Bytes.Add(bytes, tag);
+    }
+
+    /// <summary>What is recorded of backups and of restores alike: <c>bwf.{noun}s.ended</c>, <c>bwf.{noun}.duration</c>, <c>bwf.{noun}.size</c>.</summary>
+    private sealed record Operations(Counter<long> Ended, Histogram<double> Duration, Counter<long> Bytes)
+    {
+        public static Operations Create(Meter meter, string noun, string ended, string duration, string bytes) => new(
+            meter.CreateCounter<long>($"bwf.{noun}s.ended", $"{{{noun}}}", ended),
+            meter.CreateHistogram<double>($"bwf.{noun}.duration", "s", duration, tags: null,
+                advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LongDurations }),
+            meter.CreateCounter<long>($"bwf.{noun}.size", "By", bytes));
     }
 
     private static string TypeName(BackupType type) => type.ToString().ToLowerInvariant();
