@@ -9,7 +9,7 @@ namespace BackupWorkflows.Backup.Catalog;
 /// Invariant: a record reaches <see cref="BackupState.BackedUp"/> only after every volume image
 /// has its final name, checksum and size recorded, so no BackedUp backup lacks its files.
 /// </remarks>
-public sealed class BackupCatalog(BackupDbContext db, TimeProvider time)
+public sealed class BackupCatalog(BackupDbContext db, TimeProvider time, Metrics.BackupMetrics metrics)
 {
     /// <summary>The backup with its volumes, or a clear error.</summary>
     /// <exception cref="BackupNotFoundException">No such backup.</exception>
@@ -52,12 +52,15 @@ public sealed class BackupCatalog(BackupDbContext db, TimeProvider time)
         if (backup.Volumes.Count == 0 || missing.Count > 0)
             throw new InvalidOperationException(
                 $"backup {id} cannot be marked BackedUp: volumes not stored: {string.Join(", ", missing)}");
+        // A retried completion finds it BackedUp already: it is counted once.
+        var ends = backup.State != BackupState.BackedUp;
         backup.State = BackupState.BackedUp;
         backup.CompletedAt = time.GetUtcNow();
         backup.VirtualSize = backup.Volumes.Sum(v => v.VirtualSize);
         backup.StoredSize = backup.Volumes.Sum(v => v.StoredSize);
         backup.Error = null;
         await db.SaveChangesAsync(ct);
+        if (ends) metrics.BackupEnded(backup);
     }
 
     /// <summary>Marks a backup failed with the reason; its files are expected to be cleaned up already.</summary>
@@ -65,10 +68,12 @@ public sealed class BackupCatalog(BackupDbContext db, TimeProvider time)
     {
         var backup = await db.Backups.FirstOrDefaultAsync(b => b.Id == id, ct);
         if (backup is null || backup.State == BackupState.BackedUp) return;
+        var ends = backup.State != BackupState.Error;
         backup.State = BackupState.Error;
         backup.Error = error;
         backup.CompletedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
+        if (ends) metrics.BackupEnded(backup);
     }
 
     /// <summary>Saves changes made to tracked records.</summary>

@@ -29,6 +29,8 @@ public static class BackupServiceCollectionExtensions
             if (engine.Provider == EngineDatabaseProvider.Postgres) db.UseNpgsql(engine.ConnectionString);
             else db.UseSqlite(engine.ConnectionString);
         });
+        services.AddMetrics();
+        services.AddSingleton<Metrics.BackupMetrics>();
         services.AddSingleton<HostConnections>();
         services.AddSingleton<PrimaryChains>();
         services.AddScoped<BackupCatalog>();

@@ -14,7 +14,7 @@ namespace BackupWorkflows.Backup.Restores;
     Description = "Defines a new VM (new name, UUID and MACs) from a backup and restores its volumes.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class RestoreAsNewVm(RestoreSourceLoader loader) : Activity
+public sealed class RestoreAsNewVm(RestoreSourceLoader loader, Metrics.BackupMetrics metrics) : Activity
 {
     [Input(Description = "Backup to restore.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -28,6 +28,7 @@ public sealed class RestoreAsNewVm(RestoreSourceLoader loader) : Activity
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
+        var started = context.TimeProvider.GetTimestamp();
         if (string.IsNullOrWhiteSpace(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new BackupInputException($"'{Name}' is not a valid VM name (letters, digits, '-', '_', '.')");
         var source = await loader.LoadAsync(BackupId, null, ct);
@@ -67,6 +68,7 @@ public sealed class RestoreAsNewVm(RestoreSourceLoader loader) : Activity
         await host.Virsh.DefineAsync(xml.ToString(), ct);
         context.Journal($"VM '{Name}' defined from backup {source.Backup.Id}");
         if (Start) await host.Virsh.StartAsync(Name, ct);
+        metrics.RestoreEnded("new_vm", total, context.TimeProvider.GetElapsedTime(started));
         return ActivityResult.Done;
     }
 }

@@ -21,7 +21,7 @@ namespace BackupWorkflows.Backup.Restores;
     Description = "Stops the VM, rebuilds every volume from the backup chain, fixes the domain's paths and starts it again.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) : Activity
+public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra, Metrics.BackupMetrics metrics) : Activity
 {
     [Input(Description = "Backup to restore.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -105,6 +105,7 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra) 
             await host.Virsh.StartAsync(vm, ct);
             context.Journal($"VM started after {watch.ElapsedMilliseconds} ms");
         }
+        metrics.RestoreEnded("vm", total, watch.Elapsed);
         return ActivityResult.Done;
     }
 

@@ -14,7 +14,7 @@ namespace BackupWorkflows.Backup.Restores;
     Description = "Restores one volume as a new disk attached to the same or another VM.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class RestoreVolume(RestoreSourceLoader loader) : Activity
+public sealed class RestoreVolume(RestoreSourceLoader loader, Metrics.BackupMetrics metrics) : Activity
 {
     [Input(Description = "Backup to restore from.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -34,6 +34,7 @@ public sealed class RestoreVolume(RestoreSourceLoader loader) : Activity
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
+        var started = context.TimeProvider.GetTimestamp();
         var source = await loader.LoadAsync(BackupId, null, ct);
         var volume = source.Volume(Volume);
         var vm = string.IsNullOrWhiteSpace(ToVm) ? source.Backup.VmName : ToVm;
@@ -48,13 +49,19 @@ public sealed class RestoreVolume(RestoreSourceLoader loader) : Activity
         if (!await host.Files.ExistsAsync(ImagePath, ct))
             await ChainFlattening.WriteAsync(host, context, volume.ImagePath, ImagePath, volume.VirtualSize, 0, volume.VirtualSize, $"restoring {volume.Target}");
         var attached = def.Disks.FirstOrDefault(d => d.Source == ImagePath);
-        if (attached is not null) { AttachedAs = attached.Target; return ActivityResult.Done; }
+        if (attached is not null) { AttachedAs = attached.Target; return Restored(); }
 
         AttachedAs = NextFreeTarget(def.Disks.Select(d => d.Target));
         var live = await PrimaryChains.IsActiveAsync(host, vm, ct);
         await host.Virsh.AttachDiskAsync(vm, ImagePath, AttachedAs, new AttachDiskOptions { Format = "qcow2", Bus = "virtio", Live = live, Persistent = true }, ct);
         context.Journal($"{volume.Target} of backup {source.Backup.Id} attached to {vm} as {AttachedAs}");
-        return ActivityResult.Done;
+        return Restored();
+
+        ActivityResult Restored()
+        {
+            metrics.RestoreEnded("volume", volume.VirtualSize, context.TimeProvider.GetElapsedTime(started));
+            return ActivityResult.Done;
+        }
     }
 
     /// <summary>The first vdX not used yet.</summary>

@@ -26,6 +26,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
+        services.AddMetrics();
+        services.AddSingleton(sp => new EngineMetrics(
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<IDbContextFactory<EngineDbContext>>()));
         services.AddSingleton<IActivityRegistry>(new ActivityRegistry(options.ActivityAssemblies, options.ActivityTypes));
         services.AddPooledDbContextFactory<EngineDbContext>(db =>
         {
@@ -44,7 +47,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(sp => new EngineServices(
             sp.GetRequiredService<EngineDatabase>(), options, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<WorkflowEventHub>(), sp.GetRequiredService<LockManager>(), sp.GetRequiredService<PlanCache>(),
-            sp, sp.GetRequiredService<ILoggerFactory>()));
+            sp, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<EngineMetrics>()));
         services.AddSingleton<InstanceExecutor>();
         services.AddSingleton<WorkflowRuntime>();
         services.AddSingleton<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime>());

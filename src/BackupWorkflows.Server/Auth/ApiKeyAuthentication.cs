@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace BackupWorkflows.Server.Auth;
 
 /// <summary>
-/// Authenticates a request by its <c>X-Api-Key</c> header, or <c>GET /api/events</c> by an event ticket
+/// Authenticates a request by its <c>X-Api-Key</c> header (or <c>Authorization: Bearer KEY</c>, as scrapers
+/// send it), or <c>GET /api/events</c> by an event ticket
 /// (<see cref="EventTickets"/>, an HttpOnly cookie: EventSource cannot send headers). Keys are never
 /// taken from the URL, where request logs and browser histories would keep them.
 /// Answers 401 and 403 as problem details.
@@ -25,6 +26,10 @@ public sealed class ApiKeyAuthentication(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? key = Request.Headers[Header];
+        // Scrapers such as Prometheus send credentials as a bearer token.
+        if (string.IsNullOrEmpty(key) && Request.Headers.Authorization.ToString() is { } authorization
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            key = authorization["Bearer ".Length..].Trim();
         if (string.IsNullOrEmpty(key)) return RedeemEventTicket();
         if (key.Length > 200) return AuthenticateResult.Fail("The API key is not valid.");
 
@@ -56,7 +61,7 @@ public sealed class ApiKeyAuthentication(
         var result = await HandleAuthenticateOnceSafeAsync();
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         var detail = result.Failure is not null
-            ? (Request.Headers.ContainsKey(Header) ? "The API key is not valid (unknown or revoked)." : result.Failure.Message + " Ask for a new one: POST /api/events/tickets.")
+            ? (Request.Headers.ContainsKey(Header) || Request.Headers.ContainsKey("Authorization") ? "The API key is not valid (unknown or revoked)." : result.Failure.Message + " Ask for a new one: POST /api/events/tickets.")
             : $"Send an API key in the {Header} header (bwf: --api-key or BWF_API_KEY).";
         await WriteAsync("Unauthorized", detail);
     }

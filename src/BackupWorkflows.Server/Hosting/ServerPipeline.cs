@@ -1,4 +1,5 @@
 using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Metrics;
 
 namespace BackupWorkflows.Server.Hosting;
 
@@ -6,7 +7,7 @@ namespace BackupWorkflows.Server.Hosting;
 public static class ServerPipeline
 {
     /// <summary>Problem-details errors, the request size limit, authentication, authorization, the checks every API request
-    /// shares (<see cref="RequestChecks"/>) and the OpenAPI document.</summary>
+    /// shares (<see cref="RequestChecks"/>), the OpenAPI document and /metrics.</summary>
     public static WebApplication UseBackupWorkflowsPipeline(this WebApplication app)
     {
         var config = app.Services.GetRequiredService<ServerConfiguration>();
@@ -17,6 +18,7 @@ public static class ServerPipeline
         app.UseAuthorization();
         app.UseMiddleware<RequestChecks>(config.MaxRequestBodyBytes);
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapServerMetrics();
         return app;
     }
 }

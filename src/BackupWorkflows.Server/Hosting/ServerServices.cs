@@ -5,6 +5,7 @@ using BackupWorkflows.Engine;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Backups;
 using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Metrics;
 using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Server.Schedules;
 using BackupWorkflows.Server.Vms;
@@ -54,6 +55,7 @@ public static class ServerServices
         services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddOpenApi();
         services.AddApiKeyAuth();
+        services.AddServerMetrics(config.NodeId);
 
         services.AddScoped<WorkflowLauncher>();
         services.AddScoped<VmInventory>();

@@ -13,7 +13,8 @@ internal sealed record EngineServices(
     LockManager Locks,
     PlanCache Plans,
     IServiceProvider Services,
-    ILoggerFactory LoggerFactory)
+    ILoggerFactory LoggerFactory,
+    EngineMetrics Metrics)
 {
     public long NowMs => EngineDatabase.Ms(Time.GetUtcNow());
 }

@@ -90,6 +90,8 @@ internal sealed partial class InstanceRunner
             {
                 if (++attemptInRun > 1) await BeginRetryAttemptAsync(running);
                 var activity = (Activity)planned.Factory(scope.ServiceProvider, null);
+                var attemptStarted = Services.Time.GetTimestamp();
+                var outcome = "cancelled";
                 try
                 {
                     ActivityInvoker.AssignInputs(activity, planned, running.Inputs!);
@@ -99,6 +101,7 @@ internal sealed partial class InstanceRunner
                         running.Item.Attempt, running.IsResume && attemptInRun == 1, running.SuspendedUntil, _record.CorrelationId,
                         scope.ServiceProvider, Services.Time, logger, _input, state), ct);
                     var result = await activity.ExecuteAsync(context);
+                    outcome = "done";
                     running.ActivityState = state;
                     return (result, ActivityInvoker.ReadOutputs(activity, planned));
                 }
@@ -107,11 +110,13 @@ internal sealed partial class InstanceRunner
                     // The attempt's own token fired without the instance's: Polly's timeout expired.
                     var error = e is OperationCanceledException && ct.IsCancellationRequested
                         ? new TimeoutRejectedException($"The attempt timed out after {planned.Timeout?.TotalSeconds} s.", e) : e;
+                    outcome = "faulted";
                     await RecordAttemptFailureAsync(running, error);
                     throw;
                 }
                 finally
                 {
+                    Services.Metrics.ActivityAttemptEnded(planned.Descriptor.Type, outcome, Services.Time.GetElapsedTime(attemptStarted));
                     if (activity is IAsyncDisposable asyncDisposable) await asyncDisposable.DisposeAsync();
                     else (activity as IDisposable)?.Dispose();
                 }
