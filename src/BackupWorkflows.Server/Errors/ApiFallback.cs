@@ -22,7 +22,7 @@ internal static class ApiFallback
         var endpoints = context.RequestServices.GetRequiredService<EndpointDataSource>();
         var path = context.Request.Path;
         var matching = endpoints.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && Matches(e, path))
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && Matches(context, e, path))
             .ToList();
         if (matching.Count == 0)
         {
@@ -47,11 +47,16 @@ internal static class ApiFallback
             $"The body must be sent as {(types.Count == 0 ? "application/json" : string.Join(" or ", types))} (Content-Type header); got {given}.");
     }
 
-    private static bool Matches(RouteEndpoint endpoint, PathString path)
+    private static bool Matches(HttpContext context, RouteEndpoint endpoint, PathString path)
     {
         if (endpoint.RoutePattern.RawText is not { } raw || raw.Contains("{*", StringComparison.Ordinal)) return false;
-        var matcher = new TemplateMatcher(TemplateParser.Parse(raw.TrimStart('/')), new RouteValueDictionary());
-        return matcher.TryMatch(path, new RouteValueDictionary());
+        var values = new RouteValueDictionary();
+        if (!new TemplateMatcher(TemplateParser.Parse(raw.TrimStart('/')), new RouteValueDictionary()).TryMatch(path, values)) return false;
+        // '/api/backups/not-a-guid' is not '/api/backups/{id:guid}': route constraints count.
+        var resolver = context.RequestServices.GetRequiredService<IInlineConstraintResolver>();
+        return endpoint.RoutePattern.Parameters.All(p => p.ParameterPolicies.All(policy =>
+            policy.Content is not { } content || resolver.ResolveConstraint(content) is not { } constraint
+            || constraint.Match(context, null, p.Name, values, RouteDirection.IncomingRequest)));
     }
 
     private static async Task WriteAsync(HttpContext context, int status, string title, string detail)
