@@ -15,7 +15,9 @@ public static partial class JsonErrorText
         var message = e.Message;
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
         if (cut >= 0) message = message[..cut];
-        if (ConvertPattern().Match(message) is { Success: true } m) message = $"expected {Kind(m.Groups["type"].Value)}";
+        if (ConvertPattern().Match(message) is { Success: true } m)
+            message = Kind(m.Groups["type"].Value) is { } kind ? $"expected {kind}"
+                : string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "expected a JSON object" : "this value has the wrong JSON type";
         else if (message.Contains("BackupWorkflows.", StringComparison.Ordinal) || message.Contains("System.", StringComparison.Ordinal))
             message = "this value does not fit here";
         message = message.TrimEnd('.');
@@ -28,7 +30,9 @@ public static partial class JsonErrorText
     public static string Field(JsonException e) =>
         e.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "body";
 
-    private static string Kind(string type) => type switch
+    /// <summary>The JSON kind a .NET type reads from, or null for a type of ours (an object, but System.Text.Json names
+    /// the containing type when a constructor parameter fails, so the property's own type is unknown).</summary>
+    private static string? Kind(string type) => type switch
     {
         _ when type.Contains("System.String", StringComparison.Ordinal) => "text (a JSON string)",
         _ when IntegerPattern().IsMatch(type) => "a whole number",
@@ -39,7 +43,8 @@ public static partial class JsonErrorText
         _ when type.Contains("System.Guid", StringComparison.Ordinal) => "an id (UUID text)",
         _ when type.Contains("List`", StringComparison.Ordinal) || type.EndsWith("[]", StringComparison.Ordinal)
                                                                || type.Contains("JsonArray", StringComparison.Ordinal) => "a list (JSON array)",
-        _ => "an object",
+        _ when type.Contains("JsonObject", StringComparison.Ordinal) || type.Contains("Dictionary`", StringComparison.Ordinal) => "an object",
+        _ => null,
     };
 
     [GeneratedRegex(@"could not be converted to (?<type>\S+?)\.?$")]

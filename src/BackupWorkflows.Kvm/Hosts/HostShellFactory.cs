@@ -40,7 +40,12 @@ public static partial class HostShellFactory
         }
 
         // Uri quietly trims and unescapes; an address is taken only exactly as written.
-        if (hostUri.Length > 300 || hostUri.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+        if (hostUri.Length > 300)
+        {
+            throw new FormatException("The host address is longer than 300 characters: expected 'ssh://user@host[:port]'.");
+        }
+
+        if (hostUri.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             throw new FormatException("The host address must not contain spaces or control characters: expected 'ssh://user@host[:port]'.");
         }

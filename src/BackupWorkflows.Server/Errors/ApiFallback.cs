@@ -22,7 +22,7 @@ internal static class ApiFallback
         var endpoints = context.RequestServices.GetRequiredService<EndpointDataSource>();
         var path = context.Request.Path;
         var matching = endpoints.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && Matches(e, context))
+            .Where(e => e.Metadata.GetMetadata<HttpMethodMetadata>() is not null && Matches(context, e, path))
             .ToList();
         if (matching.Count == 0)
         {
@@ -47,25 +47,16 @@ internal static class ApiFallback
             $"The body must be sent as {(types.Count == 0 ? "application/json" : string.Join(" or ", types))} (Content-Type header); got {given}.");
     }
 
-    /// <summary>Whether the path fits the endpoint's route template and its constraints (<c>{id:guid}</c>): a value
-    /// that breaks a constraint names no endpoint, so it is a 404, never a 415.</summary>
-    private static bool Matches(RouteEndpoint endpoint, HttpContext context)
+    private static bool Matches(HttpContext context, RouteEndpoint endpoint, PathString path)
     {
         if (endpoint.RoutePattern.RawText is not { } raw || raw.Contains("{*", StringComparison.Ordinal)) return false;
-        var matcher = new TemplateMatcher(TemplateParser.Parse(raw.TrimStart('/')), new RouteValueDictionary());
         var values = new RouteValueDictionary();
-        if (!matcher.TryMatch(context.Request.Path, values)) return false;
+        if (!new TemplateMatcher(TemplateParser.Parse(raw.TrimStart('/')), new RouteValueDictionary()).TryMatch(path, values)) return false;
+        // '/api/backups/not-a-guid' is not '/api/backups/{id:guid}': route constraints count.
         var resolver = context.RequestServices.GetRequiredService<IInlineConstraintResolver>();
-        foreach (var parameter in endpoint.RoutePattern.Parameters)
-        {
-            foreach (var policy in parameter.ParameterPolicies)
-            {
-                if (policy.Content is { } text && resolver.ResolveConstraint(text) is { } constraint
-                    && !constraint.Match(context, null, parameter.Name, values, RouteDirection.IncomingRequest))
-                    return false;
-            }
-        }
-        return true;
+        return endpoint.RoutePattern.Parameters.All(p => p.ParameterPolicies.All(policy =>
+            policy.Content is not { } content || resolver.ResolveConstraint(content) is not { } constraint
+            || constraint.Match(context, null, p.Name, values, RouteDirection.IncomingRequest)));
     }
 
     private static async Task WriteAsync(HttpContext context, int status, string title, string detail)

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using BackupWorkflows.Server.Apis;
 
@@ -7,7 +6,8 @@ namespace BackupWorkflows.Server.Errors;
 /// <summary>
 /// Checks every API request has in common, after authentication and before any handler looks anything
 /// up: a malformed <c>Idempotency-Key</c> header, and JSON text holding an unpaired UTF-16 surrogate
-/// (<c>"\ud800"</c> is valid JSON but no Unicode text; it failed later, deep in storage, as a 500).
+/// (<c>"\ud800"</c> is valid JSON but no Unicode text: System.Text.Json refuses to decode it with an
+/// InvalidOperationException, which model binding let through as a 500).
 /// </summary>
 internal sealed class RequestChecks(RequestDelegate next, long maxBytes)
 {

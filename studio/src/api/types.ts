@@ -178,7 +178,8 @@ export interface Schedule { id: string; vm?: string | null; offering?: string | 
 
 export interface ApiKeyInfo { name: string; role: Role; createdAt?: string }
 export interface CreatedKey { name: string; role: Role; key: string }
-export interface Setting { name: string; value: string; default?: string; description?: string }
+/** A setting of the one catalog; `allowed` says its values in words (e.g. "a whole number from 1 to 16"). */
+export interface Setting { name: string; value: string; default?: string; kind?: 'boolean' | 'integer' | 'number' | 'duration' | 'choice'; allowed?: string; description?: string }
 
 /** RFC 7807 body; `problems` carries workflow validation problems. */
 export interface ProblemDetails {

@@ -79,7 +79,7 @@ function SettingRow({ setting, onSaved, onError }: { setting: Setting; onSaved: 
         {changed && <button className="btn btn-small btn-primary" onClick={() => void save()} data-testid={`setting-save-${setting.name}`}>Save</button>}
       </td>
       <td className="muted">{setting.default}</td>
-      <td className="muted small">{setting.description}</td>
+      <td className="muted small">{setting.description}{setting.allowed && <> Allowed: {setting.allowed}.</>}</td>
     </tr>
   );
 }

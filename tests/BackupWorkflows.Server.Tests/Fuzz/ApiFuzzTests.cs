@@ -49,12 +49,15 @@ public sealed class ApiFuzzTests(SshdFixture sshd, ITestOutputHelper output) : I
         var operations = ApiOperation.All(document);
         Assert.True(operations.Count >= 30, $"only {operations.Count} operations in the document");
 
+        // Bodies are also sent to things that exist, where a bad value is not stopped by a 404 first.
+        var settingsBefore = (await (await admin.GetAsync("/api/settings")).OkJsonAsync()).ToJsonString();
+        var settings = JsonNode.Parse(settingsBefore)!.AsArray().Select(x => x!["name"]!.GetValue<string>()).ToList();
         var failures = new List<string>();
         var sent = 0;
         var clock = Stopwatch.StartNew();
         foreach (var operation in operations)
         {
-            foreach (var (path, body, contentType) in Cases(operation, values))
+            foreach (var (path, body, contentType) in Cases(operation, values, operation.Path.StartsWith("/api/settings/", StringComparison.Ordinal) ? settings : []))
             {
                 sent++;
                 if (await SendAsync(admin, operation, path, body, contentType) is { } failure) failures.Add(failure);
@@ -68,14 +71,24 @@ public sealed class ApiFuzzTests(SshdFixture sshd, ITestOutputHelper output) : I
 
         Assert.True(failures.Count == 0, string.Join("\n", failures.Take(20))
             + "\n--- server errors ---\n" + string.Join("\n", server.Output.Split('\n').Where(l => l.Contains("fail:") || l.Contains("Exception")).Take(40)));
+        Assert.Equal(settingsBefore, (await (await admin.GetAsync("/api/settings")).OkJsonAsync()).ToJsonString());
         var record = await File.ReadAllTextAsync(sshd.CommandRecord!);
         Assert.DoesNotContain(values.Run, record);
         Assert.Empty(Directory.GetFiles("/tmp", values.Run + "*"));
         Assert.Empty(Directory.GetFileSystemEntries(staging));
     }
 
-    private static IEnumerable<(string Path, string? Body, string? ContentType)> Cases(ApiOperation op, FuzzValues values)
+    private static IEnumerable<(string Path, string? Body, string? ContentType)> Cases(ApiOperation op, FuzzValues values, IReadOnlyList<string> existing)
     {
+        foreach (var name in existing)
+        {
+            foreach (var value in FuzzValues.Strings("{m}").Select(v => (JsonNode?)JsonValue.Create(v)).Concat(FuzzValues.Scalars("{m}")))
+            {
+                var m = values.Next().Marker;
+                var body = new JsonObject { ["value"] = value is null ? null : JsonNode.Parse(value.ToJsonString().Replace("{m}", m, StringComparison.Ordinal)) };
+                yield return (PathWith(op, name), FuzzValues.ToJson(body), "application/json");
+            }
+        }
         // Hostile path and query values, with a body of the right shape.
         if (op.PathParameters.Count > 0 || op.QueryParameters.Count > 0)
         {

@@ -62,7 +62,7 @@ internal static class ActivityInvoker
             catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException or FormatException)
             {
                 throw new NonRetryableActivityException(
-                    $"Input '{input.Name}' value {Truncate(value.ToJsonString())} is not a valid {input.Type}: {e.Message}", e);
+                    $"Input '{input.Name}' value {Truncate(value.ToJsonString())} is not a valid {input.Type}.", e);
             }
         }
     }

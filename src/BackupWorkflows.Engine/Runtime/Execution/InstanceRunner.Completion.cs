@@ -36,7 +36,7 @@ internal sealed partial class InstanceRunner
             {
                 InstanceId = _record.Id, ActivityId = item.ActivityId, ActivityType = running.Activity.TypeLabel,
                 Attempts = journal.Attempt, ExceptionType = error.GetType().FullName ?? error.GetType().Name,
-                Message = error.Message, Handled = handled, CreatedAt = now,
+                Message = FaultText.Of(error), Handled = handled, CreatedAt = now,
             });
             if (journal.Status == (int)ExecutionStatus.Running)
             {
