@@ -8,6 +8,7 @@ namespace BackupWorkflows.Backup.Activities;
 /// starts a fresh chain, so whatever ended the previous one is cleared.</summary>
 [Activity("Backup.CompleteBackup", Category = "Backup", DisplayName = "Complete backup",
     Description = "Registers the backup as BackedUp with its sizes.")]
+[Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2)]
 public sealed class CompleteBackup(BackupCatalog catalog, Infrastructure infra) : Activity
 {

@@ -8,6 +8,7 @@ namespace BackupWorkflows.Backup.Jobs;
 /// <summary>After a backup is stored: queues its compression and validation jobs as its offering asks.</summary>
 [Activity("Backup.QueueJobs", Category = "Backup", DisplayName = "Queue compression/validation",
     Description = "Queues the backup's compression job (offering compresses) and validation job (offering validates).")]
+[Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2)]
 public sealed class QueueBackupJobs(BackupWorkLoader loader, JobQueue queue, BackupSettings settings) : Activity
 {

@@ -29,12 +29,11 @@ public sealed class RestoreAsNewVm(RestoreSourceLoader loader, Metrics.BackupMet
     {
         var ct = context.CancellationToken;
         var started = context.TimeProvider.GetTimestamp();
-        if (string.IsNullOrWhiteSpace(Name) || Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
-            throw new BackupInputException($"'{Name}' is not a valid VM name (letters, digits, '-', '_', '.')");
+        if (!Model.VmNames.IsValid(Name)) throw new BackupInputException($"'{Name}' is not a valid VM name: it must be {Model.VmNames.Rule}");
         var source = await loader.LoadAsync(BackupId, null, ct);
         var host = source.Host;
         var paths = source.Backup.Volumes.ToDictionary(v => v.Target,
-            v => Path.Combine(Path.GetDirectoryName(v.PrimaryBasePath)!, $"{Name}-{RepositoryLayout.SafeName(v.Target)}.qcow2"));
+            v => Path.Combine(Path.GetDirectoryName(v.PrimaryBasePath)!, $"{RepositoryLayout.SafeName(Name)}-{RepositoryLayout.SafeName(v.Target)}.qcow2"));
         if (await host.Virsh.ExistsAsync(Name, ct))
         {
             // Our own earlier attempt (same disk paths) is finished, not refused: the activity is idempotent.

@@ -5,6 +5,7 @@ using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
 using BackupWorkflows.Server.Vms;
 using BackupWorkflows.Server.Workflows;
+using BackupWorkflows.Engine.Runtime;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,7 +29,7 @@ public static class VmsApi
     }
 
     private static async Task<IResult> AssignAsync(string name, AssignVmRequest request, BackupDbContext db, VmInventory inventory,
-        TimeProvider time, CancellationToken ct)
+        IWorkflowInstanceQueries queries, TimeProvider time, CancellationToken ct)
     {
         var rules = new InputRules().VmName("name", name).Name("offering", request.Offering).Name("repository", request.Repository);
         if (request.Host is not null) rules.Name("host", request.Host);
@@ -43,6 +44,7 @@ public static class VmsApi
         if (candidates.Count > 1)
             throw new InputException("host", $"VM '{name}' exists on several hosts ({string.Join(", ", candidates.Select(c => c.Host))}); say which.");
         var vm = candidates[0];
+        await RefuseWhileUnassigningAsync(queries, vm.Host, name, ct);
 
         var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.HostName == vm.Host && a.VmName == name, ct);
         if (assignment is null)
@@ -73,8 +75,22 @@ public static class VmsApi
         if (assignments.Count > 1) throw new InputException("host", $"VM '{name}' is assigned on several hosts; say which with ?host=.");
         // The workflow merges the VM's delta on primary before the assignment goes, so nothing is left behind.
         var instance = await launcher.StartAsync(WorkflowLauncher.UnassignVm,
-            new JsonObject { ["host"] = assignments[0].HostName, ["vm"] = name }, ct: ct);
+            new JsonObject { ["host"] = assignments[0].HostName, ["vm"] = name }, correlationId: UnassignCorrelation(assignments[0].HostName, name), ct: ct);
         return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
+    }
+
+    private static string UnassignCorrelation(string host, string vm) => $"unassign-vm:{host}/{vm}";
+
+    /// <summary>An unassign still running ends by removing the assignment, so an assign now would be silently undone.</summary>
+    private static async Task RefuseWhileUnassigningAsync(IWorkflowInstanceQueries queries, string host, string vm, CancellationToken ct)
+    {
+        var page = await queries.ListAsync(new InstanceFilter
+        {
+            DefinitionId = WorkflowLauncher.UnassignVm, CorrelationId = UnassignCorrelation(host, vm), Take = 500,
+        }, ct);
+        if (page.Items.FirstOrDefault(i => !i.Status.IsEnded()) is { } running)
+            throw new ConflictException($"VM '{vm}' on host '{host}' is being unassigned (instance {running.Id}); " +
+                $"assign it again once that has ended (bwf run show {running.Id}).");
     }
 }
 

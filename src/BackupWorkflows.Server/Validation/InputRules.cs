@@ -29,12 +29,11 @@ public sealed partial class InputRules
         return this;
     }
 
-    /// <summary>A required VM (libvirt domain) name: up to 200 characters, no '/', no control characters, not starting with '-'.</summary>
+    /// <summary>A required VM (libvirt domain) name, by the one rule of <see cref="Backup.Model.VmNames"/>.</summary>
     public InputRules VmName(string field, string? value)
     {
         if (string.IsNullOrEmpty(value)) return Add(field, "is required.");
-        if (value.Length > 200 || value.StartsWith('-') || value.Any(c => char.IsControl(c) || c == '/'))
-            Add(field, "must be a libvirt domain name: up to 200 characters, no '/', no control characters, not starting with '-'.");
+        if (!Backup.Model.VmNames.IsValid(value)) Add(field, $"must be {Backup.Model.VmNames.Rule}.");
         return this;
     }
 

@@ -30,7 +30,7 @@ public sealed class RestoreKindsTests
         Assert.Equal("data v1", await guest.ReadFileAsync("/mnt/vdc/data.txt"));
         Assert.Equal("data v2", await guest.ReadFileAsync("/mnt/vdb/data.txt"));
 
-        var newName = guest.Name + "-copy";
+        var newName = guest.Name + " copy 1"; // any name the API accepts (spaces too) must be restorable
         try
         {
             var asNew = await harness.RestoreAsync(backup.Id, new() { ["asNewVm"] = newName });

@@ -168,6 +168,8 @@ public sealed class BackupsTests(ServerFactory server) : IClassFixture<ServerFac
         Assert.Contains("quick-restore", problem["detail"]!.GetValue<string>());
         await (await client.PostJsonAsync("/api/restores", new { backupId = full.Id, volume = "vda" })).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await client.PostJsonAsync("/api/restores", new { backupId = full.Id, asNewVm = "-bad" })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var blank = await (await client.PostJsonAsync("/api/restores", new { backupId = full.Id, asNewVm = "   " })).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("not blank", blank["errors"]!["asNewVm"]![0]!.GetValue<string>());
         await (await client.PostJsonAsync("/api/restores", new { backupId = full.Id, quick = true, asNewVm = "x" })).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await client.PostJsonAsync("/api/restores", new { backupId = Guid.NewGuid() })).AssertProblemAsync(HttpStatusCode.NotFound);
     }

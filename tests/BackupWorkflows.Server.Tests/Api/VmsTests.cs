@@ -69,4 +69,28 @@ public sealed class VmsTests(ServerFactory server) : IClassFixture<ServerFactory
         Assert.Null(vms.Single(v => v!["name"]!.GetValue<string>() == _vm)!["offering"]);
         await (await server.Admin().PostAsync($"/api/vms/{_vm}/unassign", null)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Assign_WhileAnUnassignOfThatVmRuns_Is409_AndNeverSilentlyUndone()
+    {
+        await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "bronze" })).OkJsonAsync();
+        await (await server.Admin().PostJsonAsync($"/api/vms/{_vm}/assign", new { offering = "bronze", repository = "default" })).OkJsonAsync();
+        // Another instance holds the VM's lock, so the unassign workflow is still running when the assign comes (as with a backup running).
+        await server.PublishAsync(ServerFactory.TrivialWorkflow("hold-vm", delaySeconds: 600)
+            .Replace("\"activities\"", $"\"locks\": [{{\"name\":\"vm:local/{_vm}\"}}], \"activities\""));
+        var holder = (await (await server.Admin().PostJsonAsync("/api/workflows/hold-vm/run", new { input = new { } })).OkJsonAsync())["instanceId"]!.GetValue<string>();
+        var unassign = (await (await server.Admin().PostAsync($"/api/vms/{_vm}/unassign", null)).OkJsonAsync())["instanceId"]!.GetValue<string>();
+
+        var refused = await (await server.Admin().PostJsonAsync($"/api/vms/{_vm}/assign", new { offering = "bronze", repository = "default" }))
+            .AssertProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Contains("being unassigned", refused["detail"]!.GetValue<string>());
+        Assert.Contains(unassign, refused["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Admin().PostAsync($"/api/instances/{holder}/cancel", null)).StatusCode);
+        Assert.Equal("Finished", (await server.WaitForEndAsync(unassign))["status"]!.GetValue<string>());
+        // Once the unassign has ended, assigning works and stays.
+        await (await server.Admin().PostJsonAsync($"/api/vms/{_vm}/assign", new { offering = "bronze", repository = "default" })).OkJsonAsync();
+        var vms = (await (await server.Admin().GetAsync("/api/vms")).OkJsonAsync()).AsArray();
+        Assert.Equal("bronze", vms.Single(v => v!["name"]!.GetValue<string>() == _vm)!["offering"]!.GetValue<string>());
+    }
 }
