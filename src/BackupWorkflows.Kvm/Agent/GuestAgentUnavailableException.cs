@@ -18,9 +18,26 @@ public sealed class GuestAgentUnavailableException : Exception
         "domain is not running",
     ];
 
+    /// <summary>Substrings of libvirt's messages that mean the agent may answer later: it is not connected
+    /// yet (guest booting, agent restarting), silent for now, or its channel closed during the command.</summary>
+    private static readonly string[] NotYetMarkers =
+    [
+        "Guest agent is not responding",
+        "Guest agent not available",
+        "End of file from agent socket",
+    ];
+
     /// <summary>Wraps the virsh failure <paramref name="inner"/> for <paramref name="domain"/>.</summary>
     public GuestAgentUnavailableException(string domain, HostCommandException inner)
         : base($"Guest agent of '{domain}' on '{inner?.Host}' is unavailable: {inner?.StandardErrorTail}", inner)
+    {
+        Domain = domain;
+    }
+
+    /// <summary>The agent of <paramref name="domain"/> was asked again and again for <paramref name="waited"/>
+    /// and never answered; <paramref name="inner"/> is the last failure.</summary>
+    public GuestAgentUnavailableException(string domain, HostCommandException inner, TimeSpan waited)
+        : base($"Guest agent of '{domain}' on '{inner?.Host}' did not answer within {waited}: {inner?.StandardErrorTail}", inner)
     {
         Domain = domain;
     }
@@ -33,4 +50,16 @@ public sealed class GuestAgentUnavailableException : Exception
     public static bool Matches(HostCommandException error) =>
         error is { Failure: HostCommandFailure.NonZeroExit } &&
         Markers.Any(m => error.StandardErrorTail.Contains(m, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether a failed agent command may succeed when asked again: the agent is not connected
+    /// yet, does not answer for now, or its channel closed mid-command (unlike a domain without an
+    /// agent channel or one that is not running).</summary>
+    public static bool IsNotAnsweringYet(HostCommandException error) =>
+        error is { Failure: HostCommandFailure.NonZeroExit } &&
+        NotYetMarkers.Any(m => error.StandardErrorTail.Contains(m, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Whether the agent's channel closed while libvirt waited for its answer (QEMU closes it
+    /// when the guest powers off, which may reach libvirt before the guest's shutdown event).</summary>
+    internal static bool ChannelClosed(HostCommandException error) =>
+        error.StandardErrorTail.Contains("End of file from agent socket", StringComparison.OrdinalIgnoreCase);
 }

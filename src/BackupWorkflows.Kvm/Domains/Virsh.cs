@@ -1,3 +1,4 @@
+using BackupWorkflows.Kvm.Agent;
 using BackupWorkflows.Kvm.Hosts;
 
 namespace BackupWorkflows.Kvm.Domains;
@@ -126,15 +127,67 @@ public sealed partial class Virsh
     public Task StartAsync(string domain, CancellationToken cancellationToken = default) =>
         RunAsync(["start", domain], null, cancellationToken);
 
+    /// <summary>How long <see cref="ShutdownAsync"/> keeps asking an agent that does not answer yet when no wait is given.</summary>
+    public static readonly TimeSpan DefaultAgentShutdownWait = TimeSpan.FromSeconds(60);
+
     /// <summary>Asks the guest to shut down (<c>shutdown</c>, optionally <c>--mode acpi|agent</c>) and,
     /// with <paramref name="waitFor"/>, waits until it is shut off.</summary>
+    /// <remarks>
+    /// Through the agent (<c>--mode agent</c>), an agent that does not answer yet (the guest is still
+    /// booting, the agent restarting) is asked again every 250 ms for up to <paramref name="waitFor"/>
+    /// (<see cref="DefaultAgentShutdownWait"/> when null). A request whose agent channel closed while
+    /// libvirt waited for the guest's shutdown event counts as delivered once the domain is shut off.
+    /// </remarks>
     /// <exception cref="TimeoutException">Still not shut off after <paramref name="waitFor"/>.</exception>
+    /// <exception cref="GuestAgentUnavailableException">The agent did not answer within the wait, or the domain has none.</exception>
     public async Task ShutdownAsync(string domain, string? mode = null, TimeSpan? waitFor = null, CancellationToken cancellationToken = default)
     {
-        await RunAsync(mode is null ? ["shutdown", domain] : ["shutdown", domain, "--mode", mode], null, cancellationToken).ConfigureAwait(false);
+        if (mode == "agent")
+        {
+            await ShutdownThroughAgentAsync(domain, waitFor ?? DefaultAgentShutdownWait, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await RunAsync(mode is null ? ["shutdown", domain] : ["shutdown", domain, "--mode", mode], null, cancellationToken).ConfigureAwait(false);
+        }
+
         if (waitFor is { } limit)
         {
             await WaitForStateAsync(domain, DomainState.ShutOff, limit, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ShutdownThroughAgentAsync(string domain, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.GetTimestamp();
+        var delivered = false;
+        while (true)
+        {
+            try
+            {
+                await RunAsync(["shutdown", domain, "--mode", "agent"], null, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (HostCommandException e) when (GuestAgentUnavailableException.Matches(e) || GuestAgentUnavailableException.IsNotAnsweringYet(e))
+            {
+                delivered |= GuestAgentUnavailableException.ChannelClosed(e);
+                if (delivered && await GetStateAsync(domain, cancellationToken).ConfigureAwait(false) == DomainState.ShutOff)
+                {
+                    return;
+                }
+
+                if (!GuestAgentUnavailableException.IsNotAnsweringYet(e) && !delivered)
+                {
+                    throw new GuestAgentUnavailableException(domain, e);
+                }
+
+                if (TimeProvider.GetElapsedTime(started) > limit)
+                {
+                    throw new GuestAgentUnavailableException(domain, e, limit);
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider, cancellationToken).ConfigureAwait(false);
         }
     }
 

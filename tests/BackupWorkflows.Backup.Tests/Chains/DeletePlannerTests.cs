@@ -3,6 +3,7 @@ using BackupWorkflows.Backup.Model;
 
 namespace BackupWorkflows.Backup.Tests.Chains;
 
+[Trait("Category", "Unit")]
 public sealed class DeletePlannerTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);

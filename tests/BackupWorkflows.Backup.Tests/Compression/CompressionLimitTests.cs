@@ -2,6 +2,7 @@ using BackupWorkflows.Backup.Jobs;
 
 namespace BackupWorkflows.Backup.Tests.Compression;
 
+[Trait("Category", "Unit")]
 public class CompressionLimitTests
 {
     [Theory]

@@ -10,6 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupWorkflows.Backup.Tests.Compression;
 
 /// <summary>The job table's queries and the checksum re-check schedule, on a real SQLite file.</summary>
+[Trait("Category", "Unit")]
 public sealed class SettingsAndJobsTests : IAsyncLifetime
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"bwf-jobs-{Guid.NewGuid():N}.db");

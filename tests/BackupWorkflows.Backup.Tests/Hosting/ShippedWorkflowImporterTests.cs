@@ -8,6 +8,7 @@ namespace BackupWorkflows.Backup.Tests.Hosting;
 
 /// <summary>Shipped workflows reach new installations and untouched ones, never over the operator's versions
 /// (real engine and backup tables on SQLite).</summary>
+[Trait("Category", "Unit")]
 public sealed class ShippedWorkflowImporterTests
 {
     private static string Shipped(string description) => $$"""

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace BackupWorkflows.Backup.Tests.Jobs;
 
 /// <summary>Old finished instances go, faulted ones stay, 0 keeps everything (real engine on SQLite).</summary>
+[Trait("Category", "Unit")]
 public sealed class InstanceRetentionTests
 {
     private static string Workflow(string id, string last, string inputs) => $$"""

@@ -2,6 +2,7 @@ using BackupWorkflows.Backup.Repositories;
 
 namespace BackupWorkflows.Backup.Tests.Repositories;
 
+[Trait("Category", "Unit")]
 public sealed class RepositoryLayoutTests
 {
     [Fact]

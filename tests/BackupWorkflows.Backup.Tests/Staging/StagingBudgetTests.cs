@@ -2,6 +2,7 @@ using BackupWorkflows.Backup.Staging;
 
 namespace BackupWorkflows.Backup.Tests.Staging;
 
+[Trait("Category", "Unit")]
 public sealed class StagingBudgetTests
 {
     private const long MiB = 1 << 20;

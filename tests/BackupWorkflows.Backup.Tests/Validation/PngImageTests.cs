@@ -3,6 +3,7 @@ using BackupWorkflows.Backup.Validation;
 
 namespace BackupWorkflows.Backup.Tests.Validation;
 
+[Trait("Category", "Unit")]
 public sealed class PngImageTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using BackupWorkflows.Engine.Bindings;
 namespace BackupWorkflows.Engine.Tests.Bindings;
 
 /// <summary>Pure logic: the binding syntax.</summary>
+[Trait("Category", "Unit")]
 public sealed class BindingTests
 {
     private static readonly BindingScope Scope = new(

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupWorkflows.Engine.Tests.Definitions;
 
+[Trait("Category", "Unit")]
 public sealed class DescriptorTests
 {
     [Fact]

@@ -3,6 +3,7 @@ using BackupWorkflows.Engine.Tests.Fixtures;
 
 namespace BackupWorkflows.Engine.Tests.Definitions;
 
+[Trait("Category", "Unit")]
 public sealed class ValidationTests
 {
     [Fact]

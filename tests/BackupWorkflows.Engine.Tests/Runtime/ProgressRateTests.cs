@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupWorkflows.Engine.Tests.Runtime;
 
+[Trait("Category", "Unit")]
 public sealed class ProgressRateTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using BackupWorkflows.Engine.Tests.Fixtures;
 
 namespace BackupWorkflows.Engine.Tests.Runtime;
 
+[Trait("Category", "Unit")]
 public sealed class SmokeTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using BackupWorkflows.Kvm.Domains;
 
 namespace BackupWorkflows.Kvm.Tests.Domains;
 
+[Trait("Category", "Unit")]
 public sealed class DomainDefinitionTests
 {
     private const string Xml = """

@@ -2,6 +2,7 @@ using BackupWorkflows.Kvm.Hosts;
 
 namespace BackupWorkflows.Kvm.Tests.Hosts;
 
+[Trait("Category", "Unit")]
 public class FileChecksumTests
 {
     private const string Hex = "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03";

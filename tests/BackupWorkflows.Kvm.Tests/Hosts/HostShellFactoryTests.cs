@@ -2,6 +2,7 @@ using BackupWorkflows.Kvm.Hosts;
 
 namespace BackupWorkflows.Kvm.Tests.Hosts;
 
+[Trait("Category", "Unit")]
 public sealed class HostShellFactoryTests
 {
     [Theory]

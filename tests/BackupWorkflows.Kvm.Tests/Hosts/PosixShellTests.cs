@@ -42,22 +42,28 @@ public sealed class PosixShellTests
     };
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Quote_PlainWord_IsWrappedInSingleQuotes() => Assert.Equal("'plain'", PosixShell.Quote("plain"));
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Quote_Empty_IsAnEmptyQuotedWord() => Assert.Equal("''", PosixShell.Quote(""));
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Quote_SingleQuote_IsClosedEscapedAndReopened() => Assert.Equal("'it'\\''s'", PosixShell.Quote("it's"));
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Quote_DollarBacktickNewline_AreLeftLiteralInsideQuotes() =>
         Assert.Equal("'$x `y`\nz'", PosixShell.Quote("$x `y`\nz"));
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Quote_Nul_IsRejected() => Assert.Throws<ArgumentException>(() => PosixShell.Quote("a\0b"));
 
     [Fact]
+    [Trait("Category", "Unit")]
     public void Join_QuotesEachArgumentSeparately() =>
         Assert.Equal("'printf' '%s' 'a b' ''", PosixShell.Join(["printf", "%s", "a b", ""]));
 

@@ -2,6 +2,7 @@ using BackupWorkflows.Kvm.Images;
 
 namespace BackupWorkflows.Kvm.Tests.Images;
 
+[Trait("Category", "Unit")]
 public sealed class QemuImgProgressTests
 {
     [Theory]

@@ -2,6 +2,7 @@ using BackupWorkflows.Server.Schedules;
 
 namespace BackupWorkflows.Server.Tests.Schedules;
 
+[Trait("Category", "Unit")]
 public sealed class ScheduleCronTests
 {
     [Theory]
