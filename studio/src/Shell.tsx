@@ -4,6 +4,7 @@ import { DesignerPage } from './pages/designer/DesignerPage';
 import { InfrastructurePage } from './pages/InfrastructurePage';
 import { RunsPage } from './pages/RunsPage';
 import { RunViewPage } from './pages/run/RunViewPage';
+import { JobsPage } from './pages/JobsPage';
 import { SchedulesPage } from './pages/SchedulesPage';
 import { VmsPage } from './pages/vms/VmsPage';
 import { WorkflowsPage } from './pages/WorkflowsPage';
@@ -14,6 +15,7 @@ const sections: { key: string; label: string; also: string[]; adminOnly?: boolea
   { key: 'workflows', label: 'Workflows', also: ['designer'] },
   { key: 'runs', label: 'Runs', also: [] },
   { key: 'vms', label: 'VMs & backups', also: [] },
+  { key: 'jobs', label: 'Jobs', also: [] },
   { key: 'schedules', label: 'Schedules', also: [] },
   { key: 'infrastructure', label: 'Infrastructure', also: [] },
   { key: 'admin', label: 'Administration', also: [], adminOnly: true },
@@ -26,6 +28,7 @@ function Page({ route, canAdmin }: { route: string[]; canAdmin: boolean }) {
     case 'designer': return <DesignerPage workflowId={id} version={route[2] ? Number(route[2]) : undefined} />;
     case 'runs': return id ? <RunViewPage key={id} instanceId={id} /> : <RunsPage />;
     case 'vms': return <VmsPage selected={id} />;
+    case 'jobs': return <JobsPage />;
     case 'schedules': return <SchedulesPage />;
     case 'infrastructure': return <InfrastructurePage />;
     case 'admin': return canAdmin ? <AdminPage /> : <WorkflowsPage />;

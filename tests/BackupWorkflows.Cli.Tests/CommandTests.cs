@@ -24,6 +24,23 @@ public sealed class CommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task JobList_Json_ShowsAFailedCompressionWithItsStateAttemptsAndReason()
+    {
+        var backup = Guid.NewGuid().ToString();
+        var run = await server.RunAsync("workflow", "run", "compress", "--input", $"backupId={backup}", "--input", "host=local", "--wait");
+        Assert.Equal(1, run.ExitCode);
+        var jobs = Json(await server.RunAsync("job", "list", "--type", "compression", "--state", "failed", "--output", "json")).AsArray();
+        var job = Assert.Single(jobs, j => j!["backupId"]?.GetValue<string>() == backup)!;
+        Assert.Equal(("failed", 1, "local", "compress"), (job["state"]!.GetValue<string>(), job["attempts"]!.GetValue<int>(),
+            job["host"]!.GetValue<string>(), job["definitionId"]!.GetValue<string>()));
+        Assert.StartsWith("failed after 1 attempt(s): ", job["reason"]!.GetValue<string>());
+        var table = await server.RunAsync("job", "list", "--state", "failed");
+        Assert.Contains("REASON", table.Output);
+        Assert.Contains("failed after 1 attempt(s)", table.Output);
+        Assert.Equal(2, (await server.RunAsync("job", "list", "--state", "sleeping")).ExitCode);
+    }
+
+    [Fact]
     public async Task HostAdd_ValidAndInvalid()
     {
         var added = Json(await server.RunAsync("host", "add", "kvm-7", "--uri", "ssh://backup@192.0.2.7:2222", "--max-concurrent-backups", "4",

@@ -16,19 +16,23 @@ namespace BackupWorkflows.Backup.Compression;
 /// valid and restores never decompress), compared equal to the original, fsynced, renamed
 /// <c>.compressed</c>, checksummed, recorded, and only then renamed over the original.
 /// </summary>
-/// <remarks>Idempotent: a <c>.compressing</c> file left by a crash is deleted and redone; a
-/// <c>.compressed</c> one was verified and is just finished.</remarks>
+/// <remarks>
+/// <para>Idempotent: a <c>.compressing</c> file left by a crash is deleted and redone; a
+/// <c>.compressed</c> one was verified and is just finished.</para>
+/// <para>The engine owns its queueing and retries: while <c>compression.enabled</c> is false it
+/// waits on a durable timer (re-read every <c>jobs.poll.interval.seconds</c>); it takes a slot of the
+/// host's compression semaphore (<see cref="CompressionLimit"/>, read again while it waits) and
+/// gives it back when the attempt ends; a failed attempt is retried durably by the engine
+/// (<c>compression.max.retries</c>, <c>compression.retry.interval.minutes</c>, read at each attempt).</para>
+/// </remarks>
 [Activity("Backup.Compress", Category = "Backup", DisplayName = "Compress backup",
     Description = "qemu-img convert -c of each volume (zstd, else zlib), verified with qemu-img compare before it replaces the original.")]
 [Retry(MaxAttempts = 1)]
 public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalog, BackupSettings settings,
-    CompressionCapability capability, JobQueue jobs) : Activity
+    CompressionCapability capability, CompressionLimit limit) : Activity
 {
     [Input(Description = "Id of the backup to compress.", Required = true)]
     public string BackupId { get; set; } = "";
-
-    [Input(Description = "Id of the job running this attempt, if any.")]
-    public string? JobId { get; set; }
 
     [Output(Description = "Bytes stored before compression.")]
     public long BytesBefore { get; set; }
@@ -47,6 +51,15 @@ public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalo
         if (backup.State != BackupState.BackedUp)
             throw new BackupInputException($"backup {backup.Id} is {backup.State}; only BackedUp backups are compressed");
         if (backup.Compressed) { context.Journal("already compressed"); BytesBefore = BytesAfter = backup.StoredSize; return ActivityResult.Done; }
+        if (!await settings.GetBoolAsync(SettingCatalog.CompressionEnabled, ct))
+        {
+            context.Journal("compression.enabled is false: waiting");
+            return ActivityResult.SuspendUntil(context.TimeProvider.GetUtcNow() + await settings.GetDurationAsync(SettingCatalog.JobsPollIntervalSeconds, ct));
+        }
+        context.RetryDurably(await settings.GetIntAsync(SettingCatalog.CompressionMaxRetries, ct) + 1,
+            await settings.GetDurationAsync(SettingCatalog.CompressionRetryIntervalMinutes, ct));
+        var host = work.HostRecord.Name;
+        await using var slot = await context.AcquireLockAsync(JobWorkflows.HostLock(JobType.Compression, host), c => limit.SlotsAsync(host, c));
 
         var files = work.Host.Files;
         var free = await files.FreeSpaceAsync(work.Repository.Path, ct);
@@ -94,7 +107,6 @@ public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalo
                 await files.FsyncAsync(Path.GetDirectoryName(v.ImagePath)!, ct);
                 context.Journal($"{v.Target}: compressed copy compared equal and synced");
             }
-            if (JobId is not null && Guid.TryParse(JobId, out var jobId)) await jobs.MarkFinalizingAsync(jobId, ct);
             // Record the new checksum before the rename: a crash in between finds the .compressed
             // file again and repeats these two steps, so record and file always end up agreeing.
             v.Checksum = (await files.ChecksumAsync(verified, cancellationToken: ct)).ToString();

@@ -46,10 +46,11 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<Settings.BackupSettings>();
         services.AddScoped<Jobs.JobQueue>();
         services.AddScoped<Jobs.JobQueries>();
+        services.AddScoped<Jobs.CompressionLimit>();
         services.AddScoped<Validation.BootTest>();
         services.AddScoped<Validation.ValidationQueries>();
         services.AddScoped<Validation.ChecksumRecheckScheduler>();
-        services.AddHostedService<Jobs.JobRunner>();
+        services.AddHostedService<Validation.ChecksumRecheckLoop>();
         services.AddSingleton<Jobs.InstanceRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.InstanceRetention>());
         return services;

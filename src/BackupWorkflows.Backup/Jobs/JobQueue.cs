@@ -1,36 +1,38 @@
-using BackupWorkflows.Backup.Persistence;
-using Microsoft.EntityFrameworkCore;
+using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Runtime;
 
 namespace BackupWorkflows.Backup.Jobs;
 
-/// <summary>Adds jobs and moves them between states; the only writer of <c>bwf_jobs</c> rows' state.</summary>
-public sealed class JobQueue(BackupDbContext db, TimeProvider time)
+/// <summary>
+/// Queues a job by starting its workflow instance: from then on the engine owns it (the wait for a
+/// slot under the host's limit, the wait while compression is disabled, the retries and their
+/// durable waits). There is no job table to keep in step with the engine.
+/// </summary>
+public sealed class JobQueue(IWorkflowRuntime runtime, IWorkflowInstanceQueries instances)
 {
-    /// <summary>Queues a job, unless the same kind of job for the backup is already waiting or running.</summary>
-    public async Task<JobRecord> EnqueueAsync(Guid backupId, string host, JobType type, string? levels = null,
-        DateTimeOffset? runAt = null, CancellationToken ct = default)
+    /// <summary>
+    /// Starts a job, unless the same kind of job for the backup (and levels) is already queued or
+    /// running: then that one's id. Returns the job's workflow instance id.
+    /// </summary>
+    public async Task<string> EnqueueAsync(Guid backupId, string host, JobType type, string? levels = null, CancellationToken ct = default)
     {
-        var open = (await db.Jobs.Where(j => j.BackupId == backupId && j.Type == type).ToListAsync(ct))
-            .FirstOrDefault(j => j.State is JobState.Scheduled or JobState.Starting or JobState.Finalizing && j.Levels == levels);
-        if (open is not null) return open;
-        var now = time.GetUtcNow();
-        var job = new JobRecord
-        {
-            Id = Guid.NewGuid(), BackupId = backupId, HostName = host, Type = type, Levels = levels,
-            NextRunAt = runAt ?? now, CreatedAt = now, UpdatedAt = now,
-        };
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(ct);
-        return job;
+        if (await OpenAsync(backupId, type, levels, ct) is { } open) return open.Id;
+        var input = new JsonObject { ["backupId"] = backupId.ToString(), ["host"] = host };
+        if (levels is not null) input["levels"] = levels;
+        return await runtime.StartAsync(JobWorkflows.Of(type), input, new StartOptions { CorrelationId = CorrelationOf(backupId, type, levels) }, ct);
     }
 
-    /// <summary>Marks the running job Finalizing (its files are being replaced or results recorded).</summary>
-    public async Task MarkFinalizingAsync(Guid jobId, CancellationToken ct = default)
+    /// <summary>The job of this kind for the backup that has not ended, if any.</summary>
+    public async Task<WorkflowInstanceInfo?> OpenAsync(Guid backupId, JobType type, string? levels, CancellationToken ct = default)
     {
-        var job = await db.Jobs.FirstOrDefaultAsync(j => j.Id == jobId, ct);
-        if (job is null || job.State != JobState.Starting) return;
-        job.State = JobState.Finalizing;
-        job.UpdatedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(ct);
+        var page = await instances.ListAsync(new InstanceFilter
+        {
+            DefinitionId = JobWorkflows.Of(type), CorrelationId = CorrelationOf(backupId, type, levels), Take = 20,
+        }, ct);
+        return page.Items.FirstOrDefault(i => !i.Status.IsEnded());
     }
+
+    /// <summary>Correlation id of a job: the same for every job of one kind on one backup, so an open one is found.</summary>
+    public static string CorrelationOf(Guid backupId, JobType type, string? levels) =>
+        $"job:{JobWorkflows.Of(type)}:{backupId}" + (string.IsNullOrEmpty(levels) ? "" : $":{levels}");
 }

@@ -6,6 +6,13 @@ namespace BackupWorkflows.Backup.Jobs;
 /// Counts the attempts of a retried workflow in a variable: <c>Retry</c> (with the wait before
 /// the next attempt) while attempts remain, <c>GiveUp</c> after the last one.
 /// </summary>
+/// <remarks>
+/// Kept for one thing the engine's retries cannot do: retry a whole stretch of a flowchart after
+/// a cleanup branch. <c>backup-with-retry</c> thaws, undoes the snapshot and deletes partial files
+/// before the next attempt, which decides full or incremental again; the engine retries one
+/// activity (in process, or durably with <see cref="Engine.Activities.ActivityContext.RetryDurably"/>),
+/// never a sequence. Jobs (compression, validation) do not use it: their retries are the engine's.
+/// </remarks>
 [Activity("Backup.RetryGate", Category = "Backup", DisplayName = "Retry gate",
     Description = "Retry while attempts remain (counts them in a variable), else give up.")]
 [Outcomes("Retry", "GiveUp")]

@@ -86,14 +86,14 @@ public sealed class BackupMetrics
     private static IEnumerable<Measurement<long>> CountQueuedJobs(IServiceScopeFactory scopes)
     {
         using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<BackupDbContext>();
-        JobState[] queued = [JobState.Scheduled, JobState.Starting, JobState.Finalizing];
-        var counts = db.Jobs.Where(j => queued.Contains(j.State)).GroupBy(j => new { j.Type, j.State })
-            .Select(g => new { g.Key.Type, g.Key.State, Count = g.LongCount() }).ToList();
+        // Jobs are engine instances (JobQueries reads them); an observable gauge's callback is synchronous.
+        var jobs = scope.ServiceProvider.GetRequiredService<JobQueries>().ListAsync(new JobFilter { Take = 500 })
+            .GetAwaiter().GetResult();
+        JobState[] open = [JobState.Queued, JobState.Running];
         // Every type and state, zeros included: an empty queue is a depth of 0, not a missing series.
         return from type in Enum.GetValues<JobType>()
-               from state in queued
-               select new Measurement<long>(counts.FirstOrDefault(c => c.Type == type && c.State == state)?.Count ?? 0,
+               from state in open
+               select new Measurement<long>(jobs.LongCount(j => j.Type == type && j.State == state),
                    new KeyValuePair<string, object?>("type", type.ToString().ToLowerInvariant()), new("state", state.ToString()));
     }
 }

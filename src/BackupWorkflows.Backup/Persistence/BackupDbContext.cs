@@ -14,7 +14,6 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<BackupRecord> Backups => Set<BackupRecord>();
     public DbSet<BackupVolume> Volumes => Set<BackupVolume>();
     public DbSet<Staging.StagingReservation> StagingReservations => Set<Staging.StagingReservation>();
-    public DbSet<Jobs.JobRecord> Jobs => Set<Jobs.JobRecord>();
     public DbSet<Settings.SettingRecord> Settings => Set<Settings.SettingRecord>();
     public DbSet<Validation.ValidationRecord> Validations => Set<Validation.ValidationRecord>();
 

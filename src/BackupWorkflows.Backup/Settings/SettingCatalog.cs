@@ -7,7 +7,7 @@ namespace BackupWorkflows.Backup.Settings;
 /// </summary>
 public static class SettingCatalog
 {
-    /// <summary>Queue and run compression jobs.</summary>
+    /// <summary>Run compression jobs (queued jobs wait while false).</summary>
     public const string CompressionEnabled = "compression.enabled";
     /// <summary>Compressions at once per host (-1 = unlimited).</summary>
     public const string CompressionMaxConcurrentPerHost = "compression.max.concurrent.per.host";
@@ -27,7 +27,7 @@ public static class SettingCatalog
     public const string ValidationRecheckIntervalHours = "validation.recheck.interval.hours";
     /// <summary>How long a boot test waits for the guest agent.</summary>
     public const string ValidationBootTimeoutSeconds = "validation.boot.timeout.seconds";
-    /// <summary>How often the job runner looks for due jobs.</summary>
+    /// <summary>How often due checksum re-checks are queued and disabled compressions look again.</summary>
     public const string JobsPollIntervalSeconds = "jobs.poll.interval.seconds";
     /// <summary>How long ended workflow instances are kept.</summary>
     public const string InstancesRetentionDays = "instances.retention.days";
@@ -42,7 +42,7 @@ public static class SettingCatalog
     /// <summary>Every setting.</summary>
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
-        new(CompressionEnabled, SettingKind.Boolean, "true", "Queue and run compression jobs."),
+        new(CompressionEnabled, SettingKind.Boolean, "true", "Run compression jobs; while false they stay queued (reason 'disabled') and start once it is true."),
         new(CompressionMaxConcurrentPerHost, SettingKind.Integer, "5", "Compressions running at once per host; -1 = unlimited.")
             { Minimum = -1, Maximum = 100 },
         new(CompressionMaxRetries, SettingKind.Integer, "2", "Retries of a failed compression after the first attempt.")
@@ -60,7 +60,7 @@ public static class SettingCatalog
             { Minimum = 0, Maximum = 8760, Unit = Hour },
         new(ValidationBootTimeoutSeconds, SettingKind.Duration, "180", "How long a boot test waits for the restored guest's agent.")
             { Minimum = 10, Maximum = 3600, Unit = Second },
-        new(JobsPollIntervalSeconds, SettingKind.Duration, "5", "How often the job runner looks for due jobs.")
+        new(JobsPollIntervalSeconds, SettingKind.Duration, "5", "How often due checksum re-checks are queued, and a disabled compression job looks again.")
             { Minimum = 0.05, Maximum = 3600, Unit = Second },
         new(InstancesRetentionDays, SettingKind.Duration, "30",
             "Delete finished and cancelled workflow instances (with their journals) this many days after they ended; 0 = keep them. Faulted ones stay for retry.")

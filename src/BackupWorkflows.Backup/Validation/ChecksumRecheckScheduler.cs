@@ -9,7 +9,8 @@ namespace BackupWorkflows.Backup.Validation;
 /// <summary>
 /// Queues a checksum re-check job for every BackedUp backup whose checksums were last verified
 /// (or stored) longer ago than <c>validation.recheck.interval.hours</c>; 0 turns it off.
-/// Called on each tick of the <see cref="JobRunner"/>.
+/// Called every <c>jobs.poll.interval.seconds</c> by <see cref="ChecksumRecheckLoop"/>; each re-check is a
+/// <c>validate</c> workflow instance (levels <c>checksums</c>) that the engine queues behind the host's validation lock.
 /// </summary>
 public sealed class ChecksumRecheckScheduler(BackupDbContext db, BackupSettings settings, JobQueue queue, TimeProvider time)
 {
@@ -24,15 +25,12 @@ public sealed class ChecksumRecheckScheduler(BackupDbContext db, BackupSettings 
         var last = (await db.Validations.AsNoTracking().Where(v => v.Level == ValidationLevels.Checksums)
                 .Select(v => new { v.BackupId, v.At }).ToListAsync(ct))
             .GroupBy(v => v.BackupId).ToDictionary(g => g.Key, g => g.Max(v => v.At));
-        var open = (await db.Jobs.AsNoTracking().Where(j => j.Type == JobType.Validation && j.Levels == ValidationLevels.Checksums
-                && (j.State == JobState.Scheduled || j.State == JobState.Starting || j.State == JobState.Finalizing))
-            .Select(j => j.BackupId).ToListAsync(ct)).ToHashSet();
         var queued = 0;
         foreach (var b in backups)
         {
             var verified = last.TryGetValue(b.Id, out var at) ? at : b.CompletedAt ?? cutoff;
-            if (verified > cutoff || open.Contains(b.Id)) continue;
-            await queue.EnqueueAsync(b.Id, b.HostName, JobType.Validation, ValidationLevels.Checksums, ct: ct);
+            if (verified > cutoff || await queue.OpenAsync(b.Id, JobType.Validation, ValidationLevels.Checksums, ct) is not null) continue;
+            await queue.EnqueueAsync(b.Id, b.HostName, JobType.Validation, ValidationLevels.Checksums, ct);
             queued++;
         }
         return queued;

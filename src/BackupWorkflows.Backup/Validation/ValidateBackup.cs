@@ -18,7 +18,7 @@ namespace BackupWorkflows.Backup.Validation;
 [Outcomes("Valid", "Invalid", "UnableToValidate")]
 [Retry(MaxAttempts = 1)]
 public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalog, Infrastructure infra,
-    BackupDbContext db, BootTest bootTest, JobQueue jobs, TimeProvider time) : Activity
+    BackupDbContext db, BootTest bootTest, TimeProvider time) : Activity
 {
     [Input(Description = "Id of the backup to validate.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -35,9 +35,6 @@ public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalo
     [Input(Description = "End the VM's current chain when the backup is Invalid.", Default = true)]
     public bool EndChainOnFailure { get; set; } = true;
 
-    [Input(Description = "Id of the job running this attempt, if any.")]
-    public string? JobId { get; set; }
-
     [Output(Description = "Valid, Invalid or UnableToValidate.")]
     public string Result { get; set; } = "";
 
@@ -52,7 +49,7 @@ public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalo
         var backup = work.Backup;
         if (backup.State != BackupState.BackedUp)
             throw new BackupInputException($"backup {backup.Id} is {backup.State}; only BackedUp backups are validated");
-        await context.AcquireLockAsync($"host:{work.HostRecord.Name}:validation");
+        await context.AcquireLockAsync(JobWorkflows.HostLock(JobType.Validation, work.HostRecord.Name));
 
         var outcomes = new List<(string Level, LevelOutcome Outcome)>();
         var chain = await ChainAsync(backup, ct);
@@ -82,7 +79,6 @@ public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalo
             if (outcome.Result == ValidationResult.Invalid) break;
         }
 
-        if (JobId is not null && Guid.TryParse(JobId, out var jobId)) await jobs.MarkFinalizingAsync(jobId, ct);
         var overall = outcomes.Any(o => o.Outcome.Result == ValidationResult.Invalid) ? ValidationResult.Invalid
             : outcomes.Any(o => o.Outcome.Result == ValidationResult.UnableToValidate) ? ValidationResult.UnableToValidate
             : ValidationResult.Valid;

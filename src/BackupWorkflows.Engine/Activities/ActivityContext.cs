@@ -104,6 +104,25 @@ public sealed class ActivityContext
     public ValueTask<IAsyncDisposable> AcquireLockAsync(string name, int limit = 1) =>
         _host.AcquireLockAsync(name, limit, CancellationToken);
 
+    /// <summary>
+    /// Like <see cref="AcquireLockAsync(string, int)"/>, for a counting semaphore whose limit may change
+    /// while claims wait (a setting): <paramref name="limit"/> is read again at every poll; 0 lets nobody
+    /// in until it is raised. Slots already granted are kept.
+    /// </summary>
+    public ValueTask<IAsyncDisposable> AcquireLockAsync(string name, Func<CancellationToken, ValueTask<int>> limit) =>
+        _host.AcquireLockAsync(name, limit, CancellationToken);
+
+    /// <summary>
+    /// Durable retry, for failures worth retrying much later (a full repository, a busy host): if this
+    /// execution fails, the engine records the failed attempt and suspends the activity until
+    /// now + <paramref name="interval"/> (a durable timer: it survives restarts, and the instance shows
+    /// Suspended with its ResumeAt), then runs it again; after <paramref name="maxAttempts"/> failed
+    /// attempts (counted across restarts and suspensions) the failure is an incident as usual.
+    /// Called by the activity at each execution, so values read from settings apply to the next retry.
+    /// Errors that are never retried (<see cref="NonRetryableActivityException"/>) end it at once.
+    /// </summary>
+    public void RetryDurably(int maxAttempts, TimeSpan interval) => _host.RetryDurably(maxAttempts, interval);
+
     /// <summary>Adds a line to this execution's journal entry.</summary>
     public void Journal(string message) => _host.AddJournalLine(ActivityId, message);
 }
@@ -115,6 +134,8 @@ internal interface IActivityExecutionHost
     JsonNode? GetVariable(string name);
     void SetVariable(string name, JsonNode? value);
     ValueTask<IAsyncDisposable> AcquireLockAsync(string name, int limit, CancellationToken cancellationToken);
+    ValueTask<IAsyncDisposable> AcquireLockAsync(string name, Func<CancellationToken, ValueTask<int>> limit, CancellationToken cancellationToken);
+    void RetryDurably(int maxAttempts, TimeSpan interval);
     void AddJournalLine(string activityId, string message);
 }
 

@@ -19,23 +19,33 @@ internal sealed class LockManager(EngineDatabase database, WorkflowEngineOptions
     /// <summary>
     /// Takes a slot of <paramref name="name"/> for the instance, waiting in order. Idempotent per
     /// (name, instance): a claim that exists (e.g. from before a restart) is reused.
-    /// <paramref name="onWaiting"/> runs once when the claim has to wait.
+    /// <paramref name="onWaiting"/> runs once when the claim has to wait. <paramref name="limit"/> (0 = closed) is
+    /// read again before every grant decision, so a limit that changes while claims wait (a setting)
+    /// takes effect at the next poll; a slot already granted is never taken back.
     /// </summary>
-    public async Task<long> AcquireAsync(string instanceId, string name, int limit, Func<Task>? onWaiting, CancellationToken cancellationToken)
+    public async Task<long> AcquireAsync(string instanceId, string name, Func<CancellationToken, ValueTask<int>> limit,
+        Func<Task>? onWaiting, CancellationToken cancellationToken)
     {
-        if (limit < 1) throw new ArgumentOutOfRangeException(nameof(limit), "A lock's limit must be at least 1.");
-        var claimId = await EnsureClaimAsync(instanceId, name, limit, cancellationToken);
+        var first = await LimitAsync(limit, cancellationToken);
+        var claimId = await EnsureClaimAsync(instanceId, name, first, cancellationToken);
         var waited = false;
         while (true)
         {
             var released = _released.Task;
-            if (await TryGrantAsync(claimId, name, limit, cancellationToken)) return claimId;
+            if (await TryGrantAsync(claimId, name, waited ? await LimitAsync(limit, cancellationToken) : first, cancellationToken)) return claimId;
             if (!waited && onWaiting is not null) await onWaiting();
             waited = true;
             // Local releases wake at once; releases on other nodes are seen at the next poll.
             await Task.WhenAny(released, Task.Delay(options.LockPollInterval, time, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
         }
+    }
+
+    private static async ValueTask<int> LimitAsync(Func<CancellationToken, ValueTask<int>> limit, CancellationToken ct)
+    {
+        var value = await limit(ct);
+        // 0 is a closed gate (nobody gets a slot until the limit is raised); below that is a mistake.
+        return value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(limit), value, "A lock's limit must not be negative.");
     }
 
     /// <summary>Releases one claim (a handle disposed early).</summary>

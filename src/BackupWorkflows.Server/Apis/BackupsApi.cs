@@ -60,7 +60,7 @@ public static class BackupsApi
     {
         var backup = await ops.GetAsync(id, ct);
         if (backup.State != BackupState.BackedUp) throw new ConflictException($"Backup {id} is {backup.State}; only BackedUp backups can be validated.");
-        var instance = await launcher.StartAsync(WorkflowLauncher.Validate, new JsonObject { ["backupId"] = id.ToString() }, IdempotencyKey(http), ct: ct);
+        var instance = await launcher.StartAsync(WorkflowLauncher.Validate, new JsonObject { ["backupId"] = id.ToString(), ["host"] = backup.HostName }, IdempotencyKey(http), ct: ct);
         return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
     }
 

@@ -1,7 +1,7 @@
 import { request } from './client';
 import type {
   ActivityDescriptor, Backup, Host, InstanceDetail, InstanceStatus, InstanceSummary, JournalEntry, Me,
-  ApiKeyInfo, CreatedKey, Offering, Repository, Setting, RestoreRequest, Schedule, Vm, WorkflowDefinition, WorkflowSummary, WorkflowVersion,
+  ApiKeyInfo, CreatedKey, Job, Offering, Repository, Setting, RestoreRequest, Schedule, Vm, WorkflowDefinition, WorkflowSummary, WorkflowVersion,
 } from './types';
 
 const enc = encodeURIComponent;
@@ -63,6 +63,7 @@ export const api = {
   settings: () => request<Setting[]>('GET', '/api/settings'),
   setSetting: (name: string, value: string) => request<Setting>('PUT', `/api/settings/${enc(name)}`, { body: { value } }),
 
+  jobs: () => request<Job[]>('GET', '/api/jobs'),
   schedules: () => request<Schedule[]>('GET', '/api/schedules'),
   addSchedule: (s: Partial<Schedule>) => request<Schedule>('POST', '/api/schedules', { body: s }),
   deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),

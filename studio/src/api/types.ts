@@ -176,6 +176,18 @@ export interface Backup {
 export interface RestoreRequest { backupId: string; quick?: boolean; host?: string; volume?: string; toVm?: string; asNewVm?: string }
 export interface Schedule { id: string; vm?: string | null; offering?: string | null; cron: string; quartzCron?: string; timeZone: string; keep?: number | null; nextFireAt?: string | null }
 
+/** A compression or validation job (GET /api/jobs): a workflow instance the engine queues, limits and retries. */
+export interface Job {
+  id: string; type: 'compression' | 'validation'; definitionId: string;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** Why a queued job waits (host limit, disabled, retry at T ...), or "failed after N attempt(s): cause". */
+  reason?: string | null;
+  attempts: number; retryAt?: string | null;
+  progress?: { done: number; total: number; message?: string | null } | null;
+  backupId?: string | null; host?: string | null; levels?: string | null;
+  createdAt: string; updatedAt: string; finishedAt?: string | null; error?: string | null;
+}
+
 export interface ApiKeyInfo { name: string; role: Role; createdAt?: string }
 export interface CreatedKey { name: string; role: Role; key: string }
 /** A setting of the one catalog; `allowed` says its values in words (e.g. "a whole number from 1 to 16"). */

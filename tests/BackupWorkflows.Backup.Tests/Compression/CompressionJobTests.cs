@@ -11,8 +11,8 @@ using BackupWorkflows.Testing.Guests;
 namespace BackupWorkflows.Backup.Tests.Compression;
 
 /// <summary>
-/// A real guest's backups compressed by jobs: the job waits while the per-host limit is 0 and
-/// runs once it is raised (settings apply while running); the compressed image is zstd, smaller,
+/// A real guest's backups compressed by jobs: the job waits (queued, "host limit") while the per-host
+/// limit is 0 and runs once it is raised (the engine reads the limit again while it waits); the compressed image is zstd, smaller,
 /// equal to the original and checksummed; an engine stopped mid-compression leaves the original
 /// intact and finishes the job after it starts again.
 /// </summary>
@@ -29,7 +29,6 @@ public sealed class CompressionJobTests
         var directory = harness.Directory;
         try
         {
-            await harness.SetAsync(SettingCatalog.JobsPollIntervalSeconds, "0.2");
             await harness.SetAsync(SettingCatalog.CompressionMaxConcurrentPerHost, "0");
             await harness.ConfigureOfferingAsync(o => o.Compress = true);
             await harness.AssignAsync(guest.Name);
@@ -43,18 +42,17 @@ public sealed class CompressionJobTests
             var reference = Path.Combine(directory, "reference.qcow2");
             File.Copy(image, reference);
 
-            // Limit 0: the job stays Scheduled over several runner ticks.
-            await Task.Delay(1500);
-            var job = Assert.Single(await harness.JobsAsync(new JobFilter { BackupId = backupId }));
-            Assert.Equal(JobState.Scheduled, job.State);
-            Assert.Single(await harness.JobsAsync(new JobFilter { Scheduled = true, Host = harness.HostName }));
+            // Limit 0: the job stays queued behind the host limit, as the job list says.
+            var job = await JobTestSteps.WaitForAsync(async () => (await harness.JobsAsync(new JobFilter { BackupId = backupId })).SingleOrDefault(),
+                j => j is { State: JobState.Queued, Reason: JobReasons.HostLimit }, TimeSpan.FromMinutes(1), "job queued behind the host limit");
+            Assert.Single(await harness.JobsAsync(new JobFilter { State = JobState.Queued, Host = harness.HostName, Type = JobType.Compression }));
 
             // A slow compression (rate limit), then the slot opens; stop the engine while it writes.
             await harness.SetAsync(SettingCatalog.CompressionRateLimitMBps, "0.5");
             await harness.SetAsync(SettingCatalog.CompressionMaxConcurrentPerHost, "1");
             var writing = image + ".compressing";
             await JobTestSteps.WaitForAsync(() => Task.FromResult(File.Exists(writing) && new FileInfo(writing).Length > 0), x => x, TimeSpan.FromMinutes(2), "compression writing");
-            Assert.Single(await harness.JobsAsync(new JobFilter { Executing = true }));
+            Assert.Single(await harness.JobsAsync(new JobFilter { State = JobState.Running }));
             harness.KeepDirectory = true;
             await harness.DisposeAsync();
             Assert.Equal(stored.Volumes[0].Checksum, ReferenceChecksum.Like(stored.Volumes[0].Checksum!, image));
@@ -63,9 +61,9 @@ public sealed class CompressionJobTests
             harness = await BackupHarness.StartAsync(directory: directory, nodeId: nodeId, register: false);
             harness.KeepDirectory = false;
             await harness.SetAsync(SettingCatalog.CompressionRateLimitMBps, "0");
-            job = await JobTestSteps.WaitForAsync(async () => (await harness.JobsAsync(new JobFilter { Id = job.Id })).Single(),
+            job = await JobTestSteps.WaitForAsync(async () => (await harness.JobsAsync(new JobFilter { Id = job!.Id })).Single(),
                 j => j.State is JobState.Done or JobState.Failed, TimeSpan.FromMinutes(3), "job end");
-            Assert.True(job.State == JobState.Done, $"{job.State} after {job.Attempts} attempt(s): {job.Error}");
+            Assert.True(job.State == JobState.Done, $"{job.State} after {job.Attempts} attempt(s): {job.Reason}");
 
             var after = await harness.BackupAsync(backupId);
             Assert.True(after.Compressed);

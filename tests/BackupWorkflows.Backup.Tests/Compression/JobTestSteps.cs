@@ -26,7 +26,7 @@ internal static class JobTestSteps
     }
 
     /// <summary>Jobs matching a filter.</summary>
-    public static async Task<IReadOnlyList<JobRecord>> JobsAsync(this BackupHarness h, JobFilter filter)
+    public static async Task<IReadOnlyList<Job>> JobsAsync(this BackupHarness h, JobFilter filter)
     {
         await using var scope = h.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<JobQueries>().ListAsync(filter);

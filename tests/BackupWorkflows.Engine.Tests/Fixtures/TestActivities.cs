@@ -67,14 +67,19 @@ public sealed class GateActivity : Activity
 {
     public static readonly ConcurrentDictionary<string, bool> SawCancellation = new();
 
+    /// <summary>Limits a test changes while instances wait (like a setting), by <see cref="LimitKey"/>.</summary>
+    public static readonly ConcurrentDictionary<string, int> Limits = new();
+
     [Input(Required = true)] public string Name { get; set; } = "";
     [Input] public string? Lock { get; set; }
     [Input] public int LockLimit { get; set; } = 1;
+    [Input] public string? LimitKey { get; set; }
     [Output] public int Entries { get; private set; }
 
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
-        if (Lock is not null) await context.AcquireLockAsync(Lock, LockLimit);
+        if (Lock is not null && LimitKey is not null) await context.AcquireLockAsync(Lock, _ => ValueTask.FromResult(Limits[LimitKey]));
+        else if (Lock is not null) await context.AcquireLockAsync(Lock, LockLimit);
         context.ReportProgress(1, 4, "waiting at gate");
         Entries = Gates.Enter(Name);
         try { await Gates.Gate(Name).Task.WaitAsync(context.CancellationToken); }
@@ -99,10 +104,13 @@ public sealed class FlakyActivity : Activity
     [Input(Required = true)] public string Key { get; set; } = "";
     [Input] public int Failures { get; set; }
     [Input] public bool ThrowArgument { get; set; }
+    [Input] public int DurableAttempts { get; set; }
+    [Input] public double DurableIntervalSeconds { get; set; }
     [Output] public int SeenAttempt { get; private set; }
 
     public override ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
+        if (DurableAttempts > 0) context.RetryDurably(DurableAttempts, TimeSpan.FromSeconds(DurableIntervalSeconds));
         var n = Attempts.AddOrUpdate(Key, 1, (_, v) => v + 1);
         SeenAttempt = context.Attempt;
         if (ThrowArgument) throw new ArgumentException("bad argument");

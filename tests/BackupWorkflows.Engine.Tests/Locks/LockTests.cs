@@ -68,6 +68,34 @@ public sealed class LockTests(PostgresCluster postgres)
     }
 
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task SemaphoreWithChangingLimit_ZeroHoldsEveryone_RaisingItLetsWaitersIn(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var prefix = $"dyn-{provider}-{Guid.NewGuid():N}";
+        GateActivity.Limits[prefix] = 0;
+        await engine.PublishAsync($$$"""
+            { "id": "dyn", "inputs": [ { "name": "gate", "type": "string" } ],
+              "activities": [ { "id": "g", "type": "Test.Gate", "inputs": { "name": "{{ input.gate }}", "lock": "host:{{{prefix}}}", "limitKey": "{{{prefix}}}" } } ] }
+            """);
+        var a = await engine.Runtime.StartAsync("dyn", new JsonObject { ["gate"] = $"{prefix}-a" });
+        var b = await engine.Runtime.StartAsync("dyn", new JsonObject { ["gate"] = $"{prefix}-b" });
+        var waiting = await engine.WaitAsync(a, untilIdle: true);
+        Assert.Equal((WorkflowStatus.Waiting, $"host:{prefix}"), (waiting.Status, waiting.WaitingFor));
+        Assert.Equal(WorkflowStatus.Waiting, (await engine.WaitAsync(b, untilIdle: true)).Status);
+
+        GateActivity.Limits[prefix] = 1; // read again at the next poll
+        await Gates.Entered($"{prefix}-a").Task.WithDeadline();
+        Assert.Equal(WorkflowStatus.Waiting, (await engine.WaitAsync(b, untilIdle: true)).Status);
+        Assert.Equal(0, Gates.Count($"{prefix}-b"));
+        GateActivity.Limits[prefix] = 2;
+        await Gates.Entered($"{prefix}-b").Task.WithDeadline();
+        Gates.Release($"{prefix}-a");
+        Gates.Release($"{prefix}-b");
+        Assert.Equal(WorkflowStatus.Finished, (await engine.WaitAsync(a)).Status);
+        Assert.Equal(WorkflowStatus.Finished, (await engine.WaitAsync(b)).Status);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
     public async Task HeldLock_SurvivesEngineRestart_AndIsReleasedWhenTheResumedInstanceFaults(string provider)
     {
         var connection = provider == "sqlite" ? $"Data Source={Path.Combine(Path.GetTempPath(), $"bwf-lock-{Guid.NewGuid():N}.db")}" : postgres.NewDatabase();

@@ -88,4 +88,46 @@ public sealed class RetryTests(PostgresCluster postgres)
         Assert.All(attempts, a => Assert.Equal("The attempt timed out after 0.2 s.", a.Error)); // user terms, no .NET type name
         Assert.All(attempts, a => Assert.True(a.EndedAt - a.StartedAt < TimeSpan.FromSeconds(10)));
     }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task DurableRetry_WaitsSuspendedUntilDue_SurvivesARestart_ThenSucceeds(string provider)
+    {
+        var connection = provider == "sqlite" ? $"Data Source={Path.Combine(Path.GetTempPath(), $"bwf-dretry-{Guid.NewGuid():N}.db")}" : postgres.NewDatabase();
+        var key = Guid.NewGuid().ToString("N");
+        const string durable = ", \"retry\": { \"maxAttempts\": 1 }";
+        string id;
+        await using (var first = await EngineHost.StartAsync(provider, postgres, connection: connection))
+        {
+            await first.PublishAsync(Flaky("durable", key, failures: 2, extra: durable)
+                .Replace("\"throwArgument\": false", "\"throwArgument\": false, \"durableAttempts\": 3, \"durableIntervalSeconds\": 2"));
+            id = await first.Runtime.StartAsync("durable", null);
+            var waiting = await first.WaitAsync(id, untilIdle: true);
+            Assert.Equal(WorkflowStatus.Suspended, waiting.Status);
+            Assert.True(waiting.ResumeAt > waiting.UpdatedAt, $"resume at {waiting.ResumeAt}, updated {waiting.UpdatedAt}");
+            var failed = Assert.Single(await first.JournalAsync(id), j => j.ActivityId == "flaky");
+            Assert.Equal((ExecutionStatus.Faulted, "transient failure 1"), (failed.Status, failed.Error));
+            Assert.Empty(await first.Queries.GetIncidentsAsync(id)); // a durable retry is no incident yet
+        } // stopped while the retry waits: the wait is a row, not a timer in this process
+
+        await using var second = await EngineHost.StartAsync(provider, postgres, connection: connection);
+        var info = await second.WaitAsync(id);
+        Assert.Equal(WorkflowStatus.Finished, info.Status);
+        Assert.Equal([ExecutionStatus.Faulted, ExecutionStatus.Faulted, ExecutionStatus.Completed],
+            (await second.JournalAsync(id)).Where(j => j.ActivityId == "flaky").Select(j => j.Status));
+        Assert.Equal(["after:after"], RecordActivity.Calls[key]);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task DurableRetry_Exhausted_FaultsWithTheLastReason_AndCountsTheAttempts(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var key = Guid.NewGuid().ToString("N");
+        await engine.PublishAsync(Flaky("dexhaust", key, failures: 5, extra: ", \"retry\": { \"maxAttempts\": 1 }")
+            .Replace("\"throwArgument\": false", "\"throwArgument\": false, \"durableAttempts\": 2, \"durableIntervalSeconds\": 0.1"));
+        var info = await engine.RunAsync("dexhaust");
+        Assert.Equal((WorkflowStatus.Faulted, "flaky: transient failure 2"), (info.Status, info.Fault));
+        var incident = Assert.Single(await engine.Queries.GetIncidentsAsync(info.Id));
+        Assert.Equal(2, incident.Attempts);
+        Assert.Equal(2, (await engine.JournalAsync(info.Id)).Count(j => j.ActivityId == "flaky" && j.Status == ExecutionStatus.Faulted));
+    }
 }

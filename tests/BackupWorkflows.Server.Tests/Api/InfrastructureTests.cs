@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Server.Tests.Fixtures;
 
 namespace BackupWorkflows.Server.Tests.Api;
@@ -146,9 +148,54 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
     }
 
     [Fact]
-    public async Task Jobs_ListByType_AndRejectUnknownType()
+    public async Task Jobs_ListByType_AndRejectUnknownTypeStateOrBackupId()
     {
         Assert.IsType<JsonArray>(await (await server.Admin().GetAsync("/api/jobs?type=validation")).OkJsonAsync());
-        await (await server.Admin().GetAsync("/api/jobs?type=bogus")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("type", (await (await server.Admin().GetAsync("/api/jobs?type=bogus")).AssertProblemAsync(HttpStatusCode.BadRequest)).ToJsonString());
+        Assert.Contains("state", (await (await server.Admin().GetAsync("/api/jobs?state=sleeping")).AssertProblemAsync(HttpStatusCode.BadRequest)).ToJsonString());
+        Assert.Contains("backupId", (await (await server.Admin().GetAsync("/api/jobs?backupId=x")).AssertProblemAsync(HttpStatusCode.BadRequest)).ToJsonString());
+    }
+
+    [Fact]
+    public async Task Jobs_ACompressionWhileCompressionIsDisabled_IsListedQueuedWithTheReason_ThenCancelled()
+    {
+        var backupId = Guid.NewGuid();
+        var name = "jobs-" + backupId.ToString("N")[..6];
+        await server.WithAsync<BackupDbContext>(async db =>
+        {
+            db.Hosts.Add(new HostRecord { Name = name, Uri = "local", StagingDir = Path.GetTempPath() });
+            db.Repositories.Add(new RepositoryRecord { Name = name, Path = Path.GetTempPath() });
+            db.Backups.Add(new BackupRecord { Id = backupId, VmName = "vm", HostName = name, RepositoryName = name, State = BackupState.BackedUp,
+                CreatedAt = DateTimeOffset.UtcNow, CompletedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        });
+        await (await server.Admin().PutAsJsonAsync("/api/settings/compression.enabled", new { value = "false" })).OkJsonAsync();
+        try
+        {
+            var started = await (await server.Admin().PostAsJsonAsync("/api/workflows/compress/run",
+                new { input = new { backupId = backupId.ToString(), host = name } })).Content.ReadFromJsonAsync<JsonObject>();
+            var id = started!["instanceId"]!.GetValue<string>();
+            async Task<JsonObject?> Job(string query) => (await (await server.Admin().GetAsync($"/api/jobs?{query}")).OkJsonAsync()).AsArray()
+                .Select(j => j!.AsObject()).SingleOrDefault(j => j["id"]!.GetValue<string>() == id);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            JsonObject? job;
+            while ((job = await Job($"type=compression&state=queued&backupId={backupId}&host={name}")) is null || job["reason"]?.GetValue<string>() != "disabled")
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"not queued 'disabled': {job?.ToJsonString()}");
+                await Task.Delay(100);
+            }
+            Assert.Equal(("compress", 0), (job["definitionId"]!.GetValue<string>(), job["attempts"]!.GetValue<int>()));
+            Assert.Null(await Job("state=running"));
+            Assert.True((await server.Admin().PostAsync($"/api/instances/{id}/cancel", null)).IsSuccessStatusCode);
+            while ((job = await Job("state=cancelled")) is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "not cancelled");
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            await (await server.Admin().PutAsJsonAsync("/api/settings/compression.enabled", new { value = "true" })).OkJsonAsync();
+        }
     }
 }

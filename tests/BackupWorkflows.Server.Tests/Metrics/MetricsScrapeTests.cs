@@ -51,7 +51,7 @@ public sealed partial class MetricsScrapeTests : IDisposable
         Assert.Equal(1, Sample(text, "bwf_workflow_instances", "status=\"Finished\""));
         Assert.True(Sample(text, "bwf_activity_duration_seconds_count", "activity_type=\"Backup.CompleteBackup\",outcome=\"done\"") >= 1, text);
         Assert.True(Sample(text, "bwf_host_command_duration_seconds_count", "command=\"virsh\",host=\"local\",outcome=\"ok\"") >= 1, text);
-        Assert.Equal(0, Sample(text, "bwf_jobs_queued", "state=\"Scheduled\",type=\"compression\""));
+        Assert.Equal(0, Sample(text, "bwf_jobs_queued", "state=\"Queued\",type=\"compression\""));
     }
 
     /// <summary>The value of the one sample of <paramref name="metric"/> whose labels end with <paramref name="labels"/>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Engine.Activities.Flow;
 using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Journal;
@@ -29,13 +30,14 @@ internal sealed partial class InstanceRunner
         }
 
         var scheduled = new List<WorkItem>();
-        if (ended.Error is { } error)
+        if (ended.Error is { } retried && RetryDurably(running, retried, now)) { }
+        else if (ended.Error is { } error)
         {
             var handled = _plan.HasConnection(item.ActivityId, "Failed");
             _db.Incidents.Add(new IncidentRecord
             {
                 InstanceId = _record.Id, ActivityId = item.ActivityId, ActivityType = running.Activity.TypeLabel,
-                Attempts = journal.Attempt, ExceptionType = error.GetType().FullName ?? error.GetType().Name,
+                Attempts = item.Failures > 0 ? item.Failures : journal.Attempt, ExceptionType = error.GetType().FullName ?? error.GetType().Name,
                 Message = FaultText.Of(error), Handled = handled, CreatedAt = now,
             });
             if (journal.Status == (int)ExecutionStatus.Running)
@@ -101,6 +103,30 @@ internal sealed partial class InstanceRunner
         Publish(ended.Error is null ? WorkflowEventKind.ActivityCompleted : WorkflowEventKind.ActivityFaulted, running,
             outcomes: journal.Outcome?.Split(','), message: journal.Error);
         return started;
+    }
+
+    /// <summary>
+    /// A failure of an activity that asked for a durable retry and has attempts left: the failed
+    /// attempt stays in the journal, and the item is suspended until the retry is due (a durable
+    /// timer, like Delay), so the wait survives restarts and holds no lock slot.
+    /// </summary>
+    private bool RetryDurably(RunningItem running, Exception error, long now)
+    {
+        if (running.DurableRetry is not { } retry || error is NonRetryableActivityException || _cancelRequested || _halted) return false;
+        var item = running.Item;
+        if (item.Failures + 1 >= retry.MaxAttempts) { item.Failures++; return false; }
+        item.Failures++;
+        var journal = running.Journal;
+        if (journal.Status == (int)ExecutionStatus.Running)
+        {
+            journal.Status = (int)ExecutionStatus.Faulted;
+            journal.Error = Describe(error);
+            journal.EndedAt = now;
+        }
+        var interval = retry.Interval < TimeSpan.Zero ? TimeSpan.Zero : retry.Interval > TimeSpan.FromDays(3650) ? TimeSpan.FromDays(3650) : retry.Interval;
+        item.State = WorkItemState.Suspended;
+        item.ResumeAt = now + (long)interval.TotalMilliseconds;
+        return true;
     }
 
     /// <summary>Follows the connections of the outcomes; a Join runs only once its mode is satisfied.</summary>

@@ -175,7 +175,12 @@ internal sealed partial class InstanceRunner : IAsyncDisposable
     }
 
     /// <summary>Takes a lock for the instance, showing status Waiting while it waits.</summary>
-    public async Task<long> AcquireLockAsync(string name, int limit, CancellationToken cancellationToken)
+    public Task<long> AcquireLockAsync(string name, int limit, CancellationToken cancellationToken) =>
+        limit < 1 ? throw new ArgumentOutOfRangeException(nameof(limit), "A lock's limit must be at least 1.")
+            : AcquireLockAsync(name, _ => ValueTask.FromResult(limit), cancellationToken);
+
+    /// <summary>Takes a lock whose limit is read again while waiting (a setting that may change).</summary>
+    public async Task<long> AcquireLockAsync(string name, Func<CancellationToken, ValueTask<int>> limit, CancellationToken cancellationToken)
     {
         if (!_state.HoldsLocks)
         {

@@ -54,6 +54,8 @@ internal sealed class WorkItem
     /// <summary>Attempts started so far (retries and resumes).</summary>
     public int Attempt { get; set; }
     public WorkItemState State { get; set; }
+    /// <summary>Failed executions retried durably (<see cref="Activities.ActivityContext.RetryDurably"/>); survives restarts.</summary>
+    public int Failures { get; set; }
     /// <summary>Due time (Unix ms) of a suspended item; kept as the "suspended until" of the wake-up run.</summary>
     public long? ResumeAt { get; set; }
 }

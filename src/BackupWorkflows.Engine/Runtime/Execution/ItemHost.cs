@@ -28,6 +28,14 @@ internal sealed class ItemHost(InstanceRunner runner, RunningItem item) : IActiv
         return new LockHandle(runner.Services.Locks, claim);
     }
 
+    public async ValueTask<IAsyncDisposable> AcquireLockAsync(string name, Func<CancellationToken, ValueTask<int>> limit, CancellationToken cancellationToken)
+    {
+        var claim = await runner.AcquireLockAsync(name, limit, cancellationToken);
+        return new LockHandle(runner.Services.Locks, claim);
+    }
+
+    public void RetryDurably(int maxAttempts, TimeSpan interval) => item.DurableRetry = (maxAttempts, interval);
+
     public void AddJournalLine(string activityId, string message)
     {
         lock (item.Lines) item.Lines.Add(message);

@@ -19,6 +19,8 @@ internal sealed class RunningItem(WorkItem item, PlannedActivity activity)
     public Dictionary<string, JsonNode?> VariableWrites { get; } = [];
     public List<string> Lines { get; } = [];
     public JsonObject ActivityState { get; set; } = [];
+    /// <summary>Set by the activity (<see cref="ActivityContext.RetryDurably"/>): how a failure of this execution is retried.</summary>
+    public (int MaxAttempts, TimeSpan Interval)? DurableRetry { get; set; }
     public Task<ItemResult> Task { get; set; } = null!;
 }
 
