@@ -77,10 +77,12 @@ public sealed class LockTests(PostgresCluster postgres)
             { "id": "dyn", "inputs": [ { "name": "gate", "type": "string" } ],
               "activities": [ { "id": "g", "type": "Test.Gate", "inputs": { "name": "{{ input.gate }}", "lock": "host:{{{prefix}}}", "limitKey": "{{{prefix}}}" } } ] }
             """);
+        // b starts only once a waits: claims queue in the order they were made, and two instances started
+        // together may make theirs in either order.
         var a = await engine.Runtime.StartAsync("dyn", new JsonObject { ["gate"] = $"{prefix}-a" });
-        var b = await engine.Runtime.StartAsync("dyn", new JsonObject { ["gate"] = $"{prefix}-b" });
         var waiting = await engine.WaitAsync(a, untilIdle: true);
         Assert.Equal((WorkflowStatus.Waiting, $"host:{prefix}"), (waiting.Status, waiting.WaitingFor));
+        var b = await engine.Runtime.StartAsync("dyn", new JsonObject { ["gate"] = $"{prefix}-b" });
         Assert.Equal(WorkflowStatus.Waiting, (await engine.WaitAsync(b, untilIdle: true)).Status);
 
         GateActivity.Limits[prefix] = 1; // read again at the next poll

@@ -15,19 +15,24 @@ public sealed partial class TestGuest
     public async Task RestartAgentAsync(IReadOnlyList<string> arguments, TimeSpan? limit = null)
     {
         const string Pids = "pidof qemu-ga qemu-ga.real || true";
-        var before = (await Agent.ShellAsync(Pids)).Trim();
+        const string Killed = "/bwf-agent-killed";
+        var before = (await Agent.ShellAsync($"rm -f {Killed}; {Pids}")).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         await Agent.ShellAsync(
             "[ -e /sbin/qemu-ga.real ] || mv /sbin/qemu-ga /sbin/qemu-ga.real; " +
             "printf '#!/bin/sh\\nexec /sbin/qemu-ga.real %s \"$@\"\\n' \"$1\" > /sbin/qemu-ga && chmod +x /sbin/qemu-ga && " +
-            "(sleep 1; kill $(pidof qemu-ga qemu-ga.real)) </dev/null >/dev/null 2>&1 &", [string.Join(' ', arguments)]);
+            $"(sleep 1; kill $(pidof qemu-ga qemu-ga.real); touch {Killed}) </dev/null >/dev/null 2>&1 &", [string.Join(' ', arguments)]);
         var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
         var quick = new GuestAgent(Virsh, Name) { CommandTimeout = TimeSpan.FromSeconds(2) };
         while (true)
         {
             try
             {
-                var now = (await quick.ShellAsync(Pids)).Trim();
-                if (now.Length > 0 && now != before) return;
+                // Restarted once the kill has happened (its marker exists), none of the agent's earlier processes is
+                // left and a new one answers: a new process list alone could be seen before the delayed kill, which
+                // then stopped the agent in the middle of the test.
+                var now = (await quick.ShellAsync($"[ -e {Killed} ] && {{ {Pids}; }} || true"))
+                    .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (now.Length > 0 && !now.Intersect(before).Any()) return;
             }
             catch (Exception e) when (e is GuestAgentUnavailableException or Kvm.Hosts.HostCommandException) { }
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"The restarted agent of '{Name}' did not answer. Console:\n{ConsoleTail()}");
