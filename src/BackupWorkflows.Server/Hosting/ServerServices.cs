@@ -61,6 +61,7 @@ public static class ServerServices
         services.AddScoped<VmInventory>();
         services.AddScoped<BackupOperations>();
         services.AddScoped<ScheduleService>();
+        services.AddScoped<Backup.Offerings.IOfferingUse, ScheduleOfferingUse>();
         services.AddScheduling(config);
         return builder;
     }
