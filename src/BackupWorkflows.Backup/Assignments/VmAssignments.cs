@@ -18,6 +18,17 @@ public sealed class VmAssignments(BackupDbContext db)
     public Task<VmAssignment?> FindAssignmentAsync(string host, string vm, CancellationToken ct = default) =>
         db.Assignments.FirstOrDefaultAsync(a => a.HostName == host && a.VmName == vm, ct);
 
+    /// <summary>Whether a VM of that name is assigned on any host.</summary>
+    public Task<bool> IsAssignedAsync(string vm, CancellationToken ct = default) =>
+        db.Assignments.AnyAsync(a => a.VmName == vm, ct);
+
+    /// <summary>The assignments of the VM named <paramref name="vm"/> (on every host) when it is given, else
+    /// those under <paramref name="offering"/>: what a schedule covers. Read-only.</summary>
+    public async Task<IReadOnlyList<VmAssignment>> CoveredAsync(string? vm, string? offering, CancellationToken ct = default) =>
+        await db.Assignments.AsNoTracking()
+            .Where(a => vm != null ? a.VmName == vm : a.OfferingName == offering)
+            .ToListAsync(ct);
+
     /// <summary>Removes a VM's assignment.</summary>
     public async Task RemoveAssignmentAsync(VmAssignment assignment, CancellationToken ct = default)
     {

@@ -38,6 +38,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<RepositoryRegistry>();
         services.AddScoped<Offerings.OfferingRegistry>();
         services.AddScoped<Assignments.VmAssignments>();
+        services.AddScoped<Retention.BackupRetention>();
         services.AddScoped<BackupWorkLoader>();
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();

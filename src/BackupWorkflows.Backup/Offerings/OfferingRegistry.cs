@@ -17,6 +17,9 @@ public sealed class OfferingRegistry(BackupDbContext db, TimeProvider time, IEnu
         await db.Offerings.FirstOrDefaultAsync(o => o.Name == name, ct)
         ?? throw new BackupInputException($"offering '{name}' does not exist");
 
+    /// <summary>Whether the offering exists.</summary>
+    public Task<bool> ExistsAsync(string name, CancellationToken ct = default) => db.Offerings.AnyAsync(o => o.Name == name, ct);
+
     /// <summary>Every offering by name.</summary>
     public async Task<IReadOnlyList<Offering>> ListAsync(CancellationToken ct = default) =>
         await db.Offerings.AsNoTracking().OrderBy(o => o.Name).ToListAsync(ct);
