@@ -39,6 +39,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<Offerings.OfferingRegistry>();
         services.AddScoped<Assignments.VmAssignments>();
         services.AddScoped<Retention.BackupRetention>();
+        services.AddScoped<Vms.VmInventory>();
         services.AddScoped<BackupWorkLoader>();
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();

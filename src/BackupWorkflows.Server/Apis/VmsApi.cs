@@ -3,7 +3,7 @@ using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
-using BackupWorkflows.Server.Vms;
+using BackupWorkflows.Backup.Vms;
 using BackupWorkflows.Server.Workflows;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
