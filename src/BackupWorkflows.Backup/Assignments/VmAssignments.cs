@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupWorkflows.Backup.Assignments;
 
 /// <summary>VMs' assignments to an offering and a repository, with errors that name what is missing.</summary>
-public sealed class VmAssignments(BackupDbContext db)
+public sealed class VmAssignments(BackupDbContext db, TimeProvider time)
 {
     /// <summary>The VM's assignment to an offering.</summary>
     /// <exception cref="BackupInputException">The VM is not assigned.</exception>
@@ -28,6 +28,31 @@ public sealed class VmAssignments(BackupDbContext db)
         await db.Assignments.AsNoTracking()
             .Where(a => vm != null ? a.VmName == vm : a.OfferingName == offering)
             .ToListAsync(ct);
+
+    /// <summary>Puts the VM on <paramref name="host"/> under <paramref name="offering"/> with backups going to
+    /// <paramref name="repository"/>; a reassignment to another repository ends the VM's chain (a new repository
+    /// cannot continue a chain stored in the old one). The caller has checked that offering and repository exist.</summary>
+    public async Task<VmAssignment> AssignAsync(string vm, string host, string offering, string repository, CancellationToken ct = default)
+    {
+        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.HostName == host && a.VmName == vm, ct);
+        if (assignment is null)
+        {
+            assignment = new VmAssignment
+            {
+                VmName = vm, HostName = host, OfferingName = offering, RepositoryName = repository,
+                AssignedAt = time.GetUtcNow(),
+            };
+            db.Assignments.Add(assignment);
+        }
+        else
+        {
+            if (assignment.RepositoryName != repository) assignment.ChainEndedReason = "the VM moved to another repository";
+            assignment.OfferingName = offering;
+            assignment.RepositoryName = repository;
+        }
+        await db.SaveChangesAsync(ct);
+        return assignment;
+    }
 
     /// <summary>Removes a VM's assignment.</summary>
     public async Task RemoveAssignmentAsync(VmAssignment assignment, CancellationToken ct = default)

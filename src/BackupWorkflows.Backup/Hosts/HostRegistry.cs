@@ -17,6 +17,10 @@ public sealed class HostRegistry(BackupDbContext db, TimeProvider time)
         await db.Hosts.FirstOrDefaultAsync(h => h.Name == name, ct)
         ?? throw new BackupInputException($"host '{name}' is not registered");
 
+    /// <summary>The host, or null when none has that name. Read-only.</summary>
+    public Task<HostRecord?> FindAsync(string name, CancellationToken ct = default) =>
+        db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Name == name, ct);
+
     /// <summary>Every host by name, with the bytes staging reservations hold on it.</summary>
     public async Task<IReadOnlyList<(HostRecord Host, long StagedBytes)>> ListAsync(CancellationToken ct = default)
     {

@@ -14,6 +14,9 @@ public sealed class RepositoryRegistry(BackupDbContext db, TimeProvider time)
         await db.Repositories.FirstOrDefaultAsync(r => r.Name == name, ct)
         ?? throw new BackupInputException($"repository '{name}' is not registered");
 
+    /// <summary>Whether the repository is registered.</summary>
+    public Task<bool> ExistsAsync(string name, CancellationToken ct = default) => db.Repositories.AnyAsync(r => r.Name == name, ct);
+
     /// <summary>Every repository by name, with the stored bytes of its backups that are not expunged.</summary>
     public async Task<IReadOnlyList<(RepositoryRecord Repository, long UsedBytes)>> ListAsync(CancellationToken ct = default)
     {

@@ -17,7 +17,7 @@ public sealed class VmAssignmentsTests(PostgresCluster postgres)
         await database.SeedAsync(d => d.Assignments.AddRange(
             Assignment("web", "h1", "gold"), Assignment("web", "h2", "silver"), Assignment("db", "h1", "gold")));
         await using var db = database.Open();
-        var assignments = new VmAssignments(db);
+        var assignments = new VmAssignments(db, TimeProvider.System);
 
         Assert.Equal(["h1", "h2"], (await assignments.CoveredAsync("web", "ignored", default)).Select(a => a.HostName).Order());
         Assert.Equal(["db", "web"], (await assignments.CoveredAsync(null, "gold", default)).Select(a => a.VmName).Order());
@@ -26,6 +26,25 @@ public sealed class VmAssignmentsTests(PostgresCluster postgres)
         Assert.Null(await assignments.FindAssignmentAsync("h2", "db"));
         Assert.Contains("VM 'db' on host 'h2' is not assigned",
             (await Assert.ThrowsAsync<BackupInputException>(() => assignments.AssignmentAsync("h2", "db"))).Message);
+    }
+
+    [Fact]
+    public async Task Assign_NewThenToAnotherRepository_EndsTheChain_SameRepositoryKeepsIt()
+    {
+        await using var database = await DomainDatabase.CreateAsync("sqlite", postgres);
+        await using var db = database.Open();
+        var assignments = new VmAssignments(db, TimeProvider.System);
+
+        var created = await assignments.AssignAsync("web", "h1", "gold", "r1");
+        Assert.Equal(("gold", "r1", null), (created.OfferingName, created.RepositoryName, created.ChainEndedReason));
+        var sameRepository = await assignments.AssignAsync("web", "h1", "silver", "r1");
+        Assert.Equal(("silver", null), (sameRepository.OfferingName, sameRepository.ChainEndedReason));
+        var moved = await assignments.AssignAsync("web", "h1", "silver", "r2");
+        Assert.Equal("the VM moved to another repository", moved.ChainEndedReason);
+
+        await using var check = database.Open();
+        var stored = Assert.Single(check.Assignments);
+        Assert.Equal(("r2", "the VM moved to another repository"), (stored.RepositoryName, stored.ChainEndedReason));
     }
 
     private static VmAssignment Assignment(string vm, string host, string offering) =>
