@@ -1,7 +1,7 @@
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Tests.Fixtures;
 using BackupWorkflows.Backup.Vms;
-using BackupWorkflows.Testing;
+using BackupWorkflows.Testing.Guests;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupWorkflows.Backup.Tests.Vms;
@@ -9,41 +9,13 @@ namespace BackupWorkflows.Backup.Tests.Vms;
 /// <summary>The VM inventory against the machine's real libvirt: a defined (not started) domain with a disk and a cdrom.</summary>
 public sealed class VmInventoryTests : IAsyncLifetime
 {
-    private readonly string _vm = "bwf-inventory-test-" + Guid.NewGuid().ToString("N")[..8];
-    private string _disk = "";
+    private DefinedDomain _domain = null!;
+    private string _vm => _domain.Name;
+    private string _disk => _domain.Disk;
 
-    public async Task InitializeAsync()
-    {
-        _disk = Path.Combine(Path.GetTempPath(), _vm + ".qcow2");
-        await ProcessUtil.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", _disk, "16M");
-        var xml = Path.Combine(Path.GetTempPath(), _vm + ".xml");
-        await File.WriteAllTextAsync(xml, $"""
-            <domain type='qemu'>
-              <name>{_vm}</name>
-              <memory unit='MiB'>64</memory>
-              <os><type arch='x86_64'>hvm</type></os>
-              <devices>
-                <disk type='file' device='disk'>
-                  <driver name='qemu' type='qcow2'/>
-                  <source file='{_disk}'/>
-                  <target dev='vda' bus='virtio'/>
-                </disk>
-                <disk type='file' device='cdrom'>
-                  <target dev='sda' bus='sata'/>
-                  <readonly/>
-                </disk>
-              </devices>
-            </domain>
-            """);
-        await ProcessUtil.RunAsync("virsh", "-c", "qemu:///system", "define", xml);
-        File.Delete(xml);
-    }
+    public async Task InitializeAsync() => _domain = await DefinedDomain.DefineAsync("bwf-inventory-test-", withCdrom: true);
 
-    public async Task DisposeAsync()
-    {
-        try { await ProcessUtil.RunAsync("virsh", "-c", "qemu:///system", "undefine", _vm); } catch (InvalidOperationException) { }
-        File.Delete(_disk);
-    }
+    public async Task DisposeAsync() => await _domain.DisposeAsync();
 
     [Fact]
     public async Task List_JoinsAssignments_SkipsUnreachableHost_ListsMissingAssigned()
