@@ -1,6 +1,9 @@
+using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Offerings;
+using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Kvm.Domains;
 
 namespace BackupWorkflows.Backup.Activities;
@@ -28,17 +31,18 @@ public sealed record BackupWork(
 }
 
 /// <summary>Loads a <see cref="BackupWork"/> by backup id.</summary>
-public sealed class BackupWorkLoader(BackupCatalog catalog, Infrastructure infra, HostConnections hosts)
+public sealed class BackupWorkLoader(BackupCatalog catalog, HostRegistry hostRegistry, RepositoryRegistry repositories,
+    OfferingRegistry offerings, VmAssignments assignments, HostConnections hosts)
 {
     /// <summary>Loads the backup and everything around it.</summary>
     public async Task<BackupWork> LoadAsync(string backupId, CancellationToken ct)
     {
         var id = BackupIds.Parse(backupId);
         var backup = await catalog.GetAsync(id, ct);
-        var host = await infra.HostAsync(backup.HostName, ct);
-        var repo = await infra.RepositoryAsync(backup.RepositoryName, ct);
-        var assignment = await infra.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
-        var offering = assignment is null ? null : await infra.OfferingAsync(assignment.OfferingName, ct);
+        var host = await hostRegistry.HostAsync(backup.HostName, ct);
+        var repo = await repositories.RepositoryAsync(backup.RepositoryName, ct);
+        var assignment = await assignments.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
+        var offering = assignment is null ? null : await offerings.OfferingAsync(assignment.OfferingName, ct);
         return new BackupWork(backup, host, hosts.SessionFor(host), repo, offering);
     }
 }

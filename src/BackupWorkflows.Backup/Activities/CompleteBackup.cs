@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Engine.Activities;
@@ -10,7 +11,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Registers the backup as BackedUp with its sizes.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2)]
-public sealed class CompleteBackup(BackupCatalog catalog, Infrastructure infra) : Activity
+public sealed class CompleteBackup(BackupCatalog catalog, VmAssignments assignments) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -25,10 +26,10 @@ public sealed class CompleteBackup(BackupCatalog catalog, Infrastructure infra) 
         await catalog.MarkBackedUpAsync(id, ct);
         var backup = await catalog.GetAsync(id, ct);
         if (backup.Type == BackupType.Full
-            && await infra.FindAssignmentAsync(backup.HostName, backup.VmName, ct) is { ChainEndedReason: not null } assignment)
+            && await assignments.FindAssignmentAsync(backup.HostName, backup.VmName, ct) is { ChainEndedReason: not null } assignment)
         {
             assignment.ChainEndedReason = null;
-            await infra.SaveAsync(ct);
+            await assignments.SaveAsync(ct);
         }
         StoredSize = backup.StoredSize;
         context.Journal($"{backup.Type} backup {backup.Id}: {backup.StoredSize} bytes stored");

@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Chains;
 using BackupWorkflows.Backup.Hosts;
@@ -16,7 +17,8 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Chain-safe delete: Removed while children need it, files deleted otherwise; the newest merges its delta.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class DeleteBackup(BackupCatalog catalog, Infrastructure infra, HostConnections hosts, PrimaryChains chains) : Activity
+public sealed class DeleteBackup(BackupCatalog catalog, HostRegistry hostRegistry, RepositoryRegistry repositories,
+    VmAssignments assignments, HostConnections hosts, PrimaryChains chains) : Activity
 {
     [Input(Description = "Backup to delete.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -38,7 +40,7 @@ public sealed class DeleteBackup(BackupCatalog catalog, Infrastructure infra, Ho
         try { plan = DeletePlanner.Plan(all.First(b => b.Id == id), all); }
         catch (InvalidOperationException e) { throw new BackupInputException(e.Message); }
 
-        var hostRecord = await infra.HostAsync(target.HostName, ct);
+        var hostRecord = await hostRegistry.HostAsync(target.HostName, ct);
         var host = hosts.SessionFor(hostRecord);
         if (plan.MergeDeltaOnPrimary && await host.Virsh.ExistsAsync(target.VmName, ct))
         {
@@ -47,7 +49,7 @@ public sealed class DeleteBackup(BackupCatalog catalog, Infrastructure infra, Ho
                 await chains.CommitActiveIntoBackingAsync(host, target.VmName, v.Target, v.PrimaryDeltaPath!, v.PrimaryBasePath, ct);
                 context.Journal($"{v.Target}: delta {v.PrimaryDeltaPath} merged; the VM runs on {v.PrimaryBasePath}");
             }
-            if (await infra.FindAssignmentAsync(target.HostName, target.VmName, ct) is { } assignment)
+            if (await assignments.FindAssignmentAsync(target.HostName, target.VmName, ct) is { } assignment)
                 assignment.ChainEndedReason = $"the newest backup {id} was deleted";
         }
         foreach (var removedId in plan.MarkRemoved)
@@ -58,7 +60,7 @@ public sealed class DeleteBackup(BackupCatalog catalog, Infrastructure infra, Ho
         foreach (var goneId in plan.Expunge)
         {
             var gone = all.First(b => b.Id == goneId);
-            var repo = await infra.RepositoryAsync(gone.RepositoryName, ct);
+            var repo = await repositories.RepositoryAsync(gone.RepositoryName, ct);
             await host.Files.DeleteDirectoryAsync(RepositoryLayout.BackupDir(repo.Path, gone.VmName, gone.Id), ct);
             gone.State = BackupState.Expunged;
             Expunged.Add(goneId.ToString());

@@ -1,7 +1,9 @@
+using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Chains;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Offerings;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Kvm.Domains;
@@ -17,7 +19,8 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Checks the VM, decides full or incremental by the chain rules, registers the backup.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class PrepareBackup(Infrastructure infra, BackupCatalog catalog, HostConnections hosts) : Activity
+public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry repositories, OfferingRegistry offerings,
+    VmAssignments assignments, BackupCatalog catalog, HostConnections hosts) : Activity
 {
     [Input(Description = "Name of the host the VM runs on.", Required = true)]
     public string Host { get; set; } = "";
@@ -47,10 +50,10 @@ public sealed class PrepareBackup(Infrastructure infra, BackupCatalog catalog, H
             "isolated" => RequestedBackup.Isolated,
             _ => throw new BackupInputException($"backup type '{Type}' is not auto, full or isolated"),
         };
-        var host = await infra.HostAsync(Host, ct);
-        var assignment = await infra.AssignmentAsync(Host, Vm, ct);
-        var offering = await infra.OfferingAsync(assignment.OfferingName, ct);
-        var repo = await infra.RepositoryAsync(assignment.RepositoryName, ct);
+        var host = await hostRegistry.HostAsync(Host, ct);
+        var assignment = await assignments.AssignmentAsync(Host, Vm, ct);
+        var offering = await offerings.OfferingAsync(assignment.OfferingName, ct);
+        var repo = await repositories.RepositoryAsync(assignment.RepositoryName, ct);
 
         await context.AcquireLockAsync($"vm:{Host}/{Vm}");
         await context.AcquireLockAsync($"host:{Host}:backups", Math.Max(1, host.MaxConcurrentBackups));

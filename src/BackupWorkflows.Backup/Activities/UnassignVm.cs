@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Repositories;
@@ -13,7 +14,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Merges all deltas on primary and removes the VM from its offering.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class UnassignVm(Infrastructure infra, HostConnections hosts, PrimaryChains chains) : Activity
+public sealed class UnassignVm(HostRegistry hostRegistry, VmAssignments assignments, HostConnections hosts, PrimaryChains chains) : Activity
 {
     [Input(Description = "Host the VM runs on.", Required = true)]
     public string Host { get; set; } = "";
@@ -24,9 +25,9 @@ public sealed class UnassignVm(Infrastructure infra, HostConnections hosts, Prim
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
-        var assignment = await infra.AssignmentAsync(Host, Vm, ct);
+        var assignment = await assignments.AssignmentAsync(Host, Vm, ct);
         await context.AcquireLockAsync($"vm:{Host}/{Vm}");
-        var host = hosts.SessionFor(await infra.HostAsync(Host, ct));
+        var host = hosts.SessionFor(await hostRegistry.HostAsync(Host, ct));
         if (await host.Virsh.ExistsAsync(Vm, ct))
         {
             var def = await host.Virsh.GetDefinitionAsync(Vm, inactive: false, ct);
@@ -47,7 +48,7 @@ public sealed class UnassignVm(Infrastructure infra, HostConnections hosts, Prim
                 context.Journal($"{disk.Target}: deltas merged; the VM runs on {basePath}");
             }
         }
-        await infra.RemoveAssignmentAsync(assignment, ct);
+        await assignments.RemoveAssignmentAsync(assignment, ct);
         return ActivityResult.Done;
     }
 }

@@ -34,7 +34,12 @@ public static class BackupServiceCollectionExtensions
         services.AddSingleton<HostConnections>();
         services.AddSingleton<PrimaryChains>();
         services.AddScoped<BackupCatalog>();
-        services.AddScoped<Infrastructure>();
+        services.AddScoped<HostRegistry>();
+        services.AddScoped<RepositoryRegistry>();
+        services.AddScoped<Offerings.OfferingRegistry>();
+        services.AddScoped<Assignments.VmAssignments>();
+        services.AddScoped<Retention.BackupRetention>();
+        services.AddScoped<Vms.VmInventory>();
         services.AddScoped<BackupWorkLoader>();
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();

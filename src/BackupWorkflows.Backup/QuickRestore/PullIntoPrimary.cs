@@ -17,7 +17,7 @@ namespace BackupWorkflows.Backup.QuickRestore;
     Description = "Block pull of the backup's data into the VM's new overlays; then they no longer depend on the repository.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 10, NonRetryable = [typeof(BackupInputException)])]
-public sealed class PullIntoPrimary(BackupCatalog catalog, Infrastructure infra, HostConnections hosts, TimeProvider time) : Activity
+public sealed class PullIntoPrimary(BackupCatalog catalog, HostRegistry hostRegistry, HostConnections hosts, TimeProvider time) : Activity
 {
     [Input(Description = "Backup being quick-restored.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -30,7 +30,7 @@ public sealed class PullIntoPrimary(BackupCatalog catalog, Infrastructure infra,
         var ct = context.CancellationToken;
         var id = BackupIds.Parse(BackupId);
         var backup = await catalog.GetAsync(id, ct);
-        var host = hosts.SessionFor(await infra.HostAsync(Host, ct));
+        var host = hosts.SessionFor(await hostRegistry.HostAsync(Host, ct));
         var vm = backup.VmName;
         var total = backup.Volumes.Sum(v => v.VirtualSize);
         long done = 0;

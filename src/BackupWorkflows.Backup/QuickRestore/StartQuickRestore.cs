@@ -1,3 +1,5 @@
+using BackupWorkflows.Backup.Assignments;
+using BackupWorkflows.Backup.Offerings;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Xml.Linq;
 using BackupWorkflows.Backup.Catalog;
@@ -21,7 +23,8 @@ namespace BackupWorkflows.Backup.QuickRestore;
     Description = "Stops the VM, puts it on overlays backed by the backup in the repository, starts it.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infra, HostConnections hosts) : Activity
+public sealed class StartQuickRestore(BackupCatalog catalog, HostRegistry hostRegistry, RepositoryRegistry repositories,
+    OfferingRegistry offerings, VmAssignments assignments, HostConnections hosts) : Activity
 {
     [Input(Description = "Backup to restore.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -43,12 +46,12 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
         var backup = await catalog.GetAsync(id, ct);
         if (backup.State != Model.BackupState.BackedUp)
             throw new BackupInputException($"backup {id} is {backup.State}; only BackedUp backups can be restored");
-        var assignment = await infra.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
-        var offering = assignment is null ? null : await infra.OfferingAsync(assignment.OfferingName, ct);
+        var assignment = await assignments.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
+        var offering = assignment is null ? null : await offerings.OfferingAsync(assignment.OfferingName, ct);
         if (offering is not { AllowQuickRestore: true })
             throw new BackupInputException($"quick restore is not allowed: the offering '{offering?.Name ?? "(none)"}' of VM '{backup.VmName}' does not allow it");
-        var repo = await infra.RepositoryAsync(backup.RepositoryName, ct);
-        var target = await infra.HostAsync(string.IsNullOrWhiteSpace(TargetHost) ? backup.HostName : TargetHost, ct);
+        var repo = await repositories.RepositoryAsync(backup.RepositoryName, ct);
+        var target = await hostRegistry.HostAsync(string.IsNullOrWhiteSpace(TargetHost) ? backup.HostName : TargetHost, ct);
         var host = hosts.SessionFor(target);
         Host = target.Name;
         foreach (var v in backup.Volumes)
@@ -84,7 +87,7 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
         if (assignment is not null)
         {
             assignment.ChainEndedReason = $"quick-restored from backup {backup.Id}";
-            await infra.SaveAsync(ct);
+            await assignments.SaveAsync(ct);
         }
         return ActivityResult.Done;
     }
@@ -108,7 +111,7 @@ public sealed class StartQuickRestore(BackupCatalog catalog, Infrastructure infr
         Model.HostRecord target, HostSession host, CancellationToken ct)
     {
         var vm = backup.VmName;
-        var source = target.Name == backup.HostName ? host : hosts.SessionFor(await infra.HostAsync(backup.HostName, ct));
+        var source = target.Name == backup.HostName ? host : hosts.SessionFor(await hostRegistry.HostAsync(backup.HostName, ct));
         string? current = null;
         if (await source.Virsh.ExistsAsync(vm, ct))
         {

@@ -15,7 +15,7 @@ public sealed record RestoreSource(BackupRecord Backup, HostRecord HostRecord, H
 }
 
 /// <summary>Loads and checks what a restore reads.</summary>
-public sealed class RestoreSourceLoader(BackupCatalog catalog, Infrastructure infra, HostConnections hosts)
+public sealed class RestoreSourceLoader(BackupCatalog catalog, HostRegistry hostRegistry, HostConnections hosts)
 {
     /// <summary>Loads the backup; a clear error when it cannot be restored.</summary>
     /// <param name="backupId">Backup id.</param>
@@ -27,7 +27,7 @@ public sealed class RestoreSourceLoader(BackupCatalog catalog, Infrastructure in
         var backup = await catalog.GetAsync(id, ct);
         if (backup.State != BackupState.BackedUp)
             throw new BackupInputException($"backup {id} is {backup.State}; only BackedUp backups can be restored");
-        var host = await infra.HostAsync(string.IsNullOrWhiteSpace(hostName) ? backup.HostName : hostName, ct);
+        var host = await hostRegistry.HostAsync(string.IsNullOrWhiteSpace(hostName) ? backup.HostName : hostName, ct);
         var session = hosts.SessionFor(host);
         foreach (var v in backup.Volumes)
         {

@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Assignments;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Xml.Linq;
 using BackupWorkflows.Backup.Catalog;
@@ -21,7 +22,7 @@ namespace BackupWorkflows.Backup.Restores;
     Description = "Stops the VM, rebuilds every volume from the backup chain, fixes the domain's paths and starts it again.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra, Metrics.BackupMetrics metrics) : Activity
+public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignments, Metrics.BackupMetrics metrics) : Activity
 {
     [Input(Description = "Backup to restore.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -94,10 +95,10 @@ public sealed class RestoreVm(RestoreSourceLoader loader, Infrastructure infra, 
         }
         await host.Virsh.DefineAsync(xml.ToString(), ct);
 
-        if (await infra.FindAssignmentAsync(backup.HostName, vm, ct) is { } assignment)
+        if (await assignments.FindAssignmentAsync(backup.HostName, vm, ct) is { } assignment)
         {
             assignment.ChainEndedReason = $"restored from backup {backup.Id}";
-            await infra.SaveAsync(ct);
+            await assignments.SaveAsync(ct);
         }
         Started = Start switch { "true" => true, "false" => false, _ => wasRunning || !exists && backup.VmWasRunning };
         if (Started)

@@ -1,4 +1,5 @@
 using BackupWorkflows.Backup.Activities;
+using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Backup.Model;
@@ -17,7 +18,7 @@ namespace BackupWorkflows.Backup.Validation;
     Description = "Image/chain check, checksums and a boot test; Valid, Invalid or UnableToValidate.")]
 [Outcomes("Valid", "Invalid", "UnableToValidate")]
 [Retry(MaxAttempts = 1)]
-public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalog, Infrastructure infra,
+public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalog, VmAssignments assignments,
     BackupDbContext db, BootTest bootTest, TimeProvider time) : Activity
 {
     [Input(Description = "Id of the backup to validate.", Required = true)]
@@ -116,11 +117,11 @@ public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalo
     {
         var latest = await catalog.LatestInChainAsync(backup.HostName, backup.VmName, ct);
         if (latest?.ChainId is null || latest.ChainId != backup.ChainId) return; // an older chain: the current one is unaffected
-        var assignment = await infra.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
+        var assignment = await assignments.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
         if (assignment is null) return;
         var failed = outcomes.First(o => o.Outcome.Result == ValidationResult.Invalid);
         assignment.ChainEndedReason = $"validation of backup {backup.Id} failed ({failed.Level}: {failed.Outcome.Detail})";
-        await infra.SaveAsync(ct);
+        await assignments.SaveAsync(ct);
         context.Journal("the current chain is ended: the next backup is full");
     }
 }

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Model;
-using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Assignments;
+using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Backups;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
 using BackupWorkflows.Server.Workflows;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -39,13 +39,13 @@ public static class BackupsApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateBackupRequest request, BackupDbContext db, WorkflowLauncher launcher,
+    private static async Task<IResult> CreateAsync(CreateBackupRequest request, VmAssignments vmAssignments, WorkflowLauncher launcher,
         HttpContext http, CancellationToken ct)
     {
         var rules = new InputRules().VmName("vm", request.Vm);
         if (request.Full == true && request.Isolated == true) rules.Add("isolated", "cannot be combined with full.");
         rules.ThrowIfAny();
-        var assignments = await db.Assignments.AsNoTracking().Where(a => a.VmName == request.Vm).ToListAsync(ct);
+        var assignments = (await vmAssignments.CoveredAsync(request.Vm, null, ct)).ToList();
         if (request.Host is not null) assignments = [.. assignments.Where(a => a.HostName == request.Host)];
         if (assignments.Count == 0)
             throw new ConflictException($"VM '{request.Vm}' is not assigned to an offering; assign it first (bwf vm assign {request.Vm} --offering NAME --repo NAME).");
@@ -64,13 +64,13 @@ public static class BackupsApi
         return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
     }
 
-    private static async Task<IResult> ScreenshotAsync(Guid id, BackupOperations ops, BackupDbContext db,
+    private static async Task<IResult> ScreenshotAsync(Guid id, BackupOperations ops, HostRegistry hosts,
         BackupWorkflows.Backup.Validation.ValidationQueries validations, CancellationToken ct)
     {
         var backup = await ops.GetAsync(id, ct);
         // The boot test stores its screenshot with the validation record: served from any node.
         if (await validations.LatestScreenshotAsync(id, ct) is { } png) return TypedResults.File(png, "image/png");
-        var host = await db.Hosts.AsNoTracking().FirstOrDefaultAsync(h => h.Name == backup.HostName, ct);
+        var host = await hosts.FindAsync(backup.HostName, ct);
         // Validation leaves validation.png in the backup's directory; readable here only when the repository is local.
         var dir = backup.Volumes.Select(v => Path.GetDirectoryName(v.ImagePath)).FirstOrDefault();
         var file = dir is null ? null : Path.Combine(dir, "validation.png");

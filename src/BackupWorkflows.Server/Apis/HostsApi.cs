@@ -1,19 +1,14 @@
 using BackupWorkflows.Backup.Model;
-using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Kvm.Hosts;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Apis;
 
 /// <summary>Hypervisor hosts: listed by viewers, added and removed by admins.</summary>
 public static class HostsApi
 {
-    /// <summary>Staging directory of an ssh host when none is given.</summary>
-    public const string DefaultRemoteStagingDir = "/var/tmp/bwf-staging";
-
     /// <summary>Maps <c>/api/hosts</c>.</summary>
     public static IEndpointRouteBuilder MapHostsApi(this IEndpointRouteBuilder app)
     {
@@ -26,16 +21,11 @@ public static class HostsApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(BackupDbContext db, CancellationToken ct)
-    {
-        var hosts = await db.Hosts.AsNoTracking().OrderBy(h => h.Name).ToListAsync(ct);
-        var staged = await db.StagingReservations.AsNoTracking()
-            .GroupBy(r => r.HostName).Select(g => new { g.Key, Bytes = g.Sum(r => r.Bytes) }).ToDictionaryAsync(g => g.Key, g => g.Bytes, ct);
-        return TypedResults.Ok(hosts.Select(h => ToDto(h, staged.GetValueOrDefault(h.Name))));
-    }
+    private static async Task<IResult> ListAsync(HostRegistry registry, CancellationToken ct) =>
+        TypedResults.Ok((await registry.ListAsync(ct)).Select(h => ToDto(h.Host, h.StagedBytes)));
 
-    private static async Task<IResult> AddAsync(AddHostRequest request, BackupDbContext db, Hosting.ServerConfiguration config,
-        TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AddAsync(AddHostRequest request, HostRegistry registry, Hosting.ServerConfiguration config,
+        CancellationToken ct)
     {
         var rules = new InputRules().Name("name", request.Name)
             .KeyFile("identityFile", request.IdentityFile)
@@ -52,34 +42,15 @@ public static class HostsApi
             catch (FormatException e) { rules.Add("uri", e.Message); }
         }
         rules.ThrowIfAny();
-        if (await db.Hosts.AnyAsync(h => h.Name == request.Name, ct))
-            throw new ConflictException($"A host named '{request.Name}' exists.");
-
-        var host = new HostRecord
-        {
-            Name = request.Name!,
-            Uri = isLocal ? "local" : request.Uri!,
-            IdentityFile = request.IdentityFile,
-            KnownHostsFile = request.KnownHostsFile,
-            StagingDir = request.StagingDir ?? (isLocal ? Path.Combine(config.DataDirectory, "staging") : DefaultRemoteStagingDir),
-            MaxConcurrentBackups = request.MaxConcurrentBackups ?? 2,
-            MaxConcurrentCompressions = request.MaxConcurrentCompressions ?? 5,
-            StagingCapacityBytes = request.StagingCapacityBytes ?? 0,
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.Hosts.Add(host);
-        await db.SaveChangesAsync(ct);
+        var host = await registry.AddAsync(new NewHost(request.Name!, request.Uri!, request.IdentityFile, request.KnownHostsFile,
+            request.StagingDir, request.MaxConcurrentBackups, request.MaxConcurrentCompressions, request.StagingCapacityBytes),
+            Path.Combine(config.DataDirectory, "staging"), ct);
         return TypedResults.Created($"/api/hosts/{host.Name}", ToDto(host, 0));
     }
 
-    private static async Task<IResult> RemoveAsync(string name, BackupDbContext db, CancellationToken ct)
+    private static async Task<IResult> RemoveAsync(string name, HostRegistry registry, CancellationToken ct)
     {
-        var host = await db.Hosts.FirstOrDefaultAsync(h => h.Name == name, ct) ?? throw new NotFoundException($"No host named '{name}'.");
-        var assigned = await db.Assignments.Where(a => a.HostName == name).Select(a => a.VmName).ToListAsync(ct);
-        if (assigned.Count > 0)
-            throw new ConflictException($"Host '{name}' has assigned VMs ({string.Join(", ", assigned)}); unassign them first.");
-        db.Hosts.Remove(host);
-        await db.SaveChangesAsync(ct);
+        await registry.RemoveAsync(name, ct);
         return TypedResults.NoContent();
     }
 

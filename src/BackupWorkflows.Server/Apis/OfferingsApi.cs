@@ -1,18 +1,13 @@
 using BackupWorkflows.Backup.Model;
-using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Offerings;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Errors;
-using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Server.Validation;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Apis;
 
 /// <summary>Offerings (backup policies): listed by viewers, created and deleted by admins.</summary>
 public static class OfferingsApi
 {
-    private static readonly string[] CompressionLibraries = ["zstd", "zlib"];
-
     /// <summary>Maps <c>/api/offerings</c>.</summary>
     public static IEndpointRouteBuilder MapOfferingsApi(this IEndpointRouteBuilder app)
     {
@@ -25,18 +20,16 @@ public static class OfferingsApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(BackupDbContext db, CancellationToken ct) =>
-        TypedResults.Ok((await db.Offerings.AsNoTracking().OrderBy(o => o.Name).ToListAsync(ct)).Select(ToDto));
+    private static async Task<IResult> ListAsync(OfferingRegistry registry, CancellationToken ct) =>
+        TypedResults.Ok((await registry.ListAsync(ct)).Select(ToDto));
 
-    private static async Task<IResult> CreateAsync(CreateOfferingRequest request, BackupDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateOfferingRequest request, OfferingRegistry registry, CancellationToken ct)
     {
         var rules = new InputRules().Name("name", request.Name).Range("chainSize", request.ChainSize, 0, 1000)
-            .OneOf("compressionLibrary", request.CompressionLibrary, CompressionLibraries, required: false)
+            .OneOf("compressionLibrary", request.CompressionLibrary, OfferingRegistry.CompressionLibraries, required: false)
             .OneOf("quiesce", request.Quiesce, QuiescePolicies.Names, required: false);
         rules.ThrowIfAny();
-        if (await db.Offerings.AnyAsync(o => o.Name == request.Name, ct))
-            throw new ConflictException($"An offering named '{request.Name}' exists.");
-        var offering = new Offering
+        var offering = await registry.CreateAsync(new Offering
         {
             Name = request.Name!,
             ChainSize = request.ChainSize ?? Offering.DefaultChainSize,
@@ -46,22 +39,13 @@ public static class OfferingsApi
             AllowQuickRestore = request.AllowQuickRestore ?? false,
             AllowFileExtraction = request.AllowFileExtraction ?? false,
             Quiesce = request.Quiesce is null ? QuiescePolicy.Prefer : QuiescePolicies.Parse(request.Quiesce),
-            CreatedAt = time.GetUtcNow(),
-        };
-        db.Offerings.Add(offering);
-        await db.SaveChangesAsync(ct);
+        }, ct);
         return TypedResults.Created($"/api/offerings/{offering.Name}", ToDto(offering));
     }
 
-    private static async Task<IResult> DeleteAsync(string name, BackupDbContext db, ServerDbContext server, CancellationToken ct)
+    private static async Task<IResult> DeleteAsync(string name, OfferingRegistry registry, CancellationToken ct)
     {
-        var offering = await db.Offerings.FirstOrDefaultAsync(o => o.Name == name, ct) ?? throw new NotFoundException($"No offering named '{name}'.");
-        if (await db.Assignments.AnyAsync(a => a.OfferingName == name, ct))
-            throw new ConflictException($"Offering '{name}' is assigned to VMs; unassign them first.");
-        if (await server.Schedules.AnyAsync(s => s.OfferingName == name, ct))
-            throw new ConflictException($"Offering '{name}' has schedules; delete them first.");
-        db.Offerings.Remove(offering);
-        await db.SaveChangesAsync(ct);
+        await registry.DeleteAsync(name, ct);
         return TypedResults.NoContent();
     }
 

@@ -1,9 +1,6 @@
-using BackupWorkflows.Backup.Model;
-using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -22,46 +19,22 @@ public static class RepositoriesApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(BackupDbContext db, CancellationToken ct)
-    {
-        var repos = await db.Repositories.AsNoTracking().OrderBy(r => r.Name).ToListAsync(ct);
-        var used = await UsedBytesAsync(db, ct);
-        return TypedResults.Ok(repos.Select(r => new RepositoryDto(r.Name, r.Path, r.CapacityBytes, used.GetValueOrDefault(r.Name))));
-    }
+    private static async Task<IResult> ListAsync(RepositoryRegistry registry, CancellationToken ct) =>
+        TypedResults.Ok((await registry.ListAsync(ct)).Select(r =>
+            new RepositoryDto(r.Repository.Name, r.Repository.Path, r.Repository.CapacityBytes, r.UsedBytes)));
 
-    private static async Task<IResult> AddAsync(AddRepositoryRequest request, BackupDbContext db, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AddAsync(AddRepositoryRequest request, RepositoryRegistry registry, CancellationToken ct)
     {
         new InputRules().Name("name", request.Name).Directory("path", request.Path)
             .Range("capacityBytes", request.CapacityBytes, 0, long.MaxValue).ThrowIfAny();
-        if (await db.Repositories.AnyAsync(r => r.Name == request.Name, ct))
-            throw new ConflictException($"A repository named '{request.Name}' exists.");
-        var repo = new RepositoryRecord
-        {
-            Name = request.Name!, Path = request.Path!.TrimEnd('/') is { Length: > 0 } p ? p : "/",
-            CapacityBytes = request.CapacityBytes ?? 0, CreatedAt = time.GetUtcNow(),
-        };
-        db.Repositories.Add(repo);
-        await db.SaveChangesAsync(ct);
+        var repo = await registry.AddAsync(request.Name!, request.Path!, request.CapacityBytes, ct);
         return TypedResults.Created($"/api/repositories/{repo.Name}", new RepositoryDto(repo.Name, repo.Path, repo.CapacityBytes, 0));
     }
 
-    private static async Task<IResult> RemoveAsync(string name, BackupDbContext db, CancellationToken ct)
+    private static async Task<IResult> RemoveAsync(string name, RepositoryRegistry registry, CancellationToken ct)
     {
-        var repo = await db.Repositories.FirstOrDefaultAsync(r => r.Name == name, ct) ?? throw new NotFoundException($"No repository named '{name}'.");
-        if (await db.Assignments.AnyAsync(a => a.RepositoryName == name, ct))
-            throw new ConflictException($"Repository '{name}' is used by VM assignments; unassign those VMs first.");
-        if (await db.Backups.AnyAsync(b => b.RepositoryName == name && b.State != BackupState.Expunged, ct))
-            throw new ConflictException($"Repository '{name}' still holds backups; delete them first.");
-        db.Repositories.Remove(repo);
-        await db.SaveChangesAsync(ct);
+        await registry.RemoveAsync(name, ct);
         return TypedResults.NoContent();
-    }
-
-    private static async Task<Dictionary<string, long>> UsedBytesAsync(BackupDbContext db, CancellationToken ct)
-    {
-        var rows = await db.Backups.AsNoTracking().Where(b => b.State != BackupState.Expunged)
-            .Select(b => new { b.RepositoryName, b.StoredSize }).ToListAsync(ct);
-        return rows.GroupBy(r => r.RepositoryName).ToDictionary(g => g.Key, g => g.Sum(r => r.StoredSize));
     }
 }
 

@@ -1,13 +1,13 @@
-using BackupWorkflows.Backup.Model;
-using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Assignments;
+using BackupWorkflows.Backup.Offerings;
+using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
-using BackupWorkflows.Server.Vms;
+using BackupWorkflows.Backup.Vms;
 using BackupWorkflows.Server.Workflows;
 using BackupWorkflows.Engine.Runtime;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -28,15 +28,15 @@ public static class VmsApi
         return app;
     }
 
-    private static async Task<IResult> AssignAsync(string name, AssignVmRequest request, BackupDbContext db, VmInventory inventory,
-        IWorkflowInstanceQueries queries, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> AssignAsync(string name, AssignVmRequest request, VmAssignments assignments, OfferingRegistry offerings,
+        RepositoryRegistry repositories, VmInventory inventory, IWorkflowInstanceQueries queries, CancellationToken ct)
     {
         var rules = new InputRules().VmName("name", name).Name("offering", request.Offering).Name("repository", request.Repository);
         if (request.Host is not null) rules.Name("host", request.Host);
         rules.ThrowIfAny();
-        if (!await db.Offerings.AnyAsync(o => o.Name == request.Offering, ct))
+        if (!await offerings.ExistsAsync(request.Offering!, ct))
             throw new NotFoundException($"No offering named '{request.Offering}'.");
-        if (!await db.Repositories.AnyAsync(r => r.Name == request.Repository, ct))
+        if (!await repositories.ExistsAsync(request.Repository!, ct))
             throw new NotFoundException($"No repository named '{request.Repository}'.");
         var candidates = (await inventory.ListAsync(request.Host, ct)).Where(v => v.Name == name && v.State != "missing").ToList();
         if (candidates.Count == 0)
@@ -46,36 +46,19 @@ public static class VmsApi
         var vm = candidates[0];
         await RefuseWhileUnassigningAsync(queries, vm.Host, name, ct);
 
-        var assignment = await db.Assignments.FirstOrDefaultAsync(a => a.HostName == vm.Host && a.VmName == name, ct);
-        if (assignment is null)
-        {
-            assignment = new VmAssignment
-            {
-                VmName = name, HostName = vm.Host, OfferingName = request.Offering!, RepositoryName = request.Repository!,
-                AssignedAt = time.GetUtcNow(),
-            };
-            db.Assignments.Add(assignment);
-        }
-        else
-        {
-            // A new repository cannot continue a chain stored in the old one.
-            if (assignment.RepositoryName != request.Repository) assignment.ChainEndedReason = "the VM moved to another repository";
-            assignment.OfferingName = request.Offering!;
-            assignment.RepositoryName = request.Repository!;
-        }
-        await db.SaveChangesAsync(ct);
+        var assignment = await assignments.AssignAsync(name, vm.Host, request.Offering!, request.Repository!, ct);
         return TypedResults.Ok(vm with { Offering = assignment.OfferingName, Repository = assignment.RepositoryName });
     }
 
-    private static async Task<IResult> UnassignAsync(string name, string? host, BackupDbContext db, WorkflowLauncher launcher,
+    private static async Task<IResult> UnassignAsync(string name, string? host, VmAssignments assignments, WorkflowLauncher launcher,
         CancellationToken ct)
     {
-        var assignments = await db.Assignments.AsNoTracking().Where(a => a.VmName == name && (host == null || a.HostName == host)).ToListAsync(ct);
-        if (assignments.Count == 0) throw new NotFoundException($"VM '{name}' is not assigned.");
-        if (assignments.Count > 1) throw new InputException("host", $"VM '{name}' is assigned on several hosts; say which with ?host=.");
+        var assigned = (await assignments.CoveredAsync(name, null, ct)).Where(a => host == null || a.HostName == host).ToList();
+        if (assigned.Count == 0) throw new NotFoundException($"VM '{name}' is not assigned.");
+        if (assigned.Count > 1) throw new InputException("host", $"VM '{name}' is assigned on several hosts; say which with ?host=.");
         // The workflow merges the VM's delta on primary before the assignment goes, so nothing is left behind.
         var instance = await launcher.StartAsync(WorkflowLauncher.UnassignVm,
-            new JsonObject { ["host"] = assignments[0].HostName, ["vm"] = name }, correlationId: UnassignCorrelation(assignments[0].HostName, name), ct: ct);
+            new JsonObject { ["host"] = assigned[0].HostName, ["vm"] = name }, correlationId: UnassignCorrelation(assigned[0].HostName, name), ct: ct);
         return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
     }
 

@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Runtime;
@@ -27,6 +28,8 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
     {
         InputException e => new HttpValidationProblemDetails(e.Errors) { Status = e.Status, Title = e.Title, Detail = e.Message },
         ApiException e => new ProblemDetails { Status = e.Status, Title = e.Title, Detail = e.Message },
+        DomainNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
+        DomainConflictException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
         SettingException { Unknown: true } e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         SettingException e => new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["value"] = [e.Message] })
             { Status = 400, Title = "Invalid input", Detail = $"value: {e.Message}" },

@@ -8,7 +8,6 @@ using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Metrics;
 using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Server.Schedules;
-using BackupWorkflows.Server.Vms;
 using BackupWorkflows.Server.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -58,9 +57,9 @@ public static class ServerServices
         services.AddServerMetrics(config.NodeId);
 
         services.AddScoped<WorkflowLauncher>();
-        services.AddScoped<VmInventory>();
         services.AddScoped<BackupOperations>();
         services.AddScoped<ScheduleService>();
+        services.AddScoped<Backup.Offerings.IOfferingUse, ScheduleOfferingUse>();
         services.AddScheduling(config);
         return builder;
     }

@@ -1,4 +1,5 @@
-using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Assignments;
+using BackupWorkflows.Backup.Offerings;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Backup.Settings;
@@ -12,7 +13,7 @@ namespace BackupWorkflows.Server.Schedules;
 public sealed record ScheduleView(ScheduleRecord Record, DateTimeOffset? NextFireAt);
 
 /// <summary>Creates, lists and deletes backup schedules: a row in the server's table plus a Quartz job and cron trigger.</summary>
-public sealed class ScheduleService(ServerDbContext db, BackupDbContext backups, ISchedulerFactory schedulers,
+public sealed class ScheduleService(ServerDbContext db, VmAssignments assignments, OfferingRegistry offerings, ISchedulerFactory schedulers,
     BackupSettings settings, TimeProvider time)
 {
     /// <summary>Checks the request and schedules it.</summary>
@@ -29,9 +30,9 @@ public sealed class ScheduleService(ServerDbContext db, BackupDbContext backups,
             rules.Add("timeZone", $"'{timeZone}' is not a known time zone (use an IANA id such as Europe/Berlin).");
         rules.Range("keep", keep, 1, 10000).ThrowIfAny();
 
-        if (vm is not null && !await backups.Assignments.AnyAsync(a => a.VmName == vm, ct))
+        if (vm is not null && !await assignments.IsAssignedAsync(vm, ct))
             throw new ConflictException($"VM '{vm}' is not assigned to an offering; assign it first.");
-        if (offering is not null && !await backups.Offerings.AnyAsync(o => o.Name == offering, ct))
+        if (offering is not null && !await offerings.ExistsAsync(offering, ct))
             throw new NotFoundException($"No offering named '{offering}'.");
 
         var record = new ScheduleRecord
@@ -61,6 +62,10 @@ public sealed class ScheduleService(ServerDbContext db, BackupDbContext backups,
             throw;
         }
     }
+
+    /// <summary>The schedule, or null when it was deleted.</summary>
+    public Task<ScheduleRecord?> FindAsync(string id, CancellationToken ct) =>
+        db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
 
     /// <summary>Every schedule with its next firing.</summary>
     public async Task<IReadOnlyList<ScheduleView>> ListAsync(CancellationToken ct)

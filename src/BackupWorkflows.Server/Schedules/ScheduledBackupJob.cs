@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Model;
-using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Backup.Assignments;
+using BackupWorkflows.Backup.Retention;
 using BackupWorkflows.Server.Backups;
 using BackupWorkflows.Server.Errors;
-using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Workflows;
-using Microsoft.EntityFrameworkCore;
 using Quartz;
 
 namespace BackupWorkflows.Server.Schedules;
@@ -31,14 +30,10 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<Sche
         var scheduleId = context.MergedJobDataMap.GetString(ScheduleIdKey);
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var schedule = await services.GetRequiredService<ServerDbContext>().Schedules.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.Id == scheduleId, cancellationToken);
+        var schedule = await services.GetRequiredService<ScheduleService>().FindAsync(scheduleId!, cancellationToken);
         if (schedule is null) return; // deleted between firing and now
 
-        var db = services.GetRequiredService<BackupDbContext>();
-        var vms = await db.Assignments.AsNoTracking()
-            .Where(a => schedule.VmName != null ? a.VmName == schedule.VmName : a.OfferingName == schedule.OfferingName)
-            .ToListAsync(cancellationToken);
+        var vms = await services.GetRequiredService<VmAssignments>().CoveredAsync(schedule.VmName, schedule.OfferingName, cancellationToken);
         var fireTime = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).ToUniversalTime()
             .ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var launcher = services.GetRequiredService<WorkflowLauncher>();
@@ -60,28 +55,27 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<Sche
         var keep = schedule.Keep ?? await services.GetRequiredService<BackupSettings>().GetIntAsync(SettingCatalog.SchedulesDefaultKeep, cancellationToken);
         if (keep > 0)
         {
-            foreach (var vm in vms) await ApplyRetentionAsync(services.GetRequiredService<BackupOperations>(), db, vm, keep, schedule.Id, cancellationToken);
+            var retention = services.GetRequiredService<BackupRetention>();
+            var ops = services.GetRequiredService<BackupOperations>();
+            foreach (var vm in vms) await ApplyRetentionAsync(ops, retention, vm, keep, schedule.Id, cancellationToken);
         }
     }
 
     /// <summary>Starts the chain-safe delete, oldest first, of the completed backups of a VM beyond the newest <paramref name="keep"/>.</summary>
     /// <remarks>Each delete takes the VM's lock in the workflow, so they run one after the other in this order.</remarks>
-    private async Task ApplyRetentionAsync(BackupOperations ops, BackupDbContext db, VmAssignment vm, int keep, string scheduleId, CancellationToken ct)
+    private async Task ApplyRetentionAsync(BackupOperations ops, BackupRetention retention, VmAssignment vm, int keep, string scheduleId,
+        CancellationToken ct)
     {
-        var old = (await db.Backups.AsNoTracking()
-                .Where(b => b.HostName == vm.HostName && b.VmName == vm.VmName && b.State == BackupState.BackedUp)
-                .Select(b => new { b.Id, b.CreatedAt }).ToListAsync(ct))
-            .OrderByDescending(b => b.CreatedAt).Skip(keep).OrderBy(b => b.CreatedAt).ToList();
-        foreach (var backup in old)
+        foreach (var id in await retention.BeyondKeepAsync(vm.HostName, vm.VmName, keep, ct))
         {
             try
             {
-                var instance = await ops.DeleteAsync(backup.Id, $"retention:{scheduleId}:{backup.Id}", ct);
-                logger.LogInformation("Retention of {Vm} (keep {Keep}): deleting backup {Id} in instance {Instance}", vm.VmName, keep, backup.Id, instance);
+                var instance = await ops.DeleteAsync(id, $"retention:{scheduleId}:{id}", ct);
+                logger.LogInformation("Retention of {Vm} (keep {Keep}): deleting backup {Id} in instance {Instance}", vm.VmName, keep, id, instance);
             }
             catch (ApiException e)
             {
-                logger.LogWarning("Retention of {Vm} could not delete backup {Id}: {Error}", vm.VmName, backup.Id, e.Message);
+                logger.LogWarning("Retention of {Vm} could not delete backup {Id}: {Error}", vm.VmName, id, e.Message);
             }
         }
     }

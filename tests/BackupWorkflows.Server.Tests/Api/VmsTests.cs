@@ -1,43 +1,19 @@
 using System.Net;
 using BackupWorkflows.Server.Tests.Fixtures;
-using BackupWorkflows.Testing;
+using BackupWorkflows.Testing.Guests;
 
 namespace BackupWorkflows.Server.Tests.Api;
 
 /// <summary>VM discovery against the machine's real libvirt: a defined (not started) domain with a real disk image.</summary>
 public sealed class VmsTests(ServerFactory server) : IClassFixture<ServerFactory>, IAsyncLifetime
 {
-    private readonly string _vm = "bwf-server-test-" + Guid.NewGuid().ToString("N")[..8];
-    private string _disk = "";
+    private DefinedDomain _domain = null!;
+    private string _vm => _domain.Name;
+    private string _disk => _domain.Disk;
 
-    public async Task InitializeAsync()
-    {
-        _disk = Path.Combine(Path.GetTempPath(), _vm + ".qcow2");
-        await ProcessUtil.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", _disk, "16M");
-        var xml = Path.Combine(Path.GetTempPath(), _vm + ".xml");
-        await File.WriteAllTextAsync(xml, $"""
-            <domain type='qemu'>
-              <name>{_vm}</name>
-              <memory unit='MiB'>64</memory>
-              <os><type arch='x86_64'>hvm</type></os>
-              <devices>
-                <disk type='file' device='disk'>
-                  <driver name='qemu' type='qcow2'/>
-                  <source file='{_disk}'/>
-                  <target dev='vda' bus='virtio'/>
-                </disk>
-              </devices>
-            </domain>
-            """);
-        await ProcessUtil.RunAsync("virsh", "-c", "qemu:///system", "define", xml);
-        File.Delete(xml);
-    }
+    public async Task InitializeAsync() => _domain = await DefinedDomain.DefineAsync("bwf-server-test-");
 
-    public async Task DisposeAsync()
-    {
-        try { await ProcessUtil.RunAsync("virsh", "-c", "qemu:///system", "undefine", _vm); } catch (InvalidOperationException) { }
-        File.Delete(_disk);
-    }
+    public async Task DisposeAsync() => await _domain.DisposeAsync();
 
     [Fact]
     public async Task List_AssignUnassign_AgainstLibvirt()

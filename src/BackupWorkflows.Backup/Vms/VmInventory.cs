@@ -1,10 +1,12 @@
-using System.Xml.Linq;
+using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Kvm.Domains;
 using BackupWorkflows.Kvm.Hosts;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
-namespace BackupWorkflows.Server.Vms;
+namespace BackupWorkflows.Backup.Vms;
 
 /// <summary>A disk of a VM as libvirt defines it.</summary>
 public sealed record VmDisk(string Target, string? File, string? Format);
@@ -14,13 +16,15 @@ public sealed record VmInfo(string Name, string? Uuid, string Host, string State
     IReadOnlyList<VmDisk> Disks);
 
 /// <summary>
-/// Lists VMs from each host's libvirt (<c>virsh list --name</c>, then the domain XML of each),
-/// joined with their assignments. A host that cannot be reached is logged and skipped so one dead
-/// host does not hide the others; assigned VMs not found anywhere are listed with state <c>missing</c>.
+/// Lists VMs from each host's libvirt (all domain names, the running ones, then each definition) through the
+/// host's shared connection (<see cref="HostConnections"/>), <see cref="Virsh"/> and <see cref="DomainDefinition"/>,
+/// joined with their assignments. A host that cannot be reached is logged and skipped so one dead host does not
+/// hide the others; assigned VMs not found anywhere are listed with state <c>missing</c>.
 /// </summary>
-public sealed class VmInventory(BackupDbContext db, TimeProvider time, ILogger<VmInventory> logger)
+public sealed class VmInventory(BackupDbContext db, HostConnections connections, ILogger<VmInventory> logger)
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>How long one virsh call may take before the host counts as unreachable.</summary>
+    public static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>VMs of one host (by name) or of all hosts.</summary>
     public async Task<IReadOnlyList<VmInfo>> ListAsync(string? hostName, CancellationToken ct)
@@ -31,7 +35,8 @@ public sealed class VmInventory(BackupDbContext db, TimeProvider time, ILogger<V
         foreach (var host in hosts.OrderBy(h => h.Name, StringComparer.Ordinal))
         {
             try { found.AddRange(await ListHostAsync(host, ct)); }
-            catch (Exception e) when (e is HostCommandException or FormatException or System.Xml.XmlException)
+            catch (Exception e) when (e is HostCommandException or FormatException
+                || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
                 logger.LogWarning("Could not list VMs of host {Host}: {Error}", host.Name, e.Message);
             }
@@ -49,41 +54,35 @@ public sealed class VmInventory(BackupDbContext db, TimeProvider time, ILogger<V
 
     private async Task<IReadOnlyList<VmInfo>> ListHostAsync(HostRecord host, CancellationToken ct)
     {
-        await using var shell = HostShellFactory.Create(host.Uri, host.IdentityFile, host.KnownHostsFile, time);
-        var options = new HostCommandOptions { Timeout = CommandTimeout };
-        var all = Lines((await shell.RunAsync(["virsh", "-c", host.LibvirtUri, "list", "--all", "--name"], options, ct)).StandardOutput);
-        var running = Lines((await shell.RunAsync(["virsh", "-c", host.LibvirtUri, "list", "--state-running", "--name"], options, ct)).StandardOutput)
-            .ToHashSet(StringComparer.Ordinal);
+        var virsh = connections.SessionFor(host).Virsh;
+        var all = await WithinTimeoutAsync(t => virsh.ListDomainNamesAsync(t), ct);
+        var running = (await WithinTimeoutAsync(t => virsh.RunAsync(["list", "--state-running", "--name"], null, t), ct)).StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
         var vms = new List<VmInfo>();
         foreach (var name in all)
         {
-            string xml;
-            try { xml = (await shell.RunAsync(["virsh", "-c", host.LibvirtUri, "dumpxml", "--", name], options, ct)).StandardOutput; }
+            DomainDefinition definition;
+            try { definition = await WithinTimeoutAsync(t => virsh.GetDefinitionAsync(name, cancellationToken: t), ct); }
             catch (HostCommandException e) when (e.Failure == HostCommandFailure.NonZeroExit)
             {
                 // The domain went away between the listing and now (undefined meanwhile): not an error of the host.
                 logger.LogDebug("Domain {Vm} on {Host} vanished while listing: {Error}", name, host.Name, e.Message);
                 continue;
             }
-            vms.Add(Parse(name, host.Name, running.Contains(name) ? "running" : "shut off", xml));
+            vms.Add(ToInfo(name, host.Name, running.Contains(name) ? "running" : "shut off", definition));
         }
         return vms;
     }
 
-    /// <summary>Reads uuid and file-backed disks from a domain XML.</summary>
-    internal static VmInfo Parse(string name, string host, string state, string domainXml)
-    {
-        var domain = XDocument.Parse(domainXml).Root!;
-        var disks = domain.Element("devices")?.Elements("disk")
-            .Where(d => (string?)d.Attribute("device") is null or "disk")
-            .Select(d => new VmDisk(
-                (string?)d.Element("target")?.Attribute("dev") ?? "",
-                (string?)d.Element("source")?.Attribute("file") ?? (string?)d.Element("source")?.Attribute("dev"),
-                (string?)d.Element("driver")?.Attribute("type")))
-            .ToList() ?? [];
-        return new VmInfo(name, (string?)domain.Element("uuid"), host, state, null, null, disks);
-    }
+    /// <summary>The VM as listed: uuid and disks (cdroms and floppies left out) of its definition.</summary>
+    public static VmInfo ToInfo(string name, string host, string state, DomainDefinition definition) =>
+        new(name, definition.Uuid, host, state, null, null,
+            [.. definition.Disks.Where(d => d.Device == "disk").Select(d => new VmDisk(d.Target, d.Source, d.DriverFormat))]);
 
-    private static List<string> Lines(string output) =>
-        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    private static async Task<T> WithinTimeoutAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(CommandTimeout);
+        return await call(timeout.Token);
+    }
 }

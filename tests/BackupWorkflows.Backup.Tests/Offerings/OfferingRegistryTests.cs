@@ -1,0 +1,44 @@
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Offerings;
+using BackupWorkflows.Backup.Tests.Fixtures;
+using BackupWorkflows.Testing.Databases;
+
+namespace BackupWorkflows.Backup.Tests.Offerings;
+
+/// <summary>The offering registry on a real SQLite database.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class OfferingRegistryTests(PostgresCluster postgres)
+{
+    [Fact]
+    public async Task Delete_RefusedWhileAssignedOrHeldByAnotherUse_ThenDeletes()
+    {
+        await using var database = await DomainDatabase.CreateAsync("sqlite", postgres);
+        await using var db = database.Open();
+        var schedules = new HeldBy("gold");
+        var registry = new OfferingRegistry(db, TimeProvider.System, [schedules]);
+        var created = await registry.CreateAsync(new Offering { Name = "gold", ChainSize = 3, Quiesce = QuiescePolicy.Require });
+        Assert.NotEqual(default, created.CreatedAt);
+        await Assert.ThrowsAsync<DomainConflictException>(() => registry.CreateAsync(new Offering { Name = "gold" }));
+        await database.SeedAsync(d => d.Assignments.Add(
+            new VmAssignment { VmName = "vm", HostName = "h1", OfferingName = "gold", RepositoryName = "r1" }));
+
+        Assert.Contains("assigned to VMs", (await Assert.ThrowsAsync<DomainConflictException>(() => registry.DeleteAsync("gold"))).Message);
+        await database.SeedAsync(d => d.Assignments.RemoveRange(d.Assignments));
+        Assert.Equal("held by gold", (await Assert.ThrowsAsync<DomainConflictException>(() => registry.DeleteAsync("gold"))).Message);
+        schedules.Offering = null;
+        await registry.DeleteAsync("gold");
+        Assert.Empty(await registry.ListAsync());
+        await Assert.ThrowsAsync<DomainNotFoundException>(() => registry.DeleteAsync("gold"));
+        await Assert.ThrowsAsync<BackupInputException>(() => registry.OfferingAsync("gold"));
+    }
+
+    /// <summary>An <see cref="IOfferingUse"/> holding one offering (pure logic; the server's schedules are tested in Server.Tests).</summary>
+    private sealed class HeldBy(string? offering) : IOfferingUse
+    {
+        public string? Offering { get; set; } = offering;
+
+        public Task<string?> RefusalAsync(string name, CancellationToken ct) =>
+            Task.FromResult(name == Offering ? $"held by {name}" : null);
+    }
+}
