@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace BackupWorkflows.Backup.Validation;
 
 /// <summary>The result of one validation level of one backup (<c>bwf_validations</c>).</summary>
@@ -57,17 +54,5 @@ public static class ValidationLevels
         var unknown = list.Where(l => l is not (Image or Checksums or Boot)).ToList();
         if (unknown.Count > 0) throw new Catalog.BackupInputException($"unknown validation level(s): {string.Join(", ", unknown)}");
         return list;
-    }
-}
-
-internal sealed class ValidationConfiguration : IEntityTypeConfiguration<ValidationRecord>
-{
-    public void Configure(EntityTypeBuilder<ValidationRecord> b)
-    {
-        b.ToTable("bwf_validations");
-        b.HasKey(v => v.Id);
-        b.Property(v => v.Level).HasMaxLength(20);
-        b.Property(v => v.Result).HasConversion<string>().HasMaxLength(20);
-        b.HasIndex(v => v.BackupId);
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Cli.Client;
 using Spectre.Console;
-using static BackupWorkflows.Cli.Commands.Kit;
+using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
 namespace BackupWorkflows.Cli.Commands;
 

@@ -35,12 +35,12 @@ internal static class InstanceWaiter
             var seen = new Dictionary<string, string>();
             while (true)
             {
-                var state = await c.Api.GetAsync($"api/instances/{Kit.Seg(id)}", ct);
+                var state = await c.Api.GetAsync($"api/instances/{CommandSyntax.Seg(id)}", ct);
                 if (!c.Out.Json)
                 {
                     foreach (var (activityId, a) in state?["activities"] as JsonObject ?? [])
                     {
-                        var line = $"{a?["status"]}{(a?["progress"] is JsonObject p ? $" {Kit.Bytes(p["done"])} of {Kit.Bytes(p["total"])} {p["message"]}" : "")}";
+                        var line = $"{a?["status"]}{(a?["progress"] is JsonObject p ? $" {CommandSyntax.Bytes(p["done"])} of {CommandSyntax.Bytes(p["total"])} {p["message"]}" : "")}";
                         if (a?["status"]?.ToString() == "pending" || seen.GetValueOrDefault(activityId) == line) continue;
                         seen[activityId] = line;
                         c.Out.Console.WriteLine($"    {activityId}: {line}");
@@ -60,7 +60,7 @@ internal static class InstanceWaiter
                 var tasks = new Dictionary<string, ProgressTask>();
                 while (true)
                 {
-                    last = await c.Api.GetAsync($"api/instances/{Kit.Seg(id)}", ct);
+                    last = await c.Api.GetAsync($"api/instances/{CommandSyntax.Seg(id)}", ct);
                     foreach (var (activityId, state) in last?["activities"] as JsonObject ?? [])
                     {
                         var status = state?["status"]?.ToString();

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using static BackupWorkflows.Cli.Commands.Kit;
+using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
 namespace BackupWorkflows.Cli.Server;
 

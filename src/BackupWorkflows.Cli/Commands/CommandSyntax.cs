@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 
 namespace BackupWorkflows.Cli.Commands;
 
-/// <summary>Small helpers shared by the command files.</summary>
-internal static class Kit
+/// <summary>How bwf's commands are declared: commands, groups, arguments and options, shared by the command files.</summary>
+internal static class CommandSyntax
 {
     /// <summary>A command with its arguments and options.</summary>
     public static Command Cmd(string name, string description, params Symbol[] symbols)
