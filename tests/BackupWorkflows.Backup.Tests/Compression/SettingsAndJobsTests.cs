@@ -24,6 +24,8 @@ public sealed class SettingsAndJobsTests
             """, publish: true);
         var runtime = harness.Services.GetRequiredService<IWorkflowRuntime>();
         var holder = await runtime.StartAsync("hold-validation");
+        // The holder has the lock once it sleeps on its timer; a re-check queued before that could take the lock first.
+        Assert.Equal(WorkflowStatus.Suspended, (await runtime.WaitAsync(holder, untilIdle: true)).Status);
         var old = Backup(harness.HostName, DateTimeOffset.UtcNow.AddHours(-25));
         var fresh = Backup(harness.HostName, DateTimeOffset.UtcNow.AddHours(-1));
         await harness.WithDbAsync(async db => { db.Backups.AddRange(old, fresh); await db.SaveChangesAsync(); });
