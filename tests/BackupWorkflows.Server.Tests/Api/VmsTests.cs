@@ -55,6 +55,8 @@ public sealed class VmsTests(ServerFactory server) : IClassFixture<ServerFactory
         await server.PublishAsync(ServerFactory.TrivialWorkflow("hold-vm", delaySeconds: 600)
             .Replace("\"activities\"", $"\"locks\": [{{\"name\":\"vm:local/{_vm}\"}}], \"activities\""));
         var holder = (await (await server.Admin().PostJsonAsync("/api/workflows/hold-vm/run", new { input = new { } })).OkJsonAsync())["instanceId"]!.GetValue<string>();
+        // The holder has the VM's lock once it sleeps on its delay; an unassign started before that could take the lock first and finish.
+        await server.WaitForStatusAsync(holder, null, "Suspended");
         var unassign = (await (await server.Admin().PostAsync($"/api/vms/{_vm}/unassign", null)).OkJsonAsync())["instanceId"]!.GetValue<string>();
 
         var refused = await (await server.Admin().PostJsonAsync($"/api/vms/{_vm}/assign", new { offering = "bronze", repository = "default" }))

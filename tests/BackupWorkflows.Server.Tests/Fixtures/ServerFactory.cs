@@ -87,14 +87,18 @@ public sealed class ServerFactory : WebApplicationFactory<Program>
         """;
 
     /// <summary>Polls the instance until it ends or the deadline passes; returns it.</summary>
-    public async Task<JsonObject> WaitForEndAsync(string instanceId, TimeSpan? timeout = null)
+    public Task<JsonObject> WaitForEndAsync(string instanceId, TimeSpan? timeout = null) =>
+        WaitForStatusAsync(instanceId, timeout, "Finished", "Faulted", "Cancelled");
+
+    /// <summary>Polls the instance until its status is one of <paramref name="statuses"/> or the deadline passes; returns it.</summary>
+    public async Task<JsonObject> WaitForStatusAsync(string instanceId, TimeSpan? timeout, params string[] statuses)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         var client = Admin();
         while (true)
         {
             var instance = (await client.GetFromJsonAsync<JsonObject>($"/api/instances/{instanceId}"))!;
-            if (instance["status"]!.GetValue<string>() is "Finished" or "Faulted" or "Cancelled") return instance;
+            if (statuses.Contains(instance["status"]!.GetValue<string>())) return instance;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"instance {instanceId} still {instance["status"]}");
             await Task.Delay(100);
         }
