@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
+using BackupWorkflows.Engine.Runtime;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupWorkflows.Backup.Metrics;
@@ -86,14 +87,20 @@ public sealed class BackupMetrics
     private static IEnumerable<Measurement<long>> CountQueuedJobs(IServiceScopeFactory scopes)
     {
         using var scope = scopes.CreateScope();
-        // Jobs are engine instances (JobQueries reads them); an observable gauge's callback is synchronous.
-        var jobs = scope.ServiceProvider.GetRequiredService<JobQueries>().ListAsync(new JobFilter { Take = 500 })
-            .GetAwaiter().GetResult();
-        JobState[] open = [JobState.Queued, JobState.Running];
+        var instances = scope.ServiceProvider.GetRequiredService<IWorkflowInstanceQueries>();
+        // A scrape counts the job workflows' open instances by status (one count query each): a job waiting for a
+        // slot (Waiting) or on a timer (disabled, retry due later: Suspended) is queued, a Running one runs. The
+        // reasons JobQueries reads from each journal are for the job list, not for every scrape.
+        long Count(JobType type, WorkflowStatus status) => instances.ListAsync(new InstanceFilter
+            { DefinitionId = JobWorkflows.Of(type), Status = status, Take = 1 }).GetAwaiter().GetResult().Total;
         // Every type and state, zeros included: an empty queue is a depth of 0, not a missing series.
-        return from type in Enum.GetValues<JobType>()
-               from state in open
-               select new Measurement<long>(jobs.LongCount(j => j.Type == type && j.State == state),
-                   new KeyValuePair<string, object?>("type", type.ToString().ToLowerInvariant()), new("state", state.ToString()));
+        return Enum.GetValues<JobType>().SelectMany(type => new[]
+        {
+            Depth(type, JobState.Queued, Count(type, WorkflowStatus.Waiting) + Count(type, WorkflowStatus.Suspended)),
+            Depth(type, JobState.Running, Count(type, WorkflowStatus.Running)),
+        }).ToList();
     }
+
+    private static Measurement<long> Depth(JobType type, JobState state, long count) =>
+        new(count, new KeyValuePair<string, object?>("type", type.ToString().ToLowerInvariant()), new("state", state.ToString()));
 }
