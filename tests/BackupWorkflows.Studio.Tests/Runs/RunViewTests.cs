@@ -9,8 +9,10 @@ namespace BackupWorkflows.Studio.Tests.Runs;
 [Collection(StudioCollection.Name)]
 public sealed class RunViewTests(StudioFixture studio)
 {
-    /// <summary>Start -> Delay (15 s) -> SetVariable(greeting = input.who) -> Finish, published through the API.
-    /// The delay must outlast opening the run view on a loaded 2-core machine (5 s did not always).</summary>
+    /// <summary>Start -> Delay (45 s) -> SetVariable(greeting = input.who) -> Finish, published through the API.
+    /// The delay must outlast opening the run view on a loaded 2-core machine: 5 s did not always, and 15 s did not
+    /// on a CI run where the studio assembly ran beside the guest tests (the delay was done before the view showed it).
+    /// The studio tests run in parallel with the longer Backup tests, so the wait does not lengthen the suite.</summary>
     private static object Definition => new
     {
         id = "e2e-run",
@@ -20,7 +22,7 @@ public sealed class RunViewTests(StudioFixture studio)
         activities = new object[]
         {
             new { id = "start", type = "Flow.Start", position = new { x = 0, y = 0 } },
-            new { id = "delay", type = "Flow.Delay", inputs = new { seconds = 15 }, position = new { x = 0, y = 150 } },
+            new { id = "delay", type = "Flow.Delay", inputs = new { seconds = 45 }, position = new { x = 0, y = 150 } },
             new { id = "setVariable", type = "Flow.SetVariable", inputs = new { name = "greeting", value = "hello {{ input.who }}" }, position = new { x = 0, y = 300 } },
             new { id = "finish", type = "Flow.Finish", position = new { x = 0, y = 450 } },
         },
@@ -56,7 +58,9 @@ public sealed class RunViewTests(StudioFixture studio)
         Assert.Equal("pending", await page.ById("node-finish").GetAttributeAsync("data-state"));
         await page.ScreenshotAsync("run-view-running");
 
-        foreach (var id in new[] { "delay", "setVariable", "finish" })
+        // The rest of the delay can outlast the default 30 s expectation.
+        await Expect(page.ById("node-delay")).ToHaveAttributeAsync("data-state", "done", new() { Timeout = 90_000 });
+        foreach (var id in new[] { "setVariable", "finish" })
             await Expect(page.ById($"node-{id}")).ToHaveAttributeAsync("data-state", "done");
         await Expect(page.ById("run-status")).ToContainTextAsync("Finished");
         await Expect(page.ById("state-finish")).ToHaveTextAsync("done");
