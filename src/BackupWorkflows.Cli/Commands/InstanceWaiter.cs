@@ -41,7 +41,7 @@ internal static class InstanceWaiter
                     foreach (var (activityId, a) in state?["activities"] as JsonObject ?? [])
                     {
                         var line = $"{a?["status"]}{(a?["progress"] is JsonObject p ? $" {CommandSyntax.Bytes(p["done"])} of {CommandSyntax.Bytes(p["total"])} {p["message"]}" : "")}";
-                        if (a?["status"]?.ToString() == "pending" || seen.GetValueOrDefault(activityId) == line) continue;
+                        if (a?["status"]?.ToString() is "pending" or "skipped" || seen.GetValueOrDefault(activityId) == line) continue;
                         seen[activityId] = line;
                         c.Out.Console.WriteLine($"    {activityId}: {line}");
                     }
@@ -64,7 +64,7 @@ internal static class InstanceWaiter
                     foreach (var (activityId, state) in last?["activities"] as JsonObject ?? [])
                     {
                         var status = state?["status"]?.ToString();
-                        if (status == "pending") continue;
+                        if (status is "pending" or "skipped") continue;
                         if (!tasks.TryGetValue(activityId, out var task))
                             tasks[activityId] = task = progress.AddTask(Markup.Escape(activityId), maxValue: 1);
                         if (state?["progress"] is JsonObject p && p["total"]?.GetValue<long>() is > 0 and var total)

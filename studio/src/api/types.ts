@@ -76,9 +76,10 @@ export interface InstanceSummary {
   finishedAt?: string | null;
   correlationId?: string | null;
 }
-export type ActivityState = 'pending' | 'running' | 'done' | 'failed' | 'retrying';
+/** `suspended`: a durable timer until `resumeAt`; `cancelled`: stopped by the run's end; `skipped`: never reached by a finished or cancelled run. */
+export type ActivityState = 'pending' | 'running' | 'suspended' | 'done' | 'failed' | 'retrying' | 'cancelled' | 'skipped';
 export interface Progress { done: number; total: number; message?: string | null; updatedAt?: string }
-export interface ActivityRunState { status: ActivityState; attempt: number; progress?: Progress | null; outcome?: string | null }
+export interface ActivityRunState { status: ActivityState; attempt: number; progress?: Progress | null; outcome?: string | null; resumeAt?: string | null }
 export interface Incident { activityId: string; message: string; at: string; attempts?: number; handled?: boolean }
 export interface InstanceDetail {
   id: string;
@@ -101,6 +102,8 @@ export interface JournalEntry {
   activityType: string;
   attempt: number;
   isResume: boolean;
+  /** Running, Completed, Faulted, Suspended (a durable timer), Interrupted or Cancelled. */
+  status?: string;
   startedAt: string;
   endedAt?: string | null;
   inputs: Record<string, unknown>;
