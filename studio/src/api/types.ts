@@ -194,7 +194,10 @@ export interface Job {
 export interface ApiKeyInfo { name: string; role: Role; createdAt?: string }
 export interface CreatedKey { name: string; role: Role; key: string }
 /** A setting of the one catalog; `allowed` says its values in words (e.g. "a whole number from 1 to 16"). */
-export interface Setting { name: string; value: string; default?: string; kind?: 'boolean' | 'integer' | 'number' | 'duration' | 'choice'; allowed?: string; description?: string }
+export interface Setting {
+  name: string; value: string; default?: string; kind?: 'boolean' | 'integer' | 'number' | 'duration' | 'choice'; allowed?: string; description?: string;
+  minimum?: number | null; maximum?: number | null; choices?: string[] | null;
+}
 
 /** RFC 7807 body; `problems` carries workflow validation problems. */
 export interface ProblemDetails {
