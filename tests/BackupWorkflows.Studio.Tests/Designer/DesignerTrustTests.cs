@@ -76,6 +76,23 @@ public sealed class DesignerTrustTests(StudioFixture studio)
         // The one refused save above is Chromium's console line "status of 400 … /api/workflows/e2e-trust".
         page.AssertNoConsoleErrors("status of 400 (Bad Request) (" + studio.Server.Url + "/api/workflows/e2e-trust");
 
+        // Two versions side by side; a revert asks first and, declined, makes no version.
+        var changed = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(Definition))!;
+        changed["activities"]![1]!["inputs"]!["seconds"] = 5;
+        await studio.Server.PostAsync("/api/workflows/import", changed);
+        await page.GoAsync("designer/e2e-trust");
+        await page.ById("versions-toggle").ClickAsync();
+        await page.ById("versions-compare").ClickAsync();
+        var row = page.ById("diff-changed-delay.inputs.seconds");
+        await Expect(row).ToContainTextAsync("{{ input.wait }}");
+        await Expect(row).ToContainTextAsync("5");
+        page.AcceptDialogs = false;
+        await page.ById("version-revert-1").ClickAsync();
+        await UntilAsync(() => page.Dialogs.Contains("Replace the draft with a copy of v1?"), "revert asked");
+        page.AcceptDialogs = true;
+        Assert.Equal(2, (await studio.Server.GetAsync("/api/workflows/e2e-trust/versions")).AsArray().Count);
+        page.AssertNoConsoleErrors("status of 400 (Bad Request) (" + studio.Server.Url + "/api/workflows/e2e-trust");
+
         // A viewer sees the flow but cannot move a node.
         var viewerKey = (await studio.Server.PostAsync("/api/keys", new { name = "trust-viewer", role = "viewer" }))!["key"]!.GetValue<string>();
         await using var viewer = await studio.OpenAsync(studio.Server.Url);
