@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration } from './format';
+import { formatBytes, formatDuration, formatInZone } from './format';
 
 describe('formatting', () => {
   it('formats bytes in binary units', () => {
@@ -13,5 +13,11 @@ describe('formatting', () => {
     expect(formatDuration(1800)).toBe('30 min');
     expect(formatDuration(340)).toBe('5 min 40 s');
     expect(formatDuration(7260)).toBe('2 h 1 min');
+  });
+  it('shows a schedule\'s next run on the clock of its own zone, named', () => {
+    // 02:00 in Berlin (winter, UTC+1) is 01:00 UTC, whatever zone the browser is in.
+    expect(formatInZone('2026-12-02T01:00:00Z', 'Europe/Berlin')).toBe('2 Dec 2026, 02:00 Europe/Berlin');
+    expect(formatInZone('2026-12-02T01:00:00Z', 'America/New_York')).toBe('1 Dec 2026, 20:00 America/New_York');
+    expect(formatInZone('2026-12-02T01:00:00Z', 'Nowhere/Else')).toBe('2 Dec 2026, 01:00 UTC');
   });
 });

@@ -21,3 +21,19 @@ export function formatTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' });
 }
+
+/**
+ * A moment as the clock of `timeZone` (an IANA name) shows it, with the zone named: a schedule's next run is
+ * read in the schedule's zone, not in the browser's. An unknown zone falls back to UTC, said so.
+ */
+export function formatInZone(iso: string | null | undefined, timeZone: string): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const show = (zone: string) => d.toLocaleString('en-GB', { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+  try {
+    return `${show(timeZone)} ${timeZone}`;
+  } catch {
+    return `${show('UTC')} UTC`;
+  }
+}

@@ -45,7 +45,7 @@ internal static class InstanceWaiter
                     foreach (var (activityId, a) in state.Activities)
                     {
                         var line = $"{a.Status}{(a.Progress is { } p ? $" {CommandSyntax.Bytes(p.Done)} of {CommandSyntax.Bytes(p.Total)} {p.Message}" : "")}";
-                        if (a.Status == "pending" || seen.GetValueOrDefault(activityId) == line) continue;
+                        if (a.Status is "pending" or "skipped" || seen.GetValueOrDefault(activityId) == line) continue;
                         seen[activityId] = line;
                         c.Out.Console.WriteLine($"    {activityId}: {line}");
                     }
@@ -69,7 +69,7 @@ internal static class InstanceWaiter
                     foreach (var (activityId, state) in instance.Activities)
                     {
                         var status = state.Status;
-                        if (status == "pending") continue;
+                        if (status is "pending" or "skipped") continue;
                         if (!tasks.TryGetValue(activityId, out var task))
                             tasks[activityId] = task = progress.AddTask(Markup.Escape(activityId), maxValue: 1);
                         if (state.Progress is { Total: > 0 } p)

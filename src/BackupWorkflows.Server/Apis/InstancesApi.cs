@@ -65,19 +65,29 @@ public static class InstancesApi
 
         var activities = new Dictionary<string, ActivityStateDto>();
         foreach (var node in definition?.Activities ?? []) activities[node.Id] = new ActivityStateDto("pending", 0, null, null);
+        var ended = instance.Status.IsEnded();
         foreach (var entry in journal)
         {
             var failed = incidents.Any(x => x.ActivityId == entry.ActivityId && !x.Handled) && entry.Status == ExecutionStatus.Faulted;
             var state = entry.Status switch
             {
                 ExecutionStatus.Completed => "done",
-                ExecutionStatus.Running or ExecutionStatus.Suspended => "running",
-                ExecutionStatus.Faulted when failed || instance.Status.IsEnded() => "failed",
-                ExecutionStatus.Cancelled => "failed",
+                // An attempt the instance's end stopped (cancelled, or another branch faulted) no longer runs.
+                ExecutionStatus.Running or ExecutionStatus.Suspended or ExecutionStatus.Interrupted when ended => "cancelled",
+                ExecutionStatus.Suspended => "suspended",
+                ExecutionStatus.Running or ExecutionStatus.Interrupted => "running",
+                ExecutionStatus.Faulted when failed || ended => "failed",
+                ExecutionStatus.Cancelled => "cancelled",
                 _ => "retrying",
             };
-            activities[entry.ActivityId] = new ActivityStateDto(state, entry.Attempt, null, entry.Outcome);
+            // A durable timer's attempt waits until the instance's resume moment (the earliest of its timers).
+            var resumeAt = state == "suspended" ? instance.ResumeAt : null;
+            activities[entry.ActivityId] = new ActivityStateDto(state, entry.Attempt, null, entry.Outcome, resumeAt);
         }
+        // A finished or cancelled run never comes back for the branches it did not take.
+        if (instance.Status is WorkflowStatus.Finished or WorkflowStatus.Cancelled)
+            foreach (var (activityId, a) in activities.Where(a => a.Value.Status == "pending").ToList())
+                activities[activityId] = a with { Status = "skipped" };
         foreach (var (activityId, p) in progress)
         {
             var current = activities.GetValueOrDefault(activityId) ?? new ActivityStateDto("running", 1, null, null);
@@ -108,8 +118,10 @@ public sealed record InstanceSummaryDto(string Id, string DefinitionId, int Defi
 /// <summary>Progress of an activity.</summary>
 public sealed record ProgressDto(long Done, long Total, string? Message, DateTimeOffset UpdatedAt);
 
-/// <summary>State of one activity in an instance.</summary>
-public sealed record ActivityStateDto(string Status, int Attempt, ProgressDto? Progress, string? Outcome);
+/// <summary>State of one activity in an instance: pending, running, suspended (a durable timer, until
+/// <paramref name="ResumeAt"/>), retrying, done, failed, cancelled (stopped by the instance's end) or skipped (never reached by a
+/// finished or cancelled run).</summary>
+public sealed record ActivityStateDto(string Status, int Attempt, ProgressDto? Progress, string? Outcome, DateTimeOffset? ResumeAt = null);
 
 /// <summary>An incident.</summary>
 public sealed record IncidentDto(string ActivityId, string Message, DateTimeOffset At, int Attempts, bool Handled);

@@ -19,13 +19,19 @@ public static class SettingsApi
         return app;
     }
 
-    private static SettingDto ToDto(SettingValue s) => new(s.Definition.Name, s.Value, s.Definition.Default,
-        s.Definition.Kind.ToString().ToLowerInvariant(), s.Definition.Allowed, s.Definition.Description);
+    private static SettingDto ToDto(SettingValue s)
+    {
+        var d = s.Definition;
+        var numeric = d.Kind is SettingKind.Integer or SettingKind.Number or SettingKind.Duration;
+        return new(d.Name, s.Value, d.Default, d.Kind.ToString().ToLowerInvariant(), d.Allowed, d.Description,
+            numeric ? d.Minimum : null, numeric ? d.Maximum : null, d.Kind == SettingKind.Choice ? d.Choices : null);
+    }
 }
 
 /// <summary>A setting: its value now, its default, its kind (boolean, integer, number, duration, choice), the values it
-/// allows in words, and what it changes.</summary>
-public sealed record SettingDto(string Name, string Value, string Default, string Kind, string Allowed, string Description);
+/// allows in words and, for forms, as a range (numeric kinds) or a list (choice), and what it changes.</summary>
+public sealed record SettingDto(string Name, string Value, string Default, string Kind, string Allowed, string Description,
+    double? Minimum = null, double? Maximum = null, IReadOnlyList<string>? Choices = null);
 
 /// <summary>Body of PUT /api/settings/{name}.</summary>
 public sealed record SetSettingRequest(string? Value);

@@ -27,8 +27,9 @@ export type InstanceStatus = Schemas['WorkflowStatus'];
 /** Every instance status, in the order the runs page offers them. */
 export const instanceStatuses = ['Running', 'Waiting', 'Suspended', 'Finished', 'Faulted', 'Cancelled'] as const satisfies readonly InstanceStatus[];
 export type InstanceSummary = Schemas['InstanceSummaryDto'];
-/** Values of an activity's `status` in an instance. */
-export type ActivityState = 'pending' | 'running' | 'done' | 'failed' | 'retrying';
+/** Values of an activity's `status` in an instance. `suspended`: a durable timer until `resumeAt`; `cancelled`: stopped
+ * by the run's end; `skipped`: never reached by a finished or cancelled run. */
+export type ActivityState = 'pending' | 'running' | 'suspended' | 'done' | 'failed' | 'retrying' | 'cancelled' | 'skipped';
 export type Progress = Schemas['ProgressDto'];
 export type ActivityRunState = Schemas['ActivityStateDto'];
 export type Incident = Schemas['IncidentDto'];

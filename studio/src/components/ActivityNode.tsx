@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { ActivityNode as ActivityNodeType } from '../graph/model';
 import { inputHandle, outcomeHandle } from '../graph/model';
 import { progressFraction } from '../graph/runState';
+import { formatTime } from '../format';
 import { ProgressBar } from './Badges';
 import { useCanvasInfo } from './CanvasContext';
 
@@ -34,6 +35,9 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNodeType>) {
           {rs?.progress?.message && <div className="node-progress-msg">{rs.progress.message}</div>}
         </div>
       ) : null}
+      {state === 'suspended' && rs?.resumeAt && (
+        <div className="node-progress-msg" data-testid={`resumes-${id}`}>resumes at {formatTime(rs.resumeAt)}</div>
+      )}
       {mine.length > 0 && (
         <div className="node-problems" data-testid={`problems-${id}`}>
           ⚠ {mine.length === 1 ? mine[0].message : `${mine.length} problems`}

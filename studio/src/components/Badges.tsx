@@ -2,7 +2,7 @@ import { formatBytes } from '../format';
 
 const tone: Record<string, string> = {
   running: 'info', waiting: 'info', suspended: 'warn', finished: 'ok', faulted: 'bad', cancelled: 'muted',
-  pending: 'muted', done: 'ok', failed: 'bad', retrying: 'warn',
+  pending: 'muted', done: 'ok', failed: 'bad', retrying: 'warn', skipped: 'muted',
   backedup: 'ok', creating: 'info', error: 'bad', removed: 'muted', expunged: 'muted',
   valid: 'ok', invalid: 'bad', unabletovalidate: 'warn',
   viewer: 'muted', operator: 'info', admin: 'warn',

@@ -1,7 +1,9 @@
 import type { WorkflowDefinition, WorkflowInput, WorkflowVariable } from '../api/types';
+import { workflowInputTypes } from '../graph/validate';
 
 export type WorkflowMeta = Omit<WorkflowDefinition, 'activities' | 'connections'>;
-const types = ['string', 'int', 'long', 'bool', 'double', 'string[]', 'json', 'any'];
+// The server's type names (DefinitionValidator.InputTypes): it refuses others.
+const types = workflowInputTypes;
 /** The known types plus the current one, so an unusual type from a file is shown, not silently replaced. */
 const typeOptions = (current: string) => (types.includes(current) ? types : [...types, current]);
 

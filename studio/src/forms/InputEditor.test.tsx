@@ -12,16 +12,33 @@ const int = { name: 'bandwidth', type: 'int', required: false, sensitive: false 
 afterEach(cleanup);
 
 describe('InputEditor', () => {
-  it('commits parsed ints and refuses text that is not one', () => {
-    const onChange = vi.fn();
-    render(<InputEditor input={int} value={undefined} scope={scope} onChange={onChange} />);
-    const field = screen.getByTestId('input-bandwidth');
+  it('commits parsed ints and keeps text that is not one as typed, with its error', () => {
+    let value: unknown;
+    const onChange = vi.fn((v: unknown) => { value = v; });
+    const { rerender } = render(<InputEditor input={int} value={value} scope={scope} onChange={onChange} />);
+    const field = screen.getByTestId('input-bandwidth') as HTMLInputElement;
     fireEvent.change(field, { target: { value: '250' } });
     expect(onChange).toHaveBeenLastCalledWith(250);
-    onChange.mockClear();
+    // Not a whole number: the text goes into the definition (validation and the server report it), not dropped.
     fireEvent.change(field, { target: { value: '2.5' } });
-    expect(onChange).not.toHaveBeenCalled();
+    expect(onChange).toHaveBeenLastCalledWith('2.5');
+    rerender(<InputEditor input={int} value={value} scope={scope} onChange={onChange} />);
+    expect(field.value).toBe('2.5');
     expect(screen.getByTestId('input-bandwidth-parse-error').textContent).toBe('Enter a whole number.');
+  });
+
+  it('reads the server\'s JSON type names', () => {
+    const onChange = vi.fn();
+    render(<>
+      <InputEditor input={{ name: 'seconds', type: 'number', required: false, sensitive: false }} value={undefined} scope={[]} onChange={onChange} />
+      <InputEditor input={{ name: 'full', type: 'boolean', required: false, sensitive: false }} value={undefined} scope={[]} onChange={onChange} />
+    </>);
+    fireEvent.change(screen.getByTestId('input-seconds'), { target: { value: '1.5' } });
+    expect(onChange).toHaveBeenLastCalledWith(1.5);
+    fireEvent.change(screen.getByTestId('input-seconds'), { target: { value: 'ten' } });
+    expect(onChange).toHaveBeenLastCalledWith('ten');
+    expect(screen.getByTestId('input-seconds-parse-error').textContent).toBe('Enter a number.');
+    expect(screen.getByTestId('input-full').tagName).toBe('SELECT');
   });
 
   it('edits string[] one item per line and bools as a tri-state select', () => {

@@ -3,7 +3,7 @@ import type { InputDescriptor } from '../api/types';
 import { isBinding } from '../graph/bindings';
 import type { ScopeEntry } from '../graph/scope';
 import { BindingField } from './BindingField';
-import { editorKind, formatLiteral, parseLiteral } from './parse';
+import { editorKind, formatLiteral, literalValue, parseLiteral } from './parse';
 
 interface Props {
   input: Pick<InputDescriptor, 'name' | 'type' | 'required' | 'sensitive' | 'description' | 'default'>;
@@ -59,7 +59,7 @@ function LiteralEditor({ id, input, value, disabled, onChange }: { id: string; i
   // Follow outside changes (undo, another node selected) unless the text already means this value.
   useEffect(() => {
     const r = parseLiteral(input.type, text);
-    if (!r.ok || JSON.stringify(r.value) !== JSON.stringify(value)) {
+    if (r.ok ? JSON.stringify(r.value) !== JSON.stringify(value) : value !== text) {
       setText(formatLiteral(input.type, value));
       setError(null);
     }
@@ -69,7 +69,8 @@ function LiteralEditor({ id, input, value, disabled, onChange }: { id: string; i
     setText(t);
     const r = parseLiteral(input.type, t);
     setError(r.ok ? null : r.error);
-    if (r.ok) onChange(r.value);
+    // Text that does not parse is kept as typed: validation reports it and a save cannot drop it.
+    onChange(literalValue(input.type, t));
   };
   const placeholder = input.default !== undefined && input.default !== null ? `default: ${formatLiteral(input.type, input.default).replace(/\n/g, ', ')}` : '';
 

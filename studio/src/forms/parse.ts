@@ -6,13 +6,17 @@ export type ParseResult = { ok: true; value: unknown } | { ok: false; error: str
 
 export type EditorKind = 'text' | 'integer' | 'number' | 'bool' | 'list' | 'json';
 
+/**
+ * The editor for a type name. The server names types as JSON does (string, integer, number, boolean,
+ * array, object, any); the older CLR-like names (int, long, double, bool, string[], json) are still read.
+ */
 export function editorKind(type: string): EditorKind {
   switch (type.toLowerCase()) {
-    case 'int': case 'long': return 'integer';
-    case 'double': return 'number';
-    case 'bool': return 'bool';
+    case 'int': case 'long': case 'integer': return 'integer';
+    case 'double': case 'number': return 'number';
+    case 'bool': case 'boolean': return 'bool';
     case 'string[]': return 'list';
-    case 'object': case 'json': return 'json';
+    case 'object': case 'json': case 'array': return 'json';
     default: return 'text';
   }
 }
@@ -20,6 +24,7 @@ export function editorKind(type: string): EditorKind {
 const intLimits: Record<string, [number, number]> = {
   int: [-2147483648, 2147483647],
   long: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER], // beyond this JSON numbers lose digits in the browser
+  integer: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
 };
 
 /** Parses typed text; an empty field means "no value" (undefined), which `required` then rejects. */
@@ -72,17 +77,31 @@ export function formatLiteral(type: string, value: unknown): string {
   }
 }
 
+/**
+ * The value an editor stores for typed text: the parsed value, or the text itself when it does not
+ * parse, so the definition keeps what the user typed and {@link checkLiteral} reports it (a value
+ * that silently stayed at its previous state was saved as if nothing had been typed).
+ */
+export function literalValue(type: string, text: string): unknown {
+  const r = parseLiteral(type, text);
+  return r.ok ? r.value : text;
+}
+
 /** Checks a stored literal against its type; null when it fits. */
 export function checkLiteral(type: string, value: unknown): string | null {
   if (value === undefined || value === null) return null;
   const t = type.toLowerCase();
+  const shown = typeof value === 'string' ? ` "${value}" is not one.` : '';
   switch (editorKind(t)) {
-    case 'text': return typeof value === 'string' ? null : 'Expected text.';
-    case 'integer': return Number.isInteger(value) ? null : 'Expected a whole number.';
-    case 'number': return typeof value === 'number' ? null : 'Expected a number.';
+    case 'text': return typeof value === 'string' || t === 'any' ? null : 'Expected text.';
+    case 'integer': return Number.isInteger(value) ? null : `Expected a whole number;${shown || ' got something else.'}`;
+    case 'number': return typeof value === 'number' ? null : `Expected a number;${shown || ' got something else.'}`;
     case 'bool': return typeof value === 'boolean' ? null : 'Expected true or false.';
     case 'list': return Array.isArray(value) && value.every((v) => typeof v === 'string') ? null : 'Expected a list of text.';
-    case 'json': return t === 'object' && (typeof value !== 'object' || Array.isArray(value)) ? 'Expected a JSON object.' : null;
+    case 'json':
+      if (t === 'object' && (typeof value !== 'object' || Array.isArray(value))) return 'Expected a JSON object.';
+      if (t === 'array' && !Array.isArray(value)) return 'Expected a JSON array.';
+      return null;
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { definition } from '../test/fixtures';
-import { copySelection, newActivityId, pasteClip, uniqueId } from './clipboard';
+import { copySelection, newActivityId, pasteClip, pasteOffset, uniqueId } from './clipboard';
 import { definitionToFlow } from './convert';
 
 describe('copy/paste', () => {
@@ -51,5 +51,15 @@ describe('copy/paste', () => {
     expect(uniqueId('copy', new Set(['copy', 'copy2']))).toBe('copy3');
     expect(uniqueId('9 bad id!', new Set())).toBe('badid');
     expect(newActivityId('Backup.CreateSnapshot', new Set(['createSnapshot']))).toBe('createSnapshot2');
+  });
+
+  it('places pasted copies beside the originals and beside anything else already there', () => {
+    const box = (x: number, y: number) => ({ x, y, width: 220, height: 110 });
+    // One node copied: its copy goes right of it, not 40 px onto it.
+    expect(pasteOffset([box(0, 0)], [box(0, 0)])).toEqual({ x: 260, y: 0 });
+    // A node already right of it: one more step right.
+    expect(pasteOffset([box(0, 0)], [box(0, 0), box(300, 50)])).toEqual({ x: 780, y: 0 });
+    // A group moves by its whole width.
+    expect(pasteOffset([box(0, 0), box(300, 0)], [box(0, 0), box(300, 0)])).toEqual({ x: 560, y: 0 });
   });
 });

@@ -1,4 +1,5 @@
 import { renameStepRefs } from './bindings';
+import { overlap, type Box } from './layout';
 import { edgeId, type ActivityNode, type FlowGraph, type OutcomeEdge } from './model';
 
 /** Selected nodes plus the edges that run between two of them. */
@@ -35,6 +36,21 @@ function remap(value: unknown, rename: (id: string) => string | undefined): unkn
 
 const remapInputs = (inputs: Record<string, unknown>, rename: (id: string) => string | undefined) =>
   remap(inputs, rename) as Record<string, unknown>;
+
+/**
+ * Where a pasted group goes: beside the copied boxes (shifted right by the group's width and a gap),
+ * and further right until no copy covers a node already on the canvas. A fixed 40 px shift put the
+ * copies onto their originals.
+ */
+export function pasteOffset(clip: Box[], taken: Box[], gap = 40): { x: number; y: number } {
+  if (!clip.length) return { x: 0, y: 0 };
+  const left = Math.min(...clip.map((b) => b.x));
+  const width = Math.max(...clip.map((b) => b.x + b.width)) - left;
+  for (let step = 1; ; step++) {
+    const dx = step * (width + gap);
+    if (!clip.some((b) => taken.some((t) => overlap({ ...b, x: b.x + dx }, t, gap / 2)))) return { x: dx, y: 0 };
+  }
+}
 
 /**
  * Pastes a clip with fresh ids, shifted by `offset`. Bindings that referred to a copied activity

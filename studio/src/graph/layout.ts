@@ -84,7 +84,8 @@ export function layeredLayout(nodes: LayoutNode[], edges: LayoutEdge[], options:
 }
 
 export interface Box { x: number; y: number; width: number; height: number }
-const overlap = (a: Box, b: Box, gap: number) =>
+/** True when the boxes, each grown by `gap`, overlap. */
+export const overlap = (a: Box, b: Box, gap: number) =>
   a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
 
 /** The first place at or below `want` where a box of `size` overlaps none of `taken` (new nodes never hide others). */

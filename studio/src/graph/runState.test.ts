@@ -41,4 +41,25 @@ describe('node run state', () => {
     expect(applyRunEvent(s, 'i1', ev({ activityId: 'notify', status: 'weird' })).nodes.notify.state).toBe('running');
     expect(toActivityState('Completed')).toBe('done');
   });
+
+  it('stops what still ran when the run ends, and skips what a finished or cancelled run never reached', () => {
+    const cancelled = runStateFromInstance(['snapshot', 'copy', 'notify'], { ...instance, status: 'Cancelled' });
+    expect(cancelled.nodes.copy).toMatchObject({ state: 'cancelled', progress: null });
+    expect(cancelled.nodes.notify.state).toBe('skipped');
+    expect(cancelled.nodes.snapshot.state).toBe('done');
+    // Live: the instance's end arrives as an event.
+    let s = runStateFromInstance(['snapshot', 'copy', 'notify'], instance);
+    s = applyRunEvent(s, 'i1', ev({ activityId: 'copy', status: 'done' }));
+    s = applyRunEvent(s, 'i1', ev({ kind: 'instance', status: 'Finished' }));
+    expect(s.nodes.notify.state).toBe('skipped');
+    // A faulted run may be retried: its pending nodes stay pending.
+    const faulted = runStateFromInstance(['snapshot', 'copy', 'notify'], { ...instance, status: 'Faulted' });
+    expect(faulted.nodes.notify.state).toBe('pending');
+    expect(faulted.nodes.copy.state).toBe('cancelled');
+  });
+
+  it('shows a durable timer as suspended until its moment', () => {
+    const s = runStateFromInstance(['wait'], { ...instance, status: 'Suspended', activities: { wait: { status: 'suspended', attempt: 1, resumeAt: '2026-12-01T06:00:00Z' } } });
+    expect(s.nodes.wait).toMatchObject({ state: 'suspended', resumeAt: '2026-12-01T06:00:00Z' });
+  });
 });

@@ -7,6 +7,8 @@ export interface NodeRunState {
   attempt: number;
   progress?: Progress | null;
   outcome?: string | null;
+  /** When a suspended activity (a durable timer) continues. */
+  resumeAt?: string | null;
 }
 
 export interface RunState {
@@ -18,11 +20,15 @@ const activityStates: Record<string, ActivityState> = {
   pending: 'pending', scheduled: 'pending', waiting: 'pending',
   running: 'running', started: 'running', executing: 'running', resumed: 'running',
   done: 'done', completed: 'done', finished: 'done', succeeded: 'done',
-  failed: 'failed', faulted: 'failed', error: 'failed', cancelled: 'failed', canceled: 'failed',
+  failed: 'failed', faulted: 'failed', error: 'failed',
+  suspended: 'suspended', cancelled: 'cancelled', canceled: 'cancelled', interrupted: 'cancelled', skipped: 'skipped',
   retrying: 'retrying', retry: 'retrying',
 };
 
-/** Normalises a server status word (any case, a few synonyms) to one of the five node states. */
+/** States in which an activity still holds the run: the run's end stops them. */
+const unfinished: ActivityState[] = ['running', 'suspended', 'retrying'];
+
+/** Normalises a server status word (any case, a few synonyms) to one of the node states. */
 export function toActivityState(status: string | undefined | null): ActivityState | undefined {
   return status ? activityStates[status.toLowerCase()] : undefined;
 }
@@ -32,8 +38,23 @@ export function runStateFromInstance(activityIds: string[], instance: InstanceDe
   const nodes: Record<string, NodeRunState> = {};
   for (const id of activityIds) nodes[id] = { state: 'pending', attempt: 0 };
   for (const [id, a] of Object.entries(instance.activities ?? {}))
-    nodes[id] = { state: toActivityState(a.status) ?? 'pending', attempt: a.attempt ?? 0, progress: a.progress, outcome: a.outcome };
-  return { status: instance.status, nodes };
+    nodes[id] = { state: toActivityState(a.status) ?? 'pending', attempt: a.attempt ?? 0, progress: a.progress, outcome: a.outcome, resumeAt: a.resumeAt };
+  return endRun({ status: instance.status, nodes });
+}
+
+/**
+ * A run that ended leaves nothing running: what still ran was stopped (cancelled), and on a finished or
+ * cancelled run what never started was skipped. A faulted run keeps its pending nodes: a retry may reach them.
+ */
+function endRun(s: RunState): RunState {
+  const status = String(s.status);
+  if (!['Finished', 'Cancelled', 'Faulted'].includes(status)) return s;
+  const nodes = Object.fromEntries(Object.entries(s.nodes).map(([id, n]) => {
+    if (unfinished.includes(n.state)) return [id, { ...n, state: 'cancelled' as const, progress: null }];
+    if (n.state === 'pending' && status !== 'Faulted') return [id, { ...n, state: 'skipped' as const }];
+    return [id, n];
+  }));
+  return { ...s, nodes };
 }
 
 /** Applies one server event; events for other instances are ignored. Returns a new state. */
@@ -41,7 +62,7 @@ export function applyRunEvent(s: RunState, instanceId: string, e: RunEvent): Run
   if (e.instanceId !== instanceId) return s;
   if (e.kind === 'instance') {
     const status = instanceStatuses.find((x) => x.toLowerCase() === e.status?.toLowerCase()) ?? e.status ?? s.status;
-    return { ...s, status };
+    return endRun({ ...s, status });
   }
   if (!e.activityId) return s;
   const prev = s.nodes[e.activityId] ?? { state: 'pending', attempt: 0 };

@@ -5,6 +5,7 @@ import { StatusBadge } from '../components/Badges';
 import { Empty, ErrorBanner, Loading } from '../components/ErrorBanner';
 import { SimpleForm } from '../components/SimpleForm';
 import { formatTime } from '../format';
+import { settingProblem } from '../forms/setting';
 import { useLoad } from '../useLoad';
 
 /** Admins only: API keys (a new key is shown once) and server settings. */
@@ -16,7 +17,12 @@ export function AdminPage() {
   const revoke = async (name: string) => {
     if (!confirm(`Revoke key ${name}? Clients using it are refused at once.`)) return;
     setError(undefined);
-    try { await api.deleteKey(name); keys.reload(); } catch (e) { setError(e); }
+    try {
+      await api.deleteKey(name);
+      keys.reload();
+      // A revoked key is no longer offered for copying.
+      setCreated((c) => (c?.name === name ? null : c));
+    } catch (e) { setError(e); }
   };
   return (
     <div className="page" data-testid="admin-page">
@@ -48,7 +54,7 @@ export function AdminPage() {
         <SimpleForm testId="key-form" submitLabel="Create key" onSubmit={async (v) => {
           setCreated(await api.createKey(String(v.name ?? ''), String(v.role ?? 'viewer')));
           keys.reload();
-        }} fields={[{ name: 'name', label: 'Name', required: true }, { name: 'role', label: 'Role (viewer, operator, admin)', required: true, initial: 'viewer' }]} />
+        }} fields={[{ name: 'name', label: 'Name', required: true }, { name: 'role', label: 'Role', kind: 'select', options: ['viewer', 'operator', 'admin'], required: true }]} />
       </section>
       <section className="card section">
         <h2>Settings</h2>
@@ -57,7 +63,7 @@ export function AdminPage() {
         {!!settings.data?.length && (
           <table className="table">
             <thead><tr><th>Name</th><th>Value</th><th>Default</th><th>Meaning</th></tr></thead>
-            <tbody>{settings.data.map((s) => <SettingRow key={s.name} setting={s} onSaved={settings.reload} onError={setError} />)}</tbody>
+            <tbody>{settings.data.map((s) => <SettingRow key={s.name} setting={s} onSaved={() => { setError(undefined); settings.reload(); }} onError={setError} />)}</tbody>
           </table>
         )}
       </section>
@@ -68,15 +74,38 @@ export function AdminPage() {
 function SettingRow({ setting, onSaved, onError }: { setting: Setting; onSaved: () => void; onError: (e: unknown) => void }) {
   const [value, setValue] = useState(setting.value);
   const changed = value !== setting.value;
+  const problem = changed ? settingProblem(setting, value) : null;
   const save = async () => {
     try { await api.setSetting(setting.name, value); onSaved(); } catch (e) { onError(e); }
   };
+  const id = `setting-input-${setting.name}`;
+  let control;
+  if (setting.kind === 'boolean')
+    control = (
+      <label className="switch">
+        <input type="checkbox" role="switch" checked={value.toLowerCase() === 'true'} data-testid={id}
+          onChange={(e) => setValue(String(e.target.checked))} /> {value.toLowerCase() === 'true' ? 'on' : 'off'}
+      </label>
+    );
+  else if (setting.kind === 'choice' && setting.choices?.length)
+    control = (
+      <select value={value} onChange={(e) => setValue(e.target.value)} data-testid={id}>
+        {(setting.choices.includes(value) ? setting.choices : [value, ...setting.choices]).map((c) => <option key={c} value={c}>{c}</option>)}
+      </select>
+    );
+  else
+    control = (
+      <input value={value} onChange={(e) => setValue(e.target.value)} data-testid={id} aria-invalid={!!problem}
+        type={setting.kind === 'integer' || setting.kind === 'number' || setting.kind === 'duration' ? 'number' : 'text'}
+        min={setting.minimum ?? undefined} max={setting.maximum ?? undefined} step={setting.kind === 'integer' ? 1 : 'any'} />
+    );
   return (
     <tr data-testid={`setting-${setting.name}`}>
       <td><code>{setting.name}</code></td>
       <td className="setting-value">
-        <input value={value} onChange={(e) => setValue(e.target.value)} data-testid={`setting-input-${setting.name}`} />
-        {changed && <button className="btn btn-small btn-primary" onClick={() => void save()} data-testid={`setting-save-${setting.name}`}>Save</button>}
+        {control}
+        {changed && <button className="btn btn-small btn-primary" disabled={!!problem} onClick={() => void save()} data-testid={`setting-save-${setting.name}`}>Save</button>}
+        {problem && <div className="field-error" data-testid={`setting-error-${setting.name}`}>{problem}</div>}
       </td>
       <td className="muted">{setting.default}</td>
       <td className="muted small">{setting.description}{setting.allowed && <> Allowed: {setting.allowed}.</>}</td>

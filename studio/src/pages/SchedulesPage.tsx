@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/endpoints';
 import { Empty, ErrorBanner, Loading } from '../components/ErrorBanner';
 import { SimpleForm } from '../components/SimpleForm';
-import { formatTime } from '../format';
+import { formatInZone } from '../format';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
 
@@ -29,7 +29,7 @@ export function SchedulesPage() {
           <tbody>{list.data.map((s) => (
             <tr key={s.id} data-testid={`schedule-${s.id}`}>
               <td>{s.vm ? <>VM <strong>{s.vm}</strong></> : s.offering ? <>offering <strong>{s.offering}</strong></> : 'all'}</td>
-              <td><code>{s.cron}</code>{s.quartzCron && s.quartzCron !== s.cron && <div className="muted small">Quartz: <code>{s.quartzCron}</code></div>}</td><td>{s.timeZone}</td><td>{s.keep ?? '—'}</td><td>{formatTime(s.nextFireAt)}</td>
+              <td><code>{s.cron}</code>{s.quartzCron && s.quartzCron !== s.cron && <div className="muted small">Quartz: <code>{s.quartzCron}</code></div>}</td><td>{s.timeZone}</td><td>{s.keep ?? '—'}</td><td data-testid={`schedule-next-${s.id}`}>{formatInZone(s.nextFireAt, s.timeZone)}</td>
               <td className="actions">{canOperate && <button className="btn btn-small btn-danger" onClick={() => void remove(s.id)} data-testid={`schedule-delete-${s.id}`}>Delete</button>}</td>
             </tr>))}
           </tbody>

@@ -18,6 +18,7 @@ export function WorkflowsPage() {
   const [versionsOf, setVersionsOf] = useState<string | null>(null);
   const [versionsKey, setVersionsKey] = useState(0);
   const revert = async (id: string, version: number) => {
+    if (!confirm(`Replace the draft of ${id} with a copy of v${version}?`)) return;
     setError(undefined);
     try {
       await api.revert(id, version);

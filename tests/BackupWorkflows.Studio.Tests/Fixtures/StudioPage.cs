@@ -11,6 +11,7 @@ public sealed class StudioPage : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly List<string> _errors = [];
+    private readonly List<string> _dialogs = [];
 
     private StudioPage(IBrowserContext context, IPage page, string url)
     {
@@ -32,11 +33,22 @@ public sealed class StudioPage : IAsyncDisposable
     {
         var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
         context.SetDefaultTimeout(30_000);
-        // Deletes and discards ask window.confirm: accept.
         var page = await context.NewPageAsync();
-        page.Dialog += async (_, d) => await d.AcceptAsync();
-        return new StudioPage(context, page, url);
+        var studio = new StudioPage(context, page, url);
+        // Deletes and discards ask window.confirm: accepted unless a test declines them.
+        page.Dialog += async (_, d) =>
+        {
+            lock (studio._dialogs) studio._dialogs.Add(d.Message);
+            if (studio.AcceptDialogs) await d.AcceptAsync(); else await d.DismissAsync();
+        };
+        return studio;
     }
+
+    /// <summary>Whether <c>window.confirm</c> questions are answered OK (the default) or Cancel.</summary>
+    public bool AcceptDialogs { get; set; } = true;
+
+    /// <summary>The questions the page asked with <c>window.confirm</c>, in order.</summary>
+    public IReadOnlyList<string> Dialogs { get { lock (_dialogs) return [.. _dialogs]; } }
 
     /// <summary>Locator of a <c>data-testid</c>.</summary>
     public ILocator ById(string testId) => Page.GetByTestId(testId);
@@ -60,10 +72,15 @@ public sealed class StudioPage : IAsyncDisposable
     public Task ScreenshotAsync(string name) =>
         Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(StudioFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
 
-    /// <summary>Fails when the page logged an error or threw.</summary>
-    public void AssertNoConsoleErrors()
+    /// <summary>Fails when the page logged an error or threw, other than the ones a test caused on purpose: a console
+    /// error holding one of <paramref name="expected"/> (e.g. Chromium's log line of a refused request).</summary>
+    public void AssertNoConsoleErrors(params string[] expected)
     {
-        lock (_errors) Assert.True(_errors.Count == 0, "browser errors:\n" + string.Join('\n', _errors));
+        lock (_errors)
+        {
+            var unexpected = _errors.Where(e => !expected.Any(x => e.StartsWith("console: ", StringComparison.Ordinal) && e.Contains(x, StringComparison.Ordinal))).ToList();
+            Assert.True(unexpected.Count == 0, "browser errors:\n" + string.Join('\n', unexpected));
+        }
     }
 
     /// <inheritdoc />

@@ -2,15 +2,20 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { paletteMime } from '../../components/Palette';
 import { SessionContext, sessionFor } from '../../session';
-import { descriptors } from '../../test/fixtures';
+import { definition, descriptors } from '../../test/fixtures';
 import { DesignerPage } from './DesignerPage';
 
 const saved: unknown[] = [];
+const puts: string[] = [];
 
 beforeEach(() => {
   saved.length = 0;
+  puts.length = 0;
   vi.stubGlobal('fetch', vi.fn(async (url: string, init: RequestInit) => {
     if (url === '/api/activity-descriptors') return new Response(JSON.stringify(descriptors));
+    if (url === '/api/workflows/backup-vm/versions') return new Response(JSON.stringify([{ version: 1, isPublished: true, createdAt: '2026-11-01T00:00:00Z' }]));
+    if (url === '/api/workflows/backup-vm' && (init.method ?? 'GET') === 'GET') return new Response(JSON.stringify(definition()));
+    if (init.method === 'PUT') puts.push(url);
     if (url.startsWith('/api/workflows/') && init.method === 'PUT') {
       const body = JSON.parse(String(init.body));
       saved.push(body);
@@ -21,10 +26,10 @@ beforeEach(() => {
 });
 afterEach(() => { cleanup(); vi.unstubAllGlobals(); window.location.hash = ''; });
 
-function renderAs(role: 'admin' | 'viewer') {
+function renderAs(role: 'admin' | 'viewer', workflowId = 'new') {
   return render(
     <SessionContext.Provider value={sessionFor({ name: role, role }, () => {})}>
-      <div style={{ width: 1200, height: 800 }}><DesignerPage workflowId="new" /></div>
+      <div style={{ width: 1200, height: 800 }}><DesignerPage workflowId={workflowId} /></div>
     </SessionContext.Provider>,
   );
 }
@@ -70,5 +75,40 @@ describe('Designer', () => {
     expect(screen.queryByTestId('palette')).toBeNull();
     for (const id of ['save', 'publish', 'run', 'undo', 'import', 'delete']) expect(screen.queryByTestId(id)).toBeNull();
     expect((screen.getByTestId('workflow-name') as HTMLInputElement).disabled).toBe(true);
+  });
+
+  it('imports a file of another workflow as the content of the one on screen, and saves it there', async () => {
+    renderAs('admin', 'backup-vm');
+    await screen.findByTestId('node-snapshot');
+    const other = { ...definition(), id: 'review-demo', name: 'Review demo' };
+    const file = new File([JSON.stringify(other)], 'review-demo.json', { type: 'application/json' });
+    Object.defineProperty(file, 'text', { value: async () => JSON.stringify(other) }); // jsdom's File has no text()
+    fireEvent.change(screen.getByTestId('import-file'), { target: { files: [file] } });
+    await waitFor(() => expect(screen.getByTestId('designer-status').textContent).toContain('as the content of backup-vm'));
+    fireEvent.click(screen.getByTestId('save'));
+    await waitFor(() => expect(puts).toHaveLength(1));
+    expect(puts[0]).toBe('/api/workflows/backup-vm');
+    expect((saved[0] as { id: string; name: string })).toMatchObject({ id: 'backup-vm', name: 'Review demo' });
+  });
+
+  it('does not send a workflow without a valid id, and says why', async () => {
+    renderAs('admin');
+    fireEvent.change(await screen.findByTestId('workflow-id'), { target: { value: '' } });
+    fireEvent.doubleClick(await screen.findByTestId('palette-item-Flow.Notify'));
+    fireEvent.click(screen.getByTestId('save'));
+    await waitFor(() => expect(screen.getByTestId('error-banner').textContent).toContain('The workflow id must be'));
+    expect(puts).toEqual([]);
+    expect(screen.getByTestId('problems').getAttribute('data-count')).not.toBe('0');
+  });
+
+  it('asks before a revert replaces the draft, and does nothing when declined', async () => {
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    renderAs('admin', 'backup-vm');
+    await screen.findByTestId('node-snapshot');
+    fireEvent.click(screen.getByTestId('versions-toggle'));
+    fireEvent.click(await screen.findByTestId('version-revert-1'));
+    expect(confirm).toHaveBeenCalledWith('Replace the draft with a copy of v1?');
+    expect((fetch as ReturnType<typeof vi.fn>).mock.calls.some(([u]) => String(u).includes('/revert'))).toBe(false);
   });
 });

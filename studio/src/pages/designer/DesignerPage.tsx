@@ -8,7 +8,7 @@ import { ErrorBanner, Loading } from '../../components/ErrorBanner';
 import { Palette } from '../../components/Palette';
 import { PropertyPanel } from '../../components/PropertyPanel';
 import { WorkflowPanel } from '../../components/WorkflowPanel';
-import { navigate } from '../../router';
+import { navigate, navigateAway, useLeaveGuard } from '../../router';
 import { useSession } from '../../session';
 import { useLoad } from '../../useLoad';
 import { DesignerCanvas } from './DesignerCanvas';
@@ -76,6 +76,8 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
     show(wf.data);
   }
 
+  // Unsaved changes are not lost silently: not by a link or Back (hash moves), nor by closing the tab.
+  useLeaveGuard(useCallback(() => (dirty ? 'Discard unsaved changes?' : null), [dirty]));
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -99,17 +101,21 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
     }
   }
 
+  // The id names the URL the draft is saved to: one that the server cannot take is not sent at all.
+  const idProblem = editor.problems.find((p) => p.path === 'id' && !p.activityId);
   const save = () => act(async () => {
+    if (idProblem) throw new Error(idProblem.message);
     const sent = definition;
     const saved = await api.saveWorkflow(sent);
     markSaved(sent, saved);
     setVersionsKey((k) => k + 1);
     setNotice(`Saved draft v${saved.version}.`);
-    if (isNew) { onSavedAsNew(sent.id); navigate('designer', sent.id); }
+    if (isNew) { onSavedAsNew(sent.id); navigateAway('designer', sent.id); }
     return saved;
   });
 
   const publish = () => act(async () => {
+    if (idProblem) throw new Error(idProblem.message);
     let version = editor.meta.version;
     if (dirty || isNew) {
       const sent = definition;
@@ -129,6 +135,7 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
   });
 
   const revert = (version: number) => act(async () => {
+    if (!confirm(`Replace the draft with a copy of v${version}?${dirty ? ' Your unsaved changes are lost.' : ''}`)) return;
     const draft = await api.revert(definition.id, version);
     show(draft);
     setViewVersion(undefined);
@@ -137,11 +144,15 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
   });
 
   const importFile = (f: File) => act(async () => {
-    const { definition: loaded, needsLayout } = await readDefinitionFileWithLayout(f);
+    const { definition: file, needsLayout } = await readDefinitionFileWithLayout(f);
+    // The file replaces the content of the workflow on screen, which Save writes to: a file of another
+    // workflow does not redirect the save to that one (it overwrote a workflow that was not shown).
+    const loaded = isNew ? file : { ...file, id: definition.id, version: editor.meta.version, isPublished: editor.meta.isPublished };
     show(loaded, false);
     if (needsLayout) // after React Flow measured the nodes
       setTimeout(() => { editor.actions.layout(); setFitRequest((n) => n + 1); }, 120);
-    setNotice(`Loaded ${f.name}; save to keep it.`);
+    setNotice(isNew || file.id === definition.id ? `Loaded ${f.name}; save to keep it.`
+      : `Loaded ${f.name} (workflow ${file.id}) as the content of ${definition.id}; save to keep it.`);
   });
 
   const addAtCentre = (type: string) => {
@@ -168,7 +179,7 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
         {readOnly && <span className="muted small">read-only: your key cannot change workflow definitions</span>}
         {notice && <span className="notice" data-testid="designer-notice">{notice}</span>}
       </div>
-      <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      {!runOpen && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}
       <ErrorBanner error={descriptors.error} onRetry={descriptors.reload} />
       <div className="designer-body">
         {!readOnly && <Palette descriptors={descriptors.data ?? []} onAdd={addAtCentre} />}
@@ -188,7 +199,7 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
           <ProblemsList problems={editor.problems} onSelect={(id) => editor.dispatch({ type: 'nodes', changes: editor.graph.nodes.map((n) => ({ type: 'select', id: n.id, selected: n.id === id })) })} />
         </aside>
       </div>
-      {runOpen && <RunDialog inputs={editor.meta.inputs} busy={busy} onRun={run} onClose={() => setRunOpen(false)} />}
+      {runOpen && <RunDialog inputs={editor.meta.inputs} busy={busy} error={error} onRun={run} onClose={() => { setRunOpen(false); setError(undefined); }} />}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useReducer, useRef, useState } from 'react';
 import type { ActivityDescriptor, WorkflowDefinition } from '../../api/types';
 import type { WorkflowMeta } from '../../components/WorkflowPanel';
-import { copySelection, newActivityId, pasteClip } from '../../graph/clipboard';
+import { copySelection, newActivityId, pasteClip, pasteOffset } from '../../graph/clipboard';
 import { definitionToFlow, edgeToConnection, flowToDefinition, connectionToEdge } from '../../graph/convert';
 import { editorReducer, initialEditorState } from '../../graph/editorState';
 import { canRedo, canUndo } from '../../graph/history';
@@ -95,7 +95,8 @@ export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
       const c = clip.current;
       if (!c) return;
       edit((g) => {
-        const p = pasteClip(c, new Set(g.nodes.map((n) => n.id)));
+        const box = (n: FlowGraph['nodes'][number]) => ({ ...n.position, ...nodeSize(n) });
+        const p = pasteClip(c, new Set(g.nodes.map((n) => n.id)), pasteOffset(c.nodes.map(box), g.nodes.map(box)));
         return { nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), ...p.nodes], edges: [...g.edges, ...p.edges] };
       });
     },

@@ -1,6 +1,6 @@
 import { Fragment, useState } from 'react';
 import type { ActivityDescriptor, JournalEntry } from '../../api/types';
-import { maskSecrets } from '../../graph/journal';
+import { attemptLabels, maskSecrets } from '../../graph/journal';
 import { formatTime } from '../../format';
 
 // The server may name the type with its version ("Flow.Delay@1"); descriptors are keyed by the bare type.
@@ -8,6 +8,7 @@ import { formatTime } from '../../format';
 export function JournalTable({ entries, descriptors, filter }: { entries: JournalEntry[]; descriptors: Map<string, ActivityDescriptor>; filter: string | null }) {
   const [open, setOpen] = useState<number | null>(null);
   const shown = filter ? entries.filter((e) => e.activityId === filter) : entries;
+  const attempts = attemptLabels(entries);
   if (!shown.length) return <div className="muted small">No journal entries{filter ? ` for ${filter}` : ''} yet.</div>;
   return (
     <table className="table journal" data-testid="journal">
@@ -18,7 +19,7 @@ export function JournalTable({ entries, descriptors, filter }: { entries: Journa
             <tr className={`clickable ${e.error ? 'row-bad' : ''}`} onClick={() => setOpen(open === e.sequence ? null : e.sequence)} data-testid={`journal-row-${e.sequence}`}>
               <td>{e.sequence}</td>
               <td><code>{e.activityId}</code> <span className="muted small">{e.activityType}</span></td>
-              <td>{e.attempt}{e.isResume ? ' (resumed)' : ''}</td>
+              <td data-testid={`journal-attempt-${e.sequence}`}>{attempts.get(e.sequence)}</td>
               <td>{formatTime(e.startedAt)}</td>
               <td>{formatTime(e.endedAt)}</td>
               <td>{e.outcome ?? ''}</td>

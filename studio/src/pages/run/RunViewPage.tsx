@@ -86,7 +86,8 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
           {live ? '● live' : '○ polling'}
         </span>
         <span className="spacer" />
-        {canOperate && isInstanceActive(status) && (
+        {/* A faulted run waits for a retry; an operator who gives it up cancels it. */}
+        {canOperate && (isInstanceActive(status) || status === 'Faulted') && (
           <button className="btn btn-danger" disabled={busy} data-testid="cancel"
             onClick={() => { if (confirm('Cancel this run?')) void act(() => api.cancel(inst.id)); }}>Cancel</button>
         )}

@@ -1,5 +1,6 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api } from '../../api/endpoints';
+import { subscribeToEvents } from '../../api/events';
 import type { Backup, RestoreRequest } from '../../api/types';
 import { backupSeries, groupChains } from '../../backups/chains';
 import { StatusBadge } from '../../components/Badges';
@@ -16,15 +17,17 @@ import { RestoreDialog } from './RestoreDialog';
 /** VMs on the left; the selected VM's backup chains, charts and restore actions on the right. */
 export function VmsPage({ selected }: { selected?: string }) {
   const vms = useLoad(() => api.vms(), []);
+  // The hosts answer in any order: sorted by name the list stays put between loads.
+  const sorted = useMemo(() => vms.data && [...vms.data].sort((a, b) => a.name.localeCompare(b.name) || a.host.localeCompare(b.host)), [vms.data]);
   return (
     <div className="page split" data-testid="vms-page">
       <aside className="list-pane">
         <h2>VMs</h2>
         <ErrorBanner error={vms.error} onRetry={vms.reload} />
         {vms.loading && !vms.data && <Loading what="VMs" />}
-        {vms.data?.length === 0 && <Empty>No VMs found on the hosts.</Empty>}
-        <ul className="pick-list">
-          {vms.data?.map((v) => (
+        {sorted?.length === 0 && <Empty>No VMs found on the hosts.</Empty>}
+        <ul className="pick-list" data-testid="vm-list">
+          {sorted?.map((v) => (
             <li key={v.name} className={v.name === selected ? 'on' : ''}>
               <Link to={['vms', v.name]} data-testid={`vm-${v.name}`}>
                 <strong>{v.name}</strong> <StatusBadge status={v.state} />
@@ -67,6 +70,17 @@ function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: O
   const chains = useMemo(() => groupChains(backups.data ?? []), [backups.data]);
   const series = useMemo(() => backupSeries(backups.data ?? []), [backups.data]);
   const off = offerings.data?.find((o) => o.name === offering);
+  // Quick restore is offered once the offering says it may be used, not while it loads.
+  const quickAllowed = known && (offering === null || off?.allowQuickRestore === true);
+
+  // When an action's run ends, the backups it made, validated or restored are shown without a reload.
+  const followed = result?.instanceId;
+  useEffect(() => {
+    if (!followed) return;
+    return subscribeToEvents(followed, (e) => {
+      if (e.kind === 'instance' && ['finished', 'faulted', 'cancelled'].includes(String(e.status).toLowerCase())) backups.reload();
+    });
+  }, [followed]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const start = async (what: string, call: () => Promise<{ instanceId: string }>) => {
     setBusy(true);
@@ -75,6 +89,7 @@ function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: O
       const { instanceId } = await call();
       setResult({ text: what, instanceId });
       setRestore(null);
+      backups.reload();
     } catch (e) {
       setError(e);
     } finally {
@@ -111,7 +126,7 @@ function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: O
           {result.text}: <Link to={['runs', result.instanceId]} data-testid="action-instance">follow the run</Link>
         </div>
       )}
-      <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
+      {!restore && <ErrorBanner error={error} onDismiss={() => setError(undefined)} />}
       <ErrorBanner error={backups.error} onRetry={backups.reload} />
       {backups.loading && !backups.data && <Loading what="backups" />}
       {backups.data && (
@@ -121,12 +136,13 @@ function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: O
             <LineChart title="Stored size" points={series.map((p) => ({ at: p.at, value: p.bytes, mark: p.type }))} format={formatBytes} testId="chart-size" />
           </div>
           {chains.length === 0 ? <Empty>No backups of {vm} yet.</Empty> : (
-            <BackupTimeline chains={chains} canOperate={canOperate} quickAllowed={off ? off.allowQuickRestore : true} onRestore={openRestore}
+            <BackupTimeline chains={chains} canOperate={canOperate} quickAllowed={quickAllowed} onRestore={openRestore}
               onValidate={(b) => void start('Validation started', () => api.validateBackup(b.id))} onDelete={(b) => void removeBackup(b)} />
           )}
         </>
       )}
-      {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} onConfirm={(r) => void doRestore(r)} onClose={() => setRestore(null)} />}
+      {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} error={error}
+        onConfirm={(r) => void doRestore(r)} onClose={() => { setRestore(null); setError(undefined); }} />}
     </div>
   );
 }
