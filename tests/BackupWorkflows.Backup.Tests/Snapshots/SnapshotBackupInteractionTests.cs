@@ -73,8 +73,8 @@ public sealed class SnapshotBackupInteractionTests
 
     private static async Task AssertFilesAsync(TestGuest guest, Dictionary<int, string> sums, int first, int last)
     {
-        var present = (await guest.ListFilesAsync("/mnt/vda")).Select(Path.GetFileName)
-            .Where(f => f!.StartsWith("file", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        var present = (await guest.ListFilesAsync("/mnt/vda")).Select(f => Path.GetFileName(f))
+            .Where(f => f.StartsWith("file", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(Enumerable.Range(first, last - first + 1).Select(i => $"file{i}.txt"), present);
         for (var i = first; i <= last; i++) Assert.Equal(sums[i], await guest.Sha256Async($"/mnt/vda/file{i}.txt"));
     }

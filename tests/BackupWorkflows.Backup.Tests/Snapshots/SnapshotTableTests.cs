@@ -88,5 +88,5 @@ public sealed class SnapshotTableTests
     }
 
     private static async Task<List<string>> FilesAsync(TestGuest guest) =>
-        [.. (await guest.ListFilesAsync("/mnt/vda")).Select(Path.GetFileName).Where(f => f!.EndsWith(".txt", StringComparison.Ordinal)).Order(StringComparer.Ordinal)!];
+        [.. (await guest.ListFilesAsync("/mnt/vda")).Select(f => Path.GetFileName(f)).Where(f => f.EndsWith(".txt", StringComparison.Ordinal)).Order(StringComparer.Ordinal)];
 }
