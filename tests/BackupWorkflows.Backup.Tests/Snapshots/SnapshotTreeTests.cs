@@ -59,6 +59,6 @@ public sealed class SnapshotTreeTests
         // With s2 (image O1) still Ready, O1 stays; the delta above it still goes.
         tree = new SnapshotTree(R1, backing, readyImages: [Vda, O1], removedImages: []);
         Assert.Equal(new TreeStep(delta, null, null), tree.Next());
-        Assert.Equal([O1, R1], tree.ChildrenOf(Vda));
+        Assert.Equal([R1, O1], tree.ChildrenOf(Vda)); // ordinal order
     }
 }
