@@ -30,6 +30,7 @@ public sealed class DeleteSnapshot(SnapshotCatalog catalog, SnapshotFiles files,
         if (snapshot.State == SnapshotState.Creating)
             throw new BackupInputException($"snapshot '{snapshot.Name}' is still being taken");
         if (snapshot.State == SnapshotState.Error) snapshot.State = SnapshotState.Deleted; // nothing of it is on the disks
+        if (snapshot.State == SnapshotState.Stale) snapshot.State = SnapshotState.Deleted; // its files went with the restore's tidying
         if (snapshot.State == SnapshotState.Ready)
         {
             snapshot.State = SnapshotState.Removed;

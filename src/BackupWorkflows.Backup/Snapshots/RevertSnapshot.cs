@@ -48,7 +48,8 @@ public sealed class RevertSnapshot(SnapshotCatalog catalog, SnapshotFiles files,
         if (!resumed)
         {
             if (snapshot.State != SnapshotState.Ready)
-                throw new BackupInputException($"snapshot '{snapshot.Name}' is {snapshot.State}; only Ready snapshots can be reverted to");
+                throw new BackupInputException($"snapshot '{snapshot.Name}' is {snapshot.State}; only Ready snapshots can be reverted to" +
+                    (snapshot.State == SnapshotState.Stale ? $" ({snapshot.Error})" : ""));
             if (await PrimaryChains.IsActiveAsync(host, vm, ct))
                 throw new BackupInputException($"VM '{vm}' is running; stop it first (bwf vm stop or virsh shutdown {vm}), then revert");
             var xml = XDocument.Parse(await host.Virsh.DumpXmlAsync(vm, inactive: true, ct));

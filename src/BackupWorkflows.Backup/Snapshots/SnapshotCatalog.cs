@@ -46,6 +46,22 @@ public sealed class SnapshotCatalog(BackupDbContext db, TimeProvider time)
         await db.SaveChangesAsync(ct);
     }
 
+    /// <summary>Marks the VM's Ready and Removed snapshots that cover one of <paramref name="targets"/> Stale, with the reason.</summary>
+    /// <returns>The names of the snapshots marked.</returns>
+    public async Task<List<string>> MarkStaleAsync(string host, string vm, IReadOnlyCollection<string> targets, string reason, CancellationToken ct = default)
+    {
+        var marked = new List<string>();
+        foreach (var s in await ListForVmAsync(host, vm, ct))
+            if (s.State is SnapshotState.Ready or SnapshotState.Removed && s.Disks.Any(d => targets.Contains(d.Target)))
+            {
+                s.State = SnapshotState.Stale;
+                s.Error = reason;
+                marked.Add(s.Name);
+            }
+        await db.SaveChangesAsync(ct);
+        return marked;
+    }
+
     /// <summary>Saves changes made to tracked records.</summary>
     public Task SaveAsync(CancellationToken ct = default) => db.SaveChangesAsync(ct);
 }

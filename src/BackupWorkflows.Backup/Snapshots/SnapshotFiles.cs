@@ -81,7 +81,8 @@ public sealed class SnapshotFiles(SnapshotCatalog catalog, PrimaryChains chains)
     public async Task<SnapshotTree> TreeAsync(HostSession host, string vm, string target, IReadOnlyCollection<string> candidates, CancellationToken ct)
     {
         var snapshots = await catalog.ListForVmAsync(host.Host.Name, vm, ct);
-        var disks = snapshots.Where(s => s.State is SnapshotState.Ready or SnapshotState.Removed)
+        // Stale snapshots' files are looked at too: nothing needs them, so they go.
+        var disks = snapshots.Where(s => s.State is SnapshotState.Ready or SnapshotState.Removed or SnapshotState.Stale)
             .SelectMany(s => s.Disks.Where(d => d.Target == target).Select(d => (s.State, Disk: d))).ToList();
         var active = await PrimaryChains.ActiveSourceAsync(host, vm, target, ct);
         var backingOf = new Dictionary<string, string?>(StringComparer.Ordinal);

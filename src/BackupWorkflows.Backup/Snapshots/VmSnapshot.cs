@@ -14,6 +14,9 @@ public enum SnapshotState
     Deleted,
     /// <summary>Taking it failed; nothing of it is left on the disks.</summary>
     Error,
+    /// <summary>A restore rewrote a disk below its image, so it no longer matches the disks; it cannot be
+    /// reverted to (<see cref="VmSnapshot.Error"/> says why) and its files go.</summary>
+    Stale,
 }
 
 /// <summary>
@@ -46,7 +49,7 @@ public sealed class VmSnapshot
     /// <summary>Workflow instance that took it (a resumed attempt finds its record by it).</summary>
     public string? InstanceId { get; set; }
 
-    /// <summary>Why taking it failed (state Error).</summary>
+    /// <summary>Why taking it failed (state Error), or why it is Stale.</summary>
     public string? Error { get; set; }
 
     /// <summary>One entry per disk it covers.</summary>

@@ -60,7 +60,8 @@ public sealed class SnapshotOperations(SnapshotCatalog catalog, VmInventory inve
     {
         var snapshot = await GetAsync(id, ct);
         if (snapshot.State != SnapshotState.Ready)
-            throw new ConflictException($"Snapshot '{snapshot.Name}' is {snapshot.State}; only Ready snapshots can be reverted to.");
+            throw new ConflictException($"Snapshot '{snapshot.Name}' is {snapshot.State}; only Ready snapshots can be reverted to" +
+                (snapshot.State == SnapshotState.Stale ? $" ({snapshot.Error})." : "."));
         var session = connections.SessionFor(await hosts.HostAsync(snapshot.HostName, ct));
         if (!await session.Virsh.ExistsAsync(snapshot.VmName, ct))
             throw new ConflictException($"VM '{snapshot.VmName}' no longer exists on host '{snapshot.HostName}'.");

@@ -9,7 +9,8 @@ namespace BackupWorkflows.Backup.Tests.Snapshots;
 /// <summary>
 /// Backups and snapshots of one real guest, interleaved as the published plan has them: file 1, b1;
 /// file 2, s1; file 3, s2; file 4, b2; file 5, b3; revert s1 -> files 1-2; revert s2 -> files 1-3;
-/// delete the snapshots; restore b1 -> file 1; b2 -> files 1-4; b3 -> files 1-5 (checksums in the guest).
+/// delete the snapshots; restore b1 -> file 1; b2 -> files 1-4; b3 -> files 1-5 (checksums in the guest);
+/// a snapshot taken before the restores is then Stale and cannot be reverted to.
 /// </summary>
 public sealed class SnapshotBackupInteractionTests
 {
@@ -62,13 +63,25 @@ public sealed class SnapshotBackupInteractionTests
         Assert.Equal([guest.RootDiskPath], await snaps.ChainAsync(guest));
         await AssertFilesAsync(guest, sums, 1, 3);
 
+        // A snapshot taken now no longer matches the disk once a backup is restored under it.
+        var s3 = await snaps.TakeAsync(guest.Name, "s3");
         foreach (var (backup, last) in new[] { (b1, 1), (b2, 4), (b3, 5) })
         {
             var restore = await harness.RestoreAsync(backup.Id);
             Assert.True(restore.Status == WorkflowStatus.Finished, await harness.DescribeAsync(restore));
             await guest.WaitForAgentAsync(Boot);
             await AssertFilesAsync(guest, sums, 1, last);
+            Assert.Equal([guest.RootDiskPath], await snaps.ChainAsync(guest));
         }
+        var stale = await snaps.GetAsync(s3.Id);
+        Assert.Equal(SnapshotState.Stale, stale.State);
+        Assert.Contains($"restored from backup {b1.Id}", stale.Error);
+        Assert.False(File.Exists(s3.Disks[0].OverlayPath), "the stale snapshot's overlay went with the restore's tidying");
+        await guest.Virsh.DestroyAsync(guest.Name);
+        var refused = await harness.RunAsync("snapshot-revert", new System.Text.Json.Nodes.JsonObject { ["snapshotId"] = s3.Id.ToString() });
+        Assert.Equal(WorkflowStatus.Faulted, refused.Status);
+        Assert.Contains("Stale", await harness.DescribeAsync(refused));
+        Assert.Equal(guest.RootDiskPath, (await guest.Virsh.GetDefinitionAsync(guest.Name, inactive: true)).Disk("vda").Source);
     }
 
     private static async Task AssertFilesAsync(TestGuest guest, Dictionary<int, string> sums, int first, int last)
