@@ -62,7 +62,7 @@ public sealed class BwfApp
         foreach (var command in new[]
         {
             ServerCommand.Build(), HostCommands.Build(this), RepoCommands.Build(this), OfferingCommands.Build(this),
-            VmCommands.Build(this), BackupCommands.Build(this), RestoreCommands.Build(this), ScheduleCommands.Build(this),
+            VmCommands.Build(this), BackupCommands.Build(this), SnapshotCommands.Build(this), RestoreCommands.Build(this), ScheduleCommands.Build(this),
             WorkflowCommands.Build(this), RunCommands.Build(this), JobCommands.Build(this), SettingCommands.Build(this),
             KeyCommands.Build(this), DemoCommand.Build(this),
         })

@@ -21,6 +21,7 @@ api.MapOfferingsApi();
 api.MapVmsApi();
 api.MapBackupsApi();
 api.MapRestoresApi();
+api.MapSnapshotsApi();
 api.MapSchedulesApi();
 api.MapWorkflowsApi();
 api.MapInstancesApi();

@@ -18,7 +18,7 @@ namespace BackupWorkflows.Backup.Activities;
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
 public sealed class DeleteBackup(BackupCatalog catalog, HostRegistry hostRegistry, RepositoryRegistry repositories,
-    VmAssignments assignments, HostConnections hosts, PrimaryChains chains) : Activity
+    VmAssignments assignments, HostConnections hosts, Snapshots.SnapshotFiles snapshots) : Activity
 {
     [Input(Description = "Backup to delete.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -46,8 +46,10 @@ public sealed class DeleteBackup(BackupCatalog catalog, HostRegistry hostRegistr
         {
             foreach (var v in target.Volumes.Where(v => v.PrimaryDeltaPath is not null))
             {
-                await chains.CommitActiveIntoBackingAsync(host, target.VmName, v.Target, v.PrimaryDeltaPath!, v.PrimaryBasePath, ct);
-                context.Journal($"{v.Target}: delta {v.PrimaryDeltaPath} merged; the VM runs on {v.PrimaryBasePath}");
+                // Under VM snapshot overlays the delta is merged where it lies; the snapshots keep theirs.
+                var into = await snapshots.MergeDeltaAsync(host, target.VmName, v.Target, v.PrimaryDeltaPath!, ct);
+                context.Journal(into is null ? $"{v.Target}: delta {v.PrimaryDeltaPath} was no longer in use"
+                    : $"{v.Target}: delta {v.PrimaryDeltaPath} merged into {into}");
             }
             if (await assignments.FindAssignmentAsync(target.HostName, target.VmName, ct) is { } assignment)
                 assignment.ChainEndedReason = $"the newest backup {id} was deleted";

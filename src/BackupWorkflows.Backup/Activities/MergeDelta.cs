@@ -1,6 +1,8 @@
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Repositories;
+using BackupWorkflows.Backup.Snapshots;
 using BackupWorkflows.Engine.Activities;
 
 namespace BackupWorkflows.Backup.Activities;
@@ -15,7 +17,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Commits the copied delta into its base on primary (blockcommit, or qemu-img commit when stopped).")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, PrimaryChains chains) : Activity
+public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, PrimaryChains chains, SnapshotFiles snapshots) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -32,13 +34,25 @@ public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, P
                 v.PrimaryDeltaPath = null;
                 context.Journal($"{v.Target}: isolated overlay committed back; the VM runs on {v.SnapshotSourcePath}");
             }
-            else if (v.SnapshotSourcePath != v.PrimaryBasePath)
+            else if (await PreviousDeltaAsync(work, v, ct) is { } previous)
             {
-                await chains.CommitIntoBaseAsync(work.Host, work.Backup.VmName, v.Target, v.SnapshotSourcePath!, v.PrimaryBasePath, ct);
-                context.Journal($"{v.Target}: {v.SnapshotSourcePath} merged into {v.PrimaryBasePath}");
+                // The previous backup's delta, under any VM snapshot overlays taken since: merged into
+                // its own backing file, so the snapshots keep their images and overlays.
+                var into = await snapshots.MergeDeltaAsync(work.Host, work.Backup.VmName, v.Target, previous, ct);
+                context.Journal(into is null ? $"{v.Target}: {previous} was merged already" : $"{v.Target}: {previous} merged into {into}");
             }
         }
         await catalog.SaveAsync(ct);
         return ActivityResult.Done;
+    }
+
+    /// <summary>The backup delta the snapshot froze (the topmost one in the frozen image's chain), or null
+    /// when there is none (a full with no delta before it, or merged already by an earlier attempt).</summary>
+    private static async Task<string?> PreviousDeltaAsync(BackupWork work, BackupVolume v, CancellationToken ct)
+    {
+        if (v.SnapshotSourcePath is null || v.SnapshotSourcePath == v.PrimaryBasePath) return null;
+        if (!await work.Host.Files.ExistsAsync(v.SnapshotSourcePath, ct)) return null;
+        var chain = await work.Host.QemuImg.BackingChainAsync(v.SnapshotSourcePath, forceShare: true, cancellationToken: ct);
+        return chain.Take(chain.Count - 1).Select(i => i.Filename).FirstOrDefault(RepositoryLayout.IsPrimaryDelta);
     }
 }

@@ -90,11 +90,12 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
         {
             var chain = await session.QemuImg.BackingChainAsync(disk.Source!, forceShare: true, cancellationToken: ct);
             var active = chain[0];
-            // Our own delta sits on the base it will be merged into; any other image is its own base
-            // (a template backing file is never written to).
-            var isDelta = RepositoryLayout.IsPrimaryDelta(active.Filename) && chain.Count > 1;
-            var basePath = isDelta ? chain[1].Filename : active.Filename;
-            current.Add(new CurrentDisk(disk.Target, active.Filename, true));
+            // The disk's own image: the active one without our overlays (backup deltas, VM snapshot and
+            // revert overlays); a template backing file is never written to. Restores write it.
+            var basePath = RepositoryLayout.PrimaryStem(active.Filename);
+            if (chain.All(i => i.Filename != basePath))
+                basePath = RepositoryLayout.IsPrimaryDelta(active.Filename) && chain.Count > 1 ? chain[1].Filename : active.Filename;
+            current.Add(new CurrentDisk(disk.Target, active.Filename, true, [.. chain.Select(i => i.Filename)]));
             volumes.Add(new BackupVolume
             {
                 Id = Guid.NewGuid(), BackupId = id, Target = disk.Target, PrimaryBasePath = basePath,

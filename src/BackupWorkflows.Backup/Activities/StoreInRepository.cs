@@ -46,10 +46,10 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
             var written = partial;
             if (backup.Type == BackupType.Incremental)
             {
-                var parentImage = parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)?.ImagePath
+                var parentVolume = parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)
                     ?? throw new BackupInputException($"the parent backup has no volume {v.Target}");
-                await work.Host.Shell.RunAsync(["cp", "--sparse=always", "--", v.SnapshotSourcePath!, partial], null, ct);
-                await work.Host.QemuImg.RebaseUnsafeAsync(partial, parentImage, "qcow2", "qcow2", ct);
+                await CopyWritesSinceAsync(work, v.SnapshotSourcePath!, parentVolume.PrimaryDeltaPath, partial, ct);
+                await work.Host.QemuImg.RebaseUnsafeAsync(partial, parentVolume.ImagePath, "qcow2", "qcow2", ct);
             }
             else
             {
@@ -82,6 +82,33 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
         }
         await reservations.ReleaseAsync(backup.Id, ct);
         return ActivityResult.Done;
+    }
+
+    /// <summary>
+    /// Writes into <paramref name="partial"/> one qcow2 holding every write since the parent backup: the
+    /// frozen image alone when it is the parent's delta; otherwise that delta and the VM snapshot overlays
+    /// taken on top of it, copied, chained and committed into the copy of the delta (a commit keeps
+    /// zeroed clusters, which a flattening convert would drop).
+    /// </summary>
+    private static async Task CopyWritesSinceAsync(BackupWork work, string frozen, string? parentDelta, string partial, CancellationToken ct)
+    {
+        var chain = await work.Host.QemuImg.BackingChainAsync(frozen, forceShare: true, cancellationToken: ct);
+        var segment = chain.Select(i => i.Filename).TakeWhile(f => f != parentDelta).ToList();
+        if (segment.Count == chain.Count || segment.Count == 0)
+        {
+            await work.Host.Shell.RunAsync(["cp", "--sparse=always", "--", frozen, partial], null, ct);
+            return;
+        }
+        segment.Add(parentDelta!);
+        segment.Reverse(); // bottom (the parent's delta) first
+        var copies = segment.Select((_, i) => i == 0 ? partial : $"{partial}.{i}").ToList();
+        for (var i = 0; i < segment.Count; i++)
+        {
+            await work.Host.Shell.RunAsync(["cp", "--sparse=always", "--", segment[i], copies[i]], null, ct);
+            if (i > 0) await work.Host.QemuImg.RebaseUnsafeAsync(copies[i], copies[i - 1], "qcow2", "qcow2", ct);
+        }
+        await work.Host.QemuImg.CommitAsync(copies[^1], partial, "qcow2", cancellationToken: ct);
+        foreach (var copy in copies.Skip(1)) await work.Host.Files.DeleteFileAsync(copy, ct);
     }
 
     private static async Task<long> EstimateAsync(BackupWork work, CancellationToken ct)

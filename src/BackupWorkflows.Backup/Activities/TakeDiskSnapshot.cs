@@ -1,8 +1,6 @@
-using System.Xml.Linq;
 using BackupWorkflows.Backup.Catalog;
-using BackupWorkflows.Backup.Domains;
+using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Engine.Activities;
-using BackupWorkflows.Kvm.Domains;
 using BackupWorkflows.Kvm.Hosts;
 
 namespace BackupWorkflows.Backup.Activities;
@@ -47,44 +45,12 @@ public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog cata
                 throw new BackupInputException(
                     $"disk {v.Target} of VM '{vm}' changed since the backup was prepared (now {sources.GetValueOrDefault(v.Target)})");
 
-        if (await work.IsActiveAsync(ct)) await SnapshotRunningAsync(context, work, sources.Keys, ct);
-        else await SnapshotStoppedAsync(work, ct);
+        var overlays = work.Backup.Volumes
+            .Select(v => new NewOverlay(v.Target, v.PrimaryDeltaPath!, v.SnapshotSourcePath!, v.SourceFormat)).ToList();
+        Quiesced = await PrimaryChains.AddOverlaysAsync(work.Host, vm, overlays, Mode == "quiesce", work.Offering.Quiesce, context.Journal, ct);
+        context.Journal($"snapshot taken ({(Quiesced ? "quiesced" : Mode == "offline" ? "offline" : "crash-consistent")})");
         work.Backup.Quiesced = Quiesced;
         await catalog.SaveAsync(ct);
         return ActivityResult.Done;
-    }
-
-    private async Task SnapshotRunningAsync(ActivityContext context, BackupWork work, IEnumerable<string> allTargets, CancellationToken ct)
-    {
-        var def = await work.Host.Virsh.GetDefinitionAsync(work.Backup.VmName, inactive: false, ct);
-        var included = work.Backup.Volumes.ToDictionary(v => v.Target);
-        var specs = def.Disks.Where(d => d.Device == "disk" && allTargets.Contains(d.Target))
-            .Select(d => included.TryGetValue(d.Target, out var v)
-                ? DiskSnapshotSpec.External(d.Target, v.PrimaryDeltaPath!)
-                : DiskSnapshotSpec.Excluded(d.Target))
-            .ToList();
-        Quiesced = Mode == "quiesce";
-        try
-        {
-            await work.Host.Virsh.CreateDiskSnapshotAsync(work.Backup.VmName, specs, Quiesced, ct);
-        }
-        catch (HostCommandException e) when (Quiesced && work.Offering.Quiesce != Model.QuiescePolicy.Require)
-        {
-            context.Journal($"quiesced snapshot failed ({e.Message.Split('\n')[0]}): taking it crash-consistent");
-            Quiesced = false;
-            await work.Host.Virsh.CreateDiskSnapshotAsync(work.Backup.VmName, specs, false, ct);
-        }
-        context.Journal($"snapshot taken ({(Quiesced ? "quiesced" : "crash-consistent")})");
-    }
-
-    private static async Task SnapshotStoppedAsync(BackupWork work, CancellationToken ct)
-    {
-        var xml = XDocument.Parse(await work.Host.Virsh.DumpXmlAsync(work.Backup.VmName, inactive: true, ct));
-        foreach (var v in work.Backup.Volumes)
-        {
-            await work.Host.QemuImg.CreateAsync(v.PrimaryDeltaPath!, "qcow2", null, v.SnapshotSourcePath, v.SourceFormat, ct);
-            DomainXmlEditor.SetDiskSource(xml, v.Target, v.PrimaryDeltaPath!, "qcow2");
-        }
-        await work.Host.Virsh.DefineAsync(xml.ToString(), ct);
     }
 }

@@ -6,16 +6,19 @@ namespace BackupWorkflows.Backup.Chains;
 /// <param name="Target">Disk target (vda).</param>
 /// <param name="ActivePath">The image the VM currently writes to.</param>
 /// <param name="ActiveExists">Whether that image exists.</param>
-public sealed record CurrentDisk(string Target, string ActivePath, bool ActiveExists);
+/// <param name="Chain">The active image and its backing files, top first (VM snapshot overlays may lie
+/// between the last backup's delta and the active image); null: the active image only.</param>
+public sealed record CurrentDisk(string Target, string ActivePath, bool ActiveExists, IReadOnlyList<string>? Chain = null);
 
 /// <summary>
 /// Decides whether the next backup is full or incremental (delta-on-primary, as in
 /// CloudStack's KBOSS provider). Pure logic: every fact comes in as an argument.
 /// </summary>
 /// <remarks>
-/// An incremental copies the overlay the previous backup's snapshot created. That is only
-/// correct when the VM still writes to exactly that overlay: any restore, migration,
-/// redefinition or deleted delta breaks the link, and the next backup must be full.
+/// An incremental copies the overlay the previous backup's snapshot created (and the VM snapshot
+/// overlays taken on top of it since). That is only correct when the VM still writes to that
+/// overlay or to overlays on top of it: any restore, migration, redefinition, revert to a
+/// snapshot taken before that backup or deleted delta breaks the link, and the next backup must be full.
 /// </remarks>
 public static class ChainRules
 {
@@ -57,7 +60,8 @@ public static class ChainRules
                 return $"disk {disk.Target} is not in the latest backup";
             if (volume.PrimaryDeltaPath is null)
                 return $"the latest backup recorded no delta on primary for {disk.Target}";
-            if (!string.Equals(volume.PrimaryDeltaPath, disk.ActivePath, StringComparison.Ordinal))
+            if (!string.Equals(volume.PrimaryDeltaPath, disk.ActivePath, StringComparison.Ordinal)
+                && disk.Chain?.Contains(volume.PrimaryDeltaPath, StringComparer.Ordinal) != true)
                 return $"disk {disk.Target} now runs on {disk.ActivePath}, not on the delta " +
                        $"{volume.PrimaryDeltaPath} (migrated, restored or redefined)";
             if (!disk.ActiveExists)

@@ -58,6 +58,9 @@ public static class BackupServiceCollectionExtensions
         services.AddHostedService<Validation.ChecksumRecheckLoop>();
         services.AddSingleton<Jobs.InstanceRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.InstanceRetention>());
+        // Issue 13: disk-only VM snapshots.
+        services.AddScoped<Snapshots.SnapshotCatalog>();
+        services.AddScoped<Snapshots.SnapshotFiles>();
         return services;
     }
 }

@@ -29,11 +29,27 @@ public static class RepositoryLayout
 
     /// <summary>The overlay a backup's snapshot creates next to the disk's base image on primary.</summary>
     public static string PrimaryDelta(string baseImagePath, Guid backupId) =>
-        $"{baseImagePath}.bwf-{backupId.ToString("N")[..12]}";
+        $"{PrimaryStem(baseImagePath)}.bwf-{backupId.ToString("N")[..12]}";
 
     /// <summary>Whether <paramref name="path"/> is an overlay made by <see cref="PrimaryDelta"/>.</summary>
     public static bool IsPrimaryDelta(string path) =>
         System.Text.RegularExpressions.Regex.IsMatch(path, @"\.bwf-[0-9a-f]{12}$");
+
+    /// <summary>The overlay a VM snapshot puts on top of a disk (the image it froze stays below it).</summary>
+    public static string SnapshotOverlay(string imagePath, Guid snapshotId) =>
+        $"{PrimaryStem(imagePath)}.snap-{snapshotId.ToString("N")[..12]}";
+
+    /// <summary>The overlay a revert puts on top of a snapshot's image; <paramref name="key"/> is 12 hex digits.</summary>
+    public static string RevertOverlay(string imagePath, string key) => $"{PrimaryStem(imagePath)}.rev-{key}";
+
+    /// <summary>Whether <paramref name="path"/> is an overlay this product made on primary (backup delta,
+    /// snapshot or revert overlay): only those are ever merged away or deleted.</summary>
+    public static bool IsOwnOverlay(string path) =>
+        System.Text.RegularExpressions.Regex.IsMatch(path, @"\.(bwf|snap|rev)-[0-9a-f]{12}$");
+
+    /// <summary>The disk's own image: <paramref name="path"/> without the overlay suffixes above.</summary>
+    public static string PrimaryStem(string path) =>
+        System.Text.RegularExpressions.Regex.Replace(path, @"(\.(bwf|snap|rev)-[0-9a-f]{12})+$", "");
 
     /// <summary>A name usable as one path segment: anything but letters, digits, '-', '_', '.' becomes '_'.</summary>
     public static string SafeName(string name)

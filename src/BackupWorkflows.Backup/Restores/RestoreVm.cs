@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Domains;
 using BackupWorkflows.Backup.Hosts;
+using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Kvm.Hosts;
@@ -22,7 +23,8 @@ namespace BackupWorkflows.Backup.Restores;
     Description = "Stops the VM, rebuilds every volume from the backup chain, fixes the domain's paths and starts it again.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignments, Metrics.BackupMetrics metrics) : Activity
+public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignments, Metrics.BackupMetrics metrics,
+    Snapshots.SnapshotCatalog snapshots, Snapshots.SnapshotFiles snapshotFiles) : Activity
 {
     [Input(Description = "Backup to restore.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -86,6 +88,8 @@ public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignme
         }
         context.Journal(active ? $"VM stopped after {stoppedAt} ms; copies on disk after {copiedAt} ms" : $"copies on disk after {copiedAt} ms");
 
+        // The chains the disks ran on: what VM snapshots left on them is tidied once the disks are restored.
+        var before = backup.Volumes.ToDictionary(v => v.Target, v => DiskSource(xml, v.Target));
         foreach (var v in backup.Volumes)
         {
             await host.Files.RenameAsync(copies[v.Target], v.PrimaryBasePath, ct);
@@ -94,6 +98,7 @@ public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignme
             context.Journal($"{v.Target} restored into {v.PrimaryBasePath}");
         }
         await host.Virsh.DefineAsync(xml.ToString(), ct);
+        await MarkSnapshotsStaleAsync(context, host, backup, before, ct);
 
         if (await assignments.FindAssignmentAsync(backup.HostName, vm, ct) is { } assignment)
         {
@@ -128,11 +133,27 @@ public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignme
         }
     }
 
+    /// <summary>The VM's snapshots of the restored disks no longer match them: Stale (with the reason), and
+    /// the overlays they and the old chains kept are deleted.</summary>
+    private async Task MarkSnapshotsStaleAsync(ActivityContext context, HostSession host, BackupRecord backup,
+        Dictionary<string, string?> before, CancellationToken ct)
+    {
+        var targets = backup.Volumes.Select(v => v.Target).ToList();
+        var stale = await snapshots.MarkStaleAsync(backup.HostName, backup.VmName, targets,
+            $"disk {string.Join(", ", targets)} was restored from backup {backup.Id} after it was taken", ct);
+        if (stale.Count > 0) context.Journal($"snapshots marked stale: {string.Join(", ", stale)}");
+        foreach (var target in targets)
+            await snapshotFiles.TidyAsync(host, backup.VmName, target, before[target] is { } old ? [old] : [], context.Journal, ct);
+    }
+
+    private static string? DiskSource(XDocument xml, string target) =>
+        xml.Descendants("disk").FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)
+            ?.Element("source")?.Attribute("file")?.Value;
+
     /// <summary>Deletes the backup overlays the disk used on top of its base.</summary>
     private static async Task DropDeltasAsync(HostSession host, XDocument xml, string target, string basePath, CancellationToken ct)
     {
-        var current = xml.Descendants("disk").FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)
-            ?.Element("source")?.Attribute("file")?.Value;
+        var current = DiskSource(xml, target);
         if (current is null || current == basePath || !RepositoryLayout.IsPrimaryDelta(current)) return;
         if (!await host.Files.ExistsAsync(current, ct)) return;
         var chain = await host.QemuImg.BackingChainAsync(current, forceShare: true, cancellationToken: ct);

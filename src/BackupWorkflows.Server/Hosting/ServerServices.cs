@@ -59,6 +59,7 @@ public static class ServerServices
 
         services.AddScoped<WorkflowLauncher>();
         services.AddScoped<BackupOperations>();
+        services.AddScoped<Snapshots.SnapshotOperations>();
         services.AddScoped<ScheduleService>();
         services.AddScoped<Backup.Offerings.IOfferingUse, ScheduleOfferingUse>();
         services.AddScheduling(config);

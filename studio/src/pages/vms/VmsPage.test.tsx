@@ -6,6 +6,9 @@ import { VmsPage } from './VmsPage';
 
 const vm = (offering: string | null): Vm => ({ name: 'web-1', uuid: 'u', host: 'local', state: 'running', offering, repository: offering ? 'default' : null, disks: [] });
 
+/** The answer to GET /api/snapshots?vm=web-1. */
+let snapshots: unknown[] = [];
+
 /** The answer to GET /api/vms, held back until the test settles it. */
 let vmList: { resolve: (r: Response) => void };
 
@@ -13,11 +16,13 @@ beforeEach(() => {
   vi.stubGlobal('fetch', vi.fn((url: string) => {
     if (url === '/api/vms') return new Promise<Response>((resolve) => { vmList = { resolve }; });
     if (url === '/api/backups?vm=web-1') return Promise.resolve(new Response('[]'));
+    if (url === '/api/snapshots?vm=web-1') return Promise.resolve(new Response(JSON.stringify(snapshots)));
+    if (url === '/api/snapshots/s-1/revert') return Promise.resolve(new Response(JSON.stringify({ instanceId: 'i-revert' }), { status: 202 }));
     if (url === '/api/offerings') return Promise.resolve(new Response(JSON.stringify([{ name: 'nightly', chainSize: 7, compress: false, validate: false, allowQuickRestore: true, allowFileExtraction: false }])));
     return Promise.resolve(new Response('{}', { status: 404 }));
   }));
 });
-afterEach(() => { cleanup(); vi.unstubAllGlobals(); });
+afterEach(() => { cleanup(); vi.unstubAllGlobals(); snapshots = []; });
 
 function renderVm() {
   render(
@@ -61,5 +66,32 @@ describe('VM page offering', () => {
     await waitFor(() => expect(screen.getByTestId('vm-offering').textContent).toBe('offering unknown (the VM list did not load)'));
     expect(screen.getByTestId('vm-detail-web-1').textContent).not.toMatch(/not assigned/);
     expect(screen.queryByTestId('assign-open')).toBeNull();
+  });
+});
+
+describe('VM page snapshots', () => {
+  const snap = (name: string, state: string) => ({ id: name === 's1' ? 's-1' : 's-2', vm: 'web-1', host: 'local', name, state,
+    createdAt: '2026-12-01T05:00:00Z', quiesced: true, vmWasRunning: true, error: null, disks: [{ target: 'vda', image: '/i', overlay: '/o' }] });
+
+  it('lists the snapshots not deleted; revert is offered only while the VM is stopped and starts the workflow', async () => {
+    snapshots = [snap('s1', 'Ready'), snap('s2', 'Removed'), { ...snap('s3', 'Deleted'), id: 's-3' }];
+    renderVm();
+    vmList.resolve(new Response(JSON.stringify([{ ...vm('nightly'), state: 'shut off' }])));
+    await screen.findByTestId('snapshot-s1');
+    expect(screen.getByTestId('snapshot-s2').dataset.state).toBe('Removed');
+    expect(screen.queryByTestId('snapshot-s3')).toBeNull();
+    expect(screen.queryByTestId('snapshot-revert-s2')).toBeNull();
+    const revert = screen.getByTestId('snapshot-revert-s1') as HTMLButtonElement;
+    await waitFor(() => expect(revert.disabled).toBe(false));
+    revert.click();
+    await waitFor(() => expect(screen.getByTestId('action-started').textContent).toMatch(/Revert to s1 started/));
+  });
+
+  it('disables revert while the VM runs', async () => {
+    snapshots = [snap('s1', 'Ready')];
+    renderVm();
+    vmList.resolve(new Response(JSON.stringify([vm('nightly')])));
+    await screen.findByTestId('snapshot-s1');
+    await waitFor(() => expect((screen.getByTestId('snapshot-revert-s1') as HTMLButtonElement).disabled).toBe(true));
   });
 });

@@ -13,6 +13,7 @@ import { useLoad } from '../../useLoad';
 import { AssignForm } from './AssignForm';
 import { BackupTimeline } from './BackupTimeline';
 import { RestoreDialog } from './RestoreDialog';
+import { SnapshotList } from './SnapshotList';
 
 /** VMs on the left; the selected VM's backup chains, charts and restore actions on the right. */
 export function VmsPage({ selected }: { selected?: string }) {
@@ -38,7 +39,7 @@ export function VmsPage({ selected }: { selected?: string }) {
         </ul>
       </aside>
       <section className="detail-pane">
-        {selected ? <VmBackups key={selected} vm={selected} onAssigned={vms.reload}
+        {selected ? <VmBackups key={selected} vm={selected} onAssigned={vms.reload} running={vms.data?.find((v) => v.name === selected)?.state === 'running'}
           offering={vms.data ? vms.data.find((v) => v.name === selected)?.offering || null : { unknown: vms.error ? 'failed' : 'loading' }} />
           : <Empty>Select a VM to see its backup chains.</Empty>}
       </section>
@@ -57,7 +58,7 @@ const offeringText = (o: OfferingInfo) =>
     : o === null ? 'not assigned to an offering'
       : o.unknown === 'loading' ? 'loading offering…' : 'offering unknown (the VM list did not load)';
 
-function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: OfferingInfo; onAssigned: () => void }) {
+function VmBackups({ vm, offering: info, onAssigned, running }: { vm: string; offering: OfferingInfo; onAssigned: () => void; running: boolean }) {
   const known = info === null || typeof info === 'string';
   const offering = known ? info : null;
   const { canOperate } = useSession();
@@ -141,6 +142,7 @@ function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: O
           )}
         </>
       )}
+      <SnapshotList vm={vm} vmRunning={running} canOperate={canOperate} onStarted={(text, instanceId) => setResult({ text, instanceId })} />
       {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} error={error}
         onConfirm={(r) => void doRestore(r)} onClose={() => { setRestore(null); setError(undefined); }} />}
     </div>
