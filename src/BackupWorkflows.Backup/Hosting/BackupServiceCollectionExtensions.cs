@@ -58,6 +58,10 @@ public static class BackupServiceCollectionExtensions
         services.AddHostedService<Validation.ChecksumRecheckLoop>();
         services.AddSingleton<Jobs.InstanceRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<Jobs.InstanceRetention>());
+        // Issue 14: file-level restore (browse sessions on the repository's host).
+        services.AddSingleton<GuestFiles.BrowseSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<GuestFiles.BrowseSessions>());
+        services.AddScoped<GuestFiles.BackupFiles>();
         return services;
     }
 }
