@@ -11,7 +11,7 @@ namespace BackupWorkflows.Backup.GuestFiles;
 /// (<c>guest-file-open</c>/<c>write</c>), each under the target directory at its path in the backed-up
 /// file system (<c>/etc/hosts</c> with target <c>/restored</c> becomes <c>/restored/etc/hosts</c>).
 /// Nothing is overwritten unless asked: every target is checked before the first byte is written, and
-/// each file is then created with O_EXCL, so a file that appears meanwhile is not overwritten either.
+/// each file is then opened for appending and refused when it holds bytes, so content that appears meanwhile is not overwritten either.
 /// </summary>
 /// <remarks>Contents are read on the repository's host and cross to the orchestrator in 4 MiB pieces on
 /// their way to the agent (the agent's only way in). Directories are created with <c>mkdir -p</c> through

@@ -185,12 +185,30 @@ public sealed class GuestAgent
 
     /// <summary>Opens a file in the guest for writing, piece by piece (<see cref="GuestFileWriter"/>).</summary>
     /// <param name="path">Path in the guest.</param>
-    /// <param name="overwrite">True truncates an existing file (<c>"w"</c>); false refuses one that exists
-    /// (<c>"wx"</c>, O_EXCL: atomic in the guest, so nothing is ever overwritten by a race).</param>
+    /// <param name="overwrite">True truncates an existing file (<c>"w"</c>). False never replaces content: the
+    /// agent has no O_EXCL mode, so the file is opened for appending (<c>"a"</c>, created when missing, never
+    /// truncated) and refused when it already holds bytes.</param>
     /// <param name="cancellationToken">Cancellation.</param>
-    /// <exception cref="Hosts.HostCommandException">The agent could not open it (exists, no such directory).</exception>
-    public async Task<GuestFileWriter> CreateFileAsync(string path, bool overwrite, CancellationToken cancellationToken = default) =>
-        new(this, path, await OpenAsync(path, overwrite ? "w" : "wx", cancellationToken).ConfigureAwait(false));
+    /// <exception cref="Hosts.HostCommandException">The agent could not open it (no such directory, …).</exception>
+    /// <exception cref="IOException">Not overwriting, and the file exists with content (left as it was).</exception>
+    public async Task<GuestFileWriter> CreateFileAsync(string path, bool overwrite, CancellationToken cancellationToken = default)
+    {
+        var writer = new GuestFileWriter(this, path, await OpenAsync(path, overwrite ? "w" : "a", cancellationToken).ConfigureAwait(false));
+        if (overwrite)
+        {
+            return writer;
+        }
+
+        var end = await ExecuteAsync("guest-file-seek", new JsonObject { ["handle"] = writer.Handle, ["offset"] = 0, ["whence"] = "end" }, cancellationToken)
+            .ConfigureAwait(false);
+        if (end.GetProperty("position").GetInt64() == 0)
+        {
+            return writer;
+        }
+
+        await writer.DisposeAsync().ConfigureAwait(false);
+        throw new IOException($"'{path}' exists in guest '{Domain}' and is not overwritten.");
+    }
 
     /// <summary>Reads a whole file from the guest (<c>guest-file-open</c> "r", <c>guest-file-read</c> until EOF).</summary>
     public async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken = default)
@@ -241,6 +259,8 @@ public sealed class GuestAgent
 
         /// <summary>The file's path in the guest.</summary>
         public string Path { get; }
+
+        internal long Handle => _handle;
 
         /// <summary>Appends bytes (in <c>guest-file-write</c> calls of at most 48 KiB).</summary>
         /// <exception cref="IOException">The agent wrote fewer bytes than given.</exception>

@@ -12,6 +12,7 @@ import { useLoad } from '../../useLoad';
 import { AssignForm } from './AssignForm';
 import { BackupTimeline } from './BackupTimeline';
 import { RestoreDialog } from './RestoreDialog';
+import { FileBrowser } from './FileBrowser';
 
 /** VMs on the left; the selected VM's backup chains, charts and restore actions on the right. */
 export function VmsPage({ selected }: { selected?: string }) {
@@ -64,6 +65,7 @@ function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: O
   const [result, setResult] = useState<{ text: string; instanceId: string } | null>(null);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [filesOf, setFilesOf] = useState<string | null>(null);
   const chains = useMemo(() => groupChains(backups.data ?? []), [backups.data]);
   const series = useMemo(() => backupSeries(backups.data ?? []), [backups.data]);
   const off = offerings.data?.find((o) => o.name === offering);
@@ -122,10 +124,12 @@ function VmBackups({ vm, offering: info, onAssigned }: { vm: string; offering: O
           </div>
           {chains.length === 0 ? <Empty>No backups of {vm} yet.</Empty> : (
             <BackupTimeline chains={chains} canOperate={canOperate} quickAllowed={off ? off.allowQuickRestore : true} onRestore={openRestore}
-              onValidate={(b) => void start('Validation started', () => api.validateBackup(b.id))} onDelete={(b) => void removeBackup(b)} />
+              onValidate={(b) => void start('Validation started', () => api.validateBackup(b.id))} onDelete={(b) => void removeBackup(b)}
+              onFiles={off?.allowFileExtraction ? (b) => setFilesOf(b.id) : undefined} />
           )}
         </>
       )}
+      {filesOf && <FileBrowser backupId={filesOf} onClose={() => setFilesOf(null)} />}
       {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} onConfirm={(r) => void doRestore(r)} onClose={() => setRestore(null)} />}
     </div>
   );
