@@ -67,7 +67,9 @@ public static class BrowseMount
             };
             await shell.RunAsync(["qemu-storage-daemon", "--blockdev", blockdev.ToJsonString(), "--export", export.ToJsonString(),
                 "--daemonize", "--pidfile", $"{directory}/qsd.pid"], new HostCommandOptions { Timeout = TimeSpan.FromSeconds(60) }, ct);
-            var device = (await shell.RunAsync(["losetup", "-r", "-P", "-f", "--show", "--", $"{directory}/disk"], null, ct))
+            // Direct I/O: the loop device reads the export without a second page cache in between; buffered, every
+            // read became small FUSE requests (about 60 MiB/s here against 200 MiB/s and more with direct I/O).
+            var device = (await shell.RunAsync(["losetup", "-r", "-P", "--direct-io=on", "-f", "--show", "--", $"{directory}/disk"], null, ct))
                 .StandardOutput.Trim();
             var found = await ProbeAsync(shell, device, diskName, ct);
             var fileSystems = new List<BrowseFileSystem>();
@@ -75,7 +77,10 @@ public static class BrowseMount
             {
                 if (!MountOptions.TryGetValue(fs.Type, out var options))
                 {
-                    fileSystems.Add(fs with { Problem = fs.Type.Length == 0 ? "no file system recognised" : $"file system type '{fs.Type}' is not supported" });
+                    fileSystems.Add(fs with
+                    {
+                        MountDirectory = null, Problem = fs.Type.Length == 0 ? "no file system recognised" : $"file system type '{fs.Type}' is not supported",
+                    });
                     continue;
                 }
 
@@ -107,6 +112,8 @@ public static class BrowseMount
     {
         const string script = """
             dev=$1; base=${dev##*/}
+            # losetup -P does not always get the kernel to add the partitions (seen here): partx reads the table and adds them.
+            ls -d /sys/block/"$base"/"$base"p* >/dev/null 2>&1 || partx -a "$dev" >/dev/null 2>&1 || true
             for p in "/sys/block/$base" /sys/block/"$base"/"$base"p*; do
               [ -e "$p" ] || continue
               d=/dev/${p##*/}

@@ -124,7 +124,7 @@ public sealed class BackupFilesTests(ServerFactory server) : IClassFixture<Serve
         // Idle sessions close; the images are byte-identical and nothing is left on the host.
         await (await admin.PutAsJsonAsync("/api/settings/files.browse.idle.timeout.seconds", new { value = "1" })).OkJsonAsync();
         var sessions = server.Services.GetRequiredService<BrowseSessions>();
-        await WaitUntilAsync(() => sessions.Open.Count == 0 && Leftovers(sessions.RunDirectory) == "", TimeSpan.FromSeconds(30));
+        await Files.BrowseCrashTests.WaitUntilAsync(() => sessions.Open.Count == 0 && Files.BrowseCrashTests.Leftovers(sessions.RunDirectory) == "", TimeSpan.FromSeconds(30));
         Assert.Equal(images, await ImageChecksumsAsync([b1, b2, b3]));
         Console.WriteLine($"BackupFilesTests took {watch.Elapsed.TotalSeconds:F1} s");
     }
@@ -166,26 +166,5 @@ public sealed class BackupFilesTests(ServerFactory server) : IClassFixture<Serve
             }
         }
         return result;
-    }
-
-    /// <summary>Mounts, loop devices and session directories under the run directory ("" when none).</summary>
-    private static string Leftovers(string runDirectory)
-    {
-        var mounts = File.ReadAllLines("/proc/self/mounts").Where(l => l.Contains(runDirectory, StringComparison.Ordinal));
-        var loops = Process.Start(new ProcessStartInfo("losetup", "-n -l -O BACK-FILE") { RedirectStandardOutput = true })!;
-        var backing = loops.StandardOutput.ReadToEnd().Split('\n').Where(l => l.Contains(runDirectory, StringComparison.Ordinal));
-        loops.WaitForExit();
-        var dirs = Directory.Exists(runDirectory) ? Directory.GetDirectories(runDirectory) : [];
-        return string.Join("\n", mounts.Concat(backing).Concat(dirs));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
-            await Task.Delay(100);
-        }
     }
 }
