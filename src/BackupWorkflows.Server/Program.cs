@@ -20,6 +20,7 @@ api.MapRepositoriesApi();
 api.MapOfferingsApi();
 api.MapVmsApi();
 api.MapBackupsApi();
+api.MapBackupFilesApi();
 api.MapRestoresApi();
 api.MapSnapshotsApi();
 api.MapSchedulesApi();

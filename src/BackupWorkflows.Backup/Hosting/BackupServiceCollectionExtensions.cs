@@ -61,6 +61,10 @@ public static class BackupServiceCollectionExtensions
         // Issue 13: disk-only VM snapshots.
         services.AddScoped<Snapshots.SnapshotCatalog>();
         services.AddScoped<Snapshots.SnapshotFiles>();
+        // Issue 14: file-level restore (browse sessions on the repository's host).
+        services.AddSingleton<GuestFiles.BrowseSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<GuestFiles.BrowseSessions>());
+        services.AddScoped<GuestFiles.BackupFiles>();
         return services;
     }
 }

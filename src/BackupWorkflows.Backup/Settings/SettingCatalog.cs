@@ -36,6 +36,11 @@ public static class SettingCatalog
     /// <summary>Backups kept per VM by schedules without <c>keep</c>.</summary>
     public const string SchedulesDefaultKeep = "schedules.default.keep";
 
+    /// <summary>Backed-up disks open for browsing at once per host.</summary>
+    public const string FilesBrowseMaxSessionsPerHost = "files.browse.max.sessions.per.host";
+    /// <summary>How long an unused browse session stays open.</summary>
+    public const string FilesBrowseIdleTimeoutSeconds = "files.browse.idle.timeout.seconds";
+
     private static readonly TimeSpan Second = TimeSpan.FromSeconds(1), Minute = TimeSpan.FromMinutes(1),
         Hour = TimeSpan.FromHours(1), Day = TimeSpan.FromDays(1);
 
@@ -70,6 +75,12 @@ public static class SettingCatalog
             { Choices = ["run-once", "skip"] },
         new(SchedulesDefaultKeep, SettingKind.Integer, "0", "Backups kept per VM by schedules that do not say 'keep' (0 = keep all).")
             { Minimum = 0, Maximum = 10000 },
+        new(FilesBrowseMaxSessionsPerHost, SettingKind.Integer, "4",
+            "Backed-up disks open for file browsing at once per host (each is a qemu-storage-daemon, a loop device and its mounts); "
+            + "a new one closes the least recently used idle one, or is refused while all are in use.")
+            { Minimum = 1, Maximum = 64 },
+        new(FilesBrowseIdleTimeoutSeconds, SettingKind.Duration, "300", "A browse session unused this long is closed (unmounted, detached, exported no more).")
+            { Minimum = 1, Maximum = 86400, Unit = Second },
     ];
 
     /// <summary>Names earlier versions used, and the setting each is now (stored rows are renamed at start).</summary>

@@ -93,6 +93,17 @@ public sealed class ApiClient : IDisposable
         return await response.Content.ReadAsStringAsync(ct);
     }
 
+    /// <summary>GET a body as bytes, streamed into <paramref name="target"/> (file contents, tar archives); returns the bytes copied.</summary>
+    public async Task<long> DownloadAsync(string path, Stream target, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        using var response = await SendRawAsync(request, ct, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var before = target.CanSeek ? target.Position : 0;
+        await body.CopyToAsync(target, ct);
+        return target.CanSeek ? target.Position - before : response.Content.Headers.ContentLength ?? 0;
+    }
+
     private async Task<JsonNode?> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
         IDictionary<string, string>? headers = null, string? raw = null)
     {
@@ -105,11 +116,12 @@ public sealed class ApiClient : IDisposable
         return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         HttpResponseMessage response;
-        try { response = await _http.SendAsync(request, ct); }
+        try { response = await _http.SendAsync(request, completion, ct); }
         catch (HttpRequestException e)
         {
             throw new ApiError(0, "Cannot reach the server", $"{Server}: {e.Message} (is `bwf server` running? --server / BWF_SERVER)");

@@ -62,6 +62,6 @@ internal static class BackupCommands
             var started = await c.Api.PostAsync($"api/backups/{Seg(c.Parse.GetValue(validateId)!)}/validate", null, ct);
             return await InstanceWaiter.ReportAsync(c, started, c.Parse.GetValue(validateWait), "Validation", ct);
         });
-        return Group("backup", "Backups.", create, list, show, delete, validate);
+        return Group("backup", "Backups.", [create, list, show, delete, validate, .. BackupFileCommands.Build(app)]);
     }
 }

@@ -178,28 +178,36 @@ public sealed class GuestAgent
     /// <summary>Writes a file in the guest (<c>guest-file-open</c> "w", chunked <c>guest-file-write</c>, <c>guest-file-close</c>).</summary>
     public async Task WriteFileAsync(string path, byte[] content, CancellationToken cancellationToken = default)
     {
-        var handle = await OpenAsync(path, "w", cancellationToken).ConfigureAwait(false);
-        try
-        {
-            for (var offset = 0; offset < content.Length; offset += WriteChunk)
-            {
-                var length = Math.Min(WriteChunk, content.Length - offset);
-                var written = await ExecuteAsync(
-                    "guest-file-write",
-                    new JsonObject { ["handle"] = handle, ["buf-b64"] = Convert.ToBase64String(content, offset, length) },
-                    cancellationToken).ConfigureAwait(false);
-                if (written.GetProperty("count").GetInt32() != length)
-                {
-                    throw new IOException($"Short write to '{path}' in guest '{Domain}'.");
-                }
-            }
+        await using var file = await CreateFileAsync(path, overwrite: true, cancellationToken).ConfigureAwait(false);
+        await file.WriteAsync(content, cancellationToken).ConfigureAwait(false);
+        await file.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-            await ExecuteAsync("guest-file-flush", new JsonObject { ["handle"] = handle }, cancellationToken).ConfigureAwait(false);
-        }
-        finally
+    /// <summary>Opens a file in the guest for writing, piece by piece (<see cref="GuestFileWriter"/>).</summary>
+    /// <param name="path">Path in the guest.</param>
+    /// <param name="overwrite">True truncates an existing file (<c>"w"</c>). False never replaces content: the
+    /// agent has no O_EXCL mode, so the file is opened for appending (<c>"a"</c>, created when missing, never
+    /// truncated) and refused when it already holds bytes.</param>
+    /// <param name="cancellationToken">Cancellation.</param>
+    /// <exception cref="Hosts.HostCommandException">The agent could not open it (no such directory, …).</exception>
+    /// <exception cref="IOException">Not overwriting, and the file exists with content (left as it was).</exception>
+    public async Task<GuestFileWriter> CreateFileAsync(string path, bool overwrite, CancellationToken cancellationToken = default)
+    {
+        var writer = new GuestFileWriter(this, path, await OpenAsync(path, overwrite ? "w" : "a", cancellationToken).ConfigureAwait(false));
+        if (overwrite)
         {
-            await ExecuteAsync("guest-file-close", new JsonObject { ["handle"] = handle }, CancellationToken.None).ConfigureAwait(false);
+            return writer;
         }
+
+        var end = await ExecuteAsync("guest-file-seek", new JsonObject { ["handle"] = writer.Handle, ["offset"] = 0, ["whence"] = "end" }, cancellationToken)
+            .ConfigureAwait(false);
+        if (end.GetProperty("position").GetInt64() == 0)
+        {
+            return writer;
+        }
+
+        await writer.DisposeAsync().ConfigureAwait(false);
+        throw new IOException($"'{path}' exists in guest '{Domain}' and is not overwritten.");
     }
 
     /// <summary>Reads a whole file from the guest (<c>guest-file-open</c> "r", <c>guest-file-read</c> until EOF).</summary>
@@ -234,4 +242,55 @@ public sealed class GuestAgent
         e.TryGetProperty(name, out var v) && v.GetString() is { } s ? Convert.FromBase64String(s) : [];
 
     private static bool Flag(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    /// <summary>A file open for writing in the guest: write chunks, then <see cref="CompleteAsync"/>; disposing closes it.</summary>
+    public sealed class GuestFileWriter : IAsyncDisposable
+    {
+        private readonly GuestAgent _agent;
+        private readonly long _handle;
+        private int _closed;
+
+        internal GuestFileWriter(GuestAgent agent, string path, long handle)
+        {
+            _agent = agent;
+            _handle = handle;
+            Path = path;
+        }
+
+        /// <summary>The file's path in the guest.</summary>
+        public string Path { get; }
+
+        internal long Handle => _handle;
+
+        /// <summary>Appends bytes (in <c>guest-file-write</c> calls of at most 48 KiB).</summary>
+        /// <exception cref="IOException">The agent wrote fewer bytes than given.</exception>
+        public async Task WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
+        {
+            for (var offset = 0; offset < content.Length; offset += WriteChunk)
+            {
+                var chunk = content.Slice(offset, Math.Min(WriteChunk, content.Length - offset));
+                var written = await _agent.ExecuteAsync(
+                    "guest-file-write",
+                    new JsonObject { ["handle"] = _handle, ["buf-b64"] = Convert.ToBase64String(chunk.Span) },
+                    cancellationToken).ConfigureAwait(false);
+                if (written.GetProperty("count").GetInt32() != chunk.Length)
+                {
+                    throw new IOException($"Short write to '{Path}' in guest '{_agent.Domain}'.");
+                }
+            }
+        }
+
+        /// <summary>Flushes what was written (<c>guest-file-flush</c>).</summary>
+        public Task CompleteAsync(CancellationToken cancellationToken = default) =>
+            _agent.ExecuteAsync("guest-file-flush", new JsonObject { ["handle"] = _handle }, cancellationToken);
+
+        /// <summary>Closes the file (<c>guest-file-close</c>).</summary>
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                await _agent.ExecuteAsync("guest-file-close", new JsonObject { ["handle"] = _handle }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
 }

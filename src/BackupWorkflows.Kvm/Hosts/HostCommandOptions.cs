@@ -18,6 +18,12 @@ public sealed record HostCommandOptions
     /// <c>\r</c>, so progress printed with carriage returns arrives line by line too.</summary>
     public Action<string>? OnOutputLine { get; init; }
 
+    /// <summary>When set, standard output is copied to this stream as raw bytes (file contents, tar
+    /// streams) instead of being decoded as text: <see cref="HostCommandResult.StandardOutput"/> is then
+    /// empty and <see cref="OnOutputLine"/> is not called. A write to it that fails (a client that went
+    /// away) kills the command and is thrown as it was. The stream is not closed.</summary>
+    public Stream? StandardOutputTarget { get; init; }
+
     /// <summary>Called for each line of standard error as it arrives.</summary>
     public Action<string>? OnErrorLine { get; init; }
 

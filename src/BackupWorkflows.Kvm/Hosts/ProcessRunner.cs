@@ -54,13 +54,16 @@ internal static class ProcessRunner
 
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var readOut = PumpAsync(process.StandardOutput, stdout, options.OnOutputLine);
+        using var copyFailed = new CancellationTokenSource();
+        var readOut = options.StandardOutputTarget is { } target
+            ? CopyBytesAsync(process.StandardOutput.BaseStream, target, copyFailed)
+            : PumpAsync(process.StandardOutput, stdout, options.OnOutputLine);
         var readErr = PumpAsync(process.StandardError, stderr, options.OnErrorLine);
 
         using var timeout = killAfter is { } limit
             ? new CancellationTokenSource(limit, timeProvider)
             : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, copyFailed.Token);
         var timedOut = false;
         try
         {
@@ -72,7 +75,7 @@ internal static class ProcessRunner
             KillQuietly(process);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            timedOut = true;
+            timedOut = !copyFailed.IsCancellationRequested;
         }
 
         // The pipes close when the process (and any child holding them) exits.
@@ -108,6 +111,21 @@ internal static class ProcessRunner
         catch (InvalidOperationException)
         {
             // Already exited.
+        }
+    }
+
+    /// <summary>Copies raw output to <paramref name="target"/>; a failed write cancels <paramref name="failed"/>
+    /// (which kills the process) and is rethrown once the process is gone.</summary>
+    private static async Task CopyBytesAsync(Stream output, Stream target, CancellationTokenSource failed)
+    {
+        try
+        {
+            await output.CopyToAsync(target, 256 * 1024).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            await failed.CancelAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -30,6 +30,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         ApiException e => new ProblemDetails { Status = e.Status, Title = e.Title, Detail = e.Message },
         DomainNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         DomainConflictException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
+        Backup.GuestFiles.BrowseInputException e => new HttpValidationProblemDetails(new Dictionary<string, string[]> { [e.Field] = [e.Problem] })
+            { Status = 400, Title = "Invalid input", Detail = e.Message },
+        Backup.GuestFiles.FileExtractionForbiddenException e => new ProblemDetails { Status = 403, Title = "File extraction not allowed", Detail = e.Message },
         SettingException { Unknown: true } e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         SettingException e => new HttpValidationProblemDetails(new Dictionary<string, string[]> { ["value"] = [e.Message] })
             { Status = 400, Title = "Invalid input", Detail = $"value: {e.Message}" },

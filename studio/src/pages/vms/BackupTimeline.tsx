@@ -11,12 +11,14 @@ interface Props {
   onRestore: (b: Backup, quick: boolean) => void;
   onValidate: (b: Backup) => void;
   onDelete: (b: Backup) => void;
+  /** Opens the file browser; absent when the offering does not allow file extraction. */
+  onFiles?: (b: Backup) => void;
 }
 
 const typeLabel: Record<string, string> = { full: 'Full', incremental: 'Incr.', isolated: 'Isolated' };
 
 /** Chains newest first, each a left-to-right timeline: the full, then its incrementals. */
-export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, onValidate, onDelete }: Props) {
+export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, onValidate, onDelete, onFiles }: Props) {
   return (
     <div className="chains">
       {[...chains].reverse().map((c) => (
@@ -53,6 +55,7 @@ export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, on
                   <div className="backup-actions">
                     <button className="btn btn-small" onClick={() => onRestore(b, false)} data-testid={`restore-${b.id}`}>Restore</button>
                     {quickAllowed && <button className="btn btn-small" onClick={() => onRestore(b, true)} data-testid={`quick-restore-${b.id}`}>Quick restore</button>}
+                    {onFiles && <button className="btn btn-small" onClick={() => onFiles(b)} data-testid={`files-${b.id}`}>Files</button>}
                   </div>
                 )}
                 {canOperate && (

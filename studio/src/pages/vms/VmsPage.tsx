@@ -14,6 +14,7 @@ import { AssignForm } from './AssignForm';
 import { BackupTimeline } from './BackupTimeline';
 import { RestoreDialog } from './RestoreDialog';
 import { SnapshotList } from './SnapshotList';
+import { FileBrowser } from './FileBrowser';
 
 /** VMs on the left; the selected VM's backup chains, charts and restore actions on the right. */
 export function VmsPage({ selected }: { selected?: string }) {
@@ -68,6 +69,7 @@ function VmBackups({ vm, offering: info, onAssigned, running }: { vm: string; of
   const [result, setResult] = useState<{ text: string; instanceId: string } | null>(null);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [filesOf, setFilesOf] = useState<string | null>(null);
   const chains = useMemo(() => groupChains(backups.data ?? []), [backups.data]);
   const series = useMemo(() => backupSeries(backups.data ?? []), [backups.data]);
   const off = offerings.data?.find((o) => o.name === offering);
@@ -138,11 +140,13 @@ function VmBackups({ vm, offering: info, onAssigned, running }: { vm: string; of
           </div>
           {chains.length === 0 ? <Empty>No backups of {vm} yet.</Empty> : (
             <BackupTimeline chains={chains} canOperate={canOperate} quickAllowed={quickAllowed} onRestore={openRestore}
-              onValidate={(b) => void start('Validation started', () => api.validateBackup(b.id))} onDelete={(b) => void removeBackup(b)} />
+              onValidate={(b) => void start('Validation started', () => api.validateBackup(b.id))} onDelete={(b) => void removeBackup(b)}
+              onFiles={off?.allowFileExtraction ? (b) => setFilesOf(b.id) : undefined} />
           )}
         </>
       )}
       <SnapshotList vm={vm} vmRunning={running} canOperate={canOperate} onStarted={(text, instanceId) => setResult({ text, instanceId })} />
+      {filesOf && <FileBrowser backupId={filesOf} onClose={() => setFilesOf(null)} />}
       {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} error={error}
         onConfirm={(r) => void doRestore(r)} onClose={() => { setRestore(null); setError(undefined); }} />}
     </div>
