@@ -41,6 +41,9 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
     [Output(Description = "Why this type was chosen.")]
     public string Reason { get; set; } = "";
 
+    [Output(Description = "The offering's strategy: delta or bitmap.")]
+    public string Strategy { get; set; } = "";
+
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
@@ -73,6 +76,7 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
         BackupId = backup.Id.ToString();
         BackupType = backup.Type.ToString();
         Reason = backup.TypeReason ?? "";
+        Strategy = BackupStrategies.NameOf(backup.Strategy);
         return ActivityResult.Done;
     }
 

@@ -13,8 +13,10 @@ internal static class InstanceWaiter
 {
     private static readonly string[] Ended = ["Finished", "Faulted", "Cancelled"];
 
-    /// <summary>Prints the started instance, and waits for it when asked; returns the exit code.</summary>
-    public static async Task<int> ReportAsync(CliContext c, JsonNode? started, bool wait, string what, CancellationToken ct)
+    /// <summary>Prints the started instance, and waits for it when asked (<paramref name="finished"/> then prints
+    /// more about an instance that finished, outside JSON mode); returns the exit code.</summary>
+    public static async Task<int> ReportAsync(CliContext c, JsonNode? started, bool wait, string what, CancellationToken ct,
+        Action<CliContext, JsonNode>? finished = null)
     {
         var id = started?["instanceId"]?.GetValue<string>() ?? throw new Client.ApiError(0, "Unexpected answer", "no instanceId");
         if (!wait)
@@ -23,7 +25,9 @@ internal static class InstanceWaiter
             return 0;
         }
         var final = await WaitAsync(c, id, ct);
-        return Summarise(c, final, what);
+        var code = Summarise(c, final, what);
+        if (code == 0 && !c.Out.Json) finished?.Invoke(c, final);
+        return code;
     }
 
     /// <summary>Waits for the end of an instance with a live progress display (none in JSON mode).</summary>
