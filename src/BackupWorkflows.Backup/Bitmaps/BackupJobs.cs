@@ -48,6 +48,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
         await catalog.SaveAsync(ct);
 
         var parent = backup.ParentId is { } pid ? await catalog.GetAsync(pid, ct) : null;
+        await work.Host.Files.CreateDirectoryAsync(RepositoryLayout.BackupDir(work.Repository.Path, vm, backup.Id), ct);
         if (backup.Type == BackupType.Full || backup.Type == BackupType.Isolated)
         {
             long allocated = 0;
@@ -55,7 +56,6 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
                 allocated += (await work.Host.QemuImg.InfoAsync(v.PrimaryBasePath, forceShare: true, cancellationToken: ct)).ActualSize ?? v.VirtualSize;
             await capacity.EnsureFitsAsync(work, allocated, ct);
         }
-        await work.Host.Files.CreateDirectoryAsync(RepositoryLayout.BackupDir(work.Repository.Path, vm, backup.Id), ct);
         var targets = backup.Volumes.ToDictionary(v => v.Target, v => v.ImagePath + RepositoryLayout.PartialSuffix, StringComparer.Ordinal);
         foreach (var partial in targets.Values) await work.Host.Files.DeleteFileAsync(partial, ct);
         var spec = new DomainBackupSpec(targets, parent?.Checkpoint, backup.Checkpoint);
