@@ -141,8 +141,11 @@ export interface Offering {
   allowFileExtraction: boolean;
   /** require: fail without the guest agent; prefer: crash-consistent without it; skip: never freeze. */
   quiesce: QuiescePolicy;
+  /** delta: an overlay on primary per backup, merged after; bitmap: libvirt checkpoints (QEMU tracks changed blocks). */
+  strategy: BackupStrategy;
 }
 export type QuiescePolicy = 'require' | 'prefer' | 'skip';
+export type BackupStrategy = 'delta' | 'bitmap';
 export interface Vm {
   name: string;
   uuid: string;
@@ -166,6 +169,10 @@ export interface Backup {
   storedSize: number;
   quiesced: boolean;
   compressed: boolean;
+  /** The offering's strategy when the backup was taken. */
+  strategy?: BackupStrategy;
+  /** Why it is full or incremental; a full taken instead of an incremental says why. */
+  typeReason?: string | null;
   host?: string | null;
   repository?: string | null;
   error?: string | null;
