@@ -45,7 +45,7 @@ make_vm() { # NAME: a running VM whose vda holds 2 GiB of mixed data
   qemu-img create -q -f raw "$dir/vda.raw" "${size_gib}G"
   for i in $(seq 0 15); do
     dd if=/dev/urandom of="$dir/vda.raw" bs=1M count=64 seek=$((i * size_gib * 64)) conv=notrunc status=none
-    yes backup | head -c 67108864 | dd of="$dir/vda.raw" bs=1M seek=$((i * size_gib * 64 + 64)) conv=notrunc status=none iflag=fullblock
+    { yes backup || true; } | head -c 67108864 | dd of="$dir/vda.raw" bs=1M seek=$((i * size_gib * 64 + 64)) conv=notrunc status=none iflag=fullblock
   done
   qemu-img convert -f raw -O qcow2 "$dir/vda.raw" "$dir/vda.qcow2"
   rm -f "$dir/vda.raw"
@@ -101,15 +101,17 @@ backup() { # VM LABEL: times `bwf backup create VM --wait` and keeps the journal
   end=$(now)
   took[$label]=$(secs "$start" "$end")
   id=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])' <<<"$out")
-  curl -fs -H "X-Api-Key: $BWF_API_KEY" "$BWF_SERVER/api/instances/$id/journal" | python3 -c '
+  curl -fs -H "X-Api-Key: $BWF_API_KEY" "$BWF_SERVER/api/instances/$id/journal" > "$work/journal.json"
+  python3 - "$label" "$out" "$work/journal.json" >> "$steps_file" <<'PY'
 import json, sys
 from datetime import datetime
-label, out = sys.argv[1], json.loads(sys.argv[2])
-def t(s): return datetime.fromisoformat(s.replace("Z", "+00:00"))
-steps = [f"{e[\"activityId\"]} {(t(e[\"endedAt\"]) - t(e[\"startedAt\"])).total_seconds():.2f}" for e in json.load(sys.stdin)
-         if e.get("endedAt") and e["activityId"] not in ("start", "kind", "finish")]
+label, out, journal = sys.argv[1], json.loads(sys.argv[2]), json.load(open(sys.argv[3]))
+def at(s): return datetime.fromisoformat(s.replace("Z", "+00:00"))
+steps = [f"{e['activityId']} {(at(e['endedAt']) - at(e['startedAt'])).total_seconds():.2f}"
+         for e in journal if e.get("endedAt") and e["activityId"] not in ("start", "kind", "finish")]
 o = out.get("output") or {}
-print(f"{label}: {o.get(\"type\")} ({o.get(\"strategy\")}): " + ", ".join(steps))' "$label" "$out" >> "$steps_file"
+print(f"{label}: {o.get('type')} ({o.get('strategy')}): " + ", ".join(steps) + f"  [{o.get('reason')}]")
+PY
 }
 
 nbd() { # LEVEL LABEL

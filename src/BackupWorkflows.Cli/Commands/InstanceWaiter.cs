@@ -33,6 +33,7 @@ internal static class InstanceWaiter
     /// <summary>Waits for the end of an instance with a live progress display (none in JSON mode).</summary>
     public static async Task<JsonNode> WaitAsync(CliContext c, string id, CancellationToken ct)
     {
+        await using var changes = new InstanceChanges(c.Api, id, ct);
         if (c.Out.Json || !c.Out.Console.Profile.Capabilities.Interactive)
         {
             // No live display: JSON prints nothing until the end; a log or pipe gets one line per change.
@@ -51,7 +52,7 @@ internal static class InstanceWaiter
                     }
                 }
                 if (Ended.Contains(state?["status"]?.ToString())) return state!;
-                await Task.Delay(500, ct);
+                await changes.NextAsync(ct);
             }
         }
 
@@ -83,7 +84,7 @@ internal static class InstanceWaiter
                         if (status is "done" or "failed") task.StopTask();
                     }
                     if (Ended.Contains(last?["status"]?.ToString())) break;
-                    await Task.Delay(500, ct);
+                    await changes.NextAsync(ct);
                 }
             });
         return last!;
