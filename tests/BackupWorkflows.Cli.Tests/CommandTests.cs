@@ -90,6 +90,19 @@ public sealed class CommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task OfferingCreate_WithStrategy_IsShownInTheList_DeltaByDefault()
+    {
+        var bitmap = Json(await server.RunAsync("offering", "create", "cbt", "--strategy", "bitmap", "-o", "json"));
+        Assert.Equal("bitmap", bitmap["strategy"]!.GetValue<string>());
+        var plain = Json(await server.RunAsync("offering", "create", "plain", "-o", "json"));
+        Assert.Equal("delta", plain["strategy"]!.GetValue<string>());
+        var list = await server.RunAsync("offering", "list");
+        Assert.Contains("STRATEGY", list.Output);
+        Assert.Contains(list.Output.Split('\n'), line => line.Contains("cbt") && line.Contains("bitmap"));
+        Assert.Equal(2, (await server.RunAsync("offering", "create", "z", "--strategy", "snapshots")).ExitCode);
+    }
+
+    [Fact]
     public async Task Keys_CreateWithRole_ThenThatRoleIsEnforced()
     {
         var created = Json(await server.RunAsync("key", "create", "cli-viewer", "--role", "viewer", "-o", "json"));

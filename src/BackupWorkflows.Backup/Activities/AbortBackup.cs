@@ -38,6 +38,7 @@ public sealed class AbortBackup(BackupWorkLoader loader, BackupCatalog catalog, 
             Cause = backup.Error ?? "";
             return ActivityResult.Done;
         }
+        if (backup.UsesBackupJob) await Bitmaps.BackupJobs.AbortAsync(context, work, ct);
         foreach (var v in backup.Volumes)
         {
             // The snapshot is undone only while its source is still below it: after a merge the

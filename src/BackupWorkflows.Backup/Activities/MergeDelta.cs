@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Bitmaps;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Model;
@@ -12,7 +13,9 @@ namespace BackupWorkflows.Backup.Activities;
 /// base + one delta. For an isolated backup, the overlay it added is committed back instead,
 /// leaving the running chain exactly as it was.
 /// </summary>
-/// <remarks>Idempotent: a delta no longer in the disk's chain is only deleted.</remarks>
+/// <remarks>A bitmap backup taken by a backup job has nothing on primary to merge; every backup then
+/// retires the checkpoints of ours other than its own (<see cref="BitmapTracking.RetireAsync"/>).
+/// Idempotent: a delta no longer in the disk's chain is only deleted.</remarks>
 [Activity("Backup.MergeDelta", Category = "Backup", DisplayName = "Merge delta",
     Description = "Commits the copied delta into its base on primary (blockcommit, or qemu-img commit when stopped).")]
 [Outcomes("Done", "Failed")]
@@ -26,7 +29,7 @@ public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, P
     {
         var ct = context.CancellationToken;
         var work = await loader.LoadAsync(BackupId, ct);
-        foreach (var v in work.Backup.Volumes)
+        foreach (var v in work.Backup.UsesBackupJob ? [] : work.Backup.Volumes)
         {
             if (work.Backup.Type == BackupType.Isolated)
             {
@@ -41,6 +44,20 @@ public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, P
                 var into = await snapshots.MergeDeltaAsync(work.Host, work.Backup.VmName, v.Target, previous, ct);
                 context.Journal(into is null ? $"{v.Target}: {previous} was merged already" : $"{v.Target}: {previous} merged into {into}");
             }
+            if (work.Backup.Type != BackupType.Isolated && work.Backup.Strategy == BackupStrategy.Bitmap && v.PrimaryDeltaPath is not null)
+            {
+                // A stopped VM's bitmap backup took an overlay like a delta full; the strategy keeps none.
+                await chains.CommitActiveIntoBackingAsync(work.Host, work.Backup.VmName, v.Target, v.PrimaryDeltaPath, v.PrimaryBasePath, ct);
+                v.PrimaryDeltaPath = null;
+                context.Journal($"{v.Target}: overlay committed back (bitmap strategy keeps no delta); the VM runs on {v.PrimaryBasePath}");
+            }
+        }
+        // Only the checkpoint this backup created may stay: the parent's, or any a strategy switch or ended
+        // chain left, would keep a bitmap recording every write. Isolated backups leave the chain alone.
+        if (work.Backup.Type != BackupType.Isolated && await work.Host.Virsh.ExistsAsync(work.Backup.VmName, ct))
+        {
+            var retired = await BitmapTracking.RetireAsync(work.Host, work.Backup.VmName, work.Backup.Checkpoint, ct);
+            if (retired.Count > 0) context.Journal($"checkpoints retired: {string.Join(", ", retired)}");
         }
         await catalog.SaveAsync(ct);
         return ActivityResult.Done;

@@ -1,4 +1,5 @@
 using BackupWorkflows.Backup.Assignments;
+using BackupWorkflows.Backup.Bitmaps;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Chains;
 using BackupWorkflows.Backup.Hosts;
@@ -40,6 +41,9 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
     [Output(Description = "Why this type was chosen.")]
     public string Reason { get; set; } = "";
 
+    [Output(Description = "The offering's strategy: delta or bitmap.")]
+    public string Strategy { get; set; } = "";
+
     public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
     {
         var ct = context.CancellationToken;
@@ -72,6 +76,7 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
         BackupId = backup.Id.ToString();
         BackupType = backup.Type.ToString();
         Reason = backup.TypeReason ?? "";
+        Strategy = BackupStrategies.NameOf(backup.Strategy);
         return ActivityResult.Done;
     }
 
@@ -84,8 +89,10 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
         var disks = DiskSelection.Included(live, assignment.ExcludedDisks, Vm);
 
         var id = Guid.NewGuid();
+        var jobCopies = offering.Strategy == BackupStrategy.Bitmap && running;
         var volumes = new List<BackupVolume>();
         var current = new List<CurrentDisk>();
+        var rawDisks = new List<string>();
         foreach (var disk in disks)
         {
             var chain = await session.QemuImg.BackingChainAsync(disk.Source!, forceShare: true, cancellationToken: ct);
@@ -96,11 +103,13 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
             if (chain.All(i => i.Filename != basePath))
                 basePath = RepositoryLayout.IsPrimaryDelta(active.Filename) && chain.Count > 1 ? chain[1].Filename : active.Filename;
             current.Add(new CurrentDisk(disk.Target, active.Filename, true, [.. chain.Select(i => i.Filename)]));
+            if (active.Format == "raw") rawDisks.Add(disk.Target);
             volumes.Add(new BackupVolume
             {
                 Id = Guid.NewGuid(), BackupId = id, Target = disk.Target, PrimaryBasePath = basePath,
                 SnapshotSourcePath = active.Filename, SourceFormat = active.Format,
-                PrimaryDeltaPath = RepositoryLayout.PrimaryDelta(basePath, id),
+                // A backup job reads the running disk itself: no overlay on primary.
+                PrimaryDeltaPath = jobCopies ? null : RepositoryLayout.PrimaryDelta(basePath, id),
                 ImagePath = RepositoryLayout.VolumeImage(repo.Path, Vm, id, disk.Target),
                 VirtualSize = active.VirtualSize,
             });
@@ -110,14 +119,18 @@ public sealed class PrepareBackup(HostRegistry hostRegistry, RepositoryRegistry 
         // A deleted parent file breaks the chain as surely as a missing delta: check the files too.
         var ended = assignment.ChainEndedReason
             ?? (requested == RequestedBackup.Auto ? await Validation.ChainPresence.FindMissingAsync(session, catalog, latest, ct) : null);
-        var decision = ChainRules.Decide(requested, offering.ChainSize, latest, ended, current);
-        context.Journal($"{decision.Type}: {decision.Reason}");
+        var bitmaps = offering.Strategy == BackupStrategy.Bitmap
+            ? await BitmapTracking.FactsAsync(session, Vm, running, rawDisks, ct) : null;
+        var decision = ChainRules.Decide(requested, offering.ChainSize, latest, ended, current, offering.Strategy, bitmaps);
+        context.Journal($"{decision.Type} ({BackupStrategies.NameOf(offering.Strategy)}): {decision.Reason}");
         var backup = new BackupRecord
         {
             Id = id, VmName = Vm, HostName = Host, RepositoryName = repo.Name, Type = decision.Type,
             ParentId = decision.Parent, ChainId = decision.Type == Model.BackupType.Full ? id : decision.ChainId,
             ChainPosition = decision.ChainPosition, DomainXml = inactiveXml, VmWasRunning = running,
-            InstanceId = context.InstanceId, Volumes = volumes, TypeReason = decision.Reason,
+            InstanceId = context.InstanceId, Volumes = volumes, TypeReason = decision.Reason, Strategy = offering.Strategy,
+            // The checkpoint the next incremental starts from; raw images cannot hold its bitmap.
+            Checkpoint = jobCopies && rawDisks.Count == 0 && decision.Type != Model.BackupType.Isolated ? BitmapTracking.CheckpointOf(id) : null,
         };
         return await catalog.CreateAsync(backup, ct);
     }

@@ -25,6 +25,11 @@ public sealed class StageFull(BackupWorkLoader loader, StagingReservations reser
     {
         var ct = context.CancellationToken;
         var work = await loader.LoadAsync(BackupId, ct);
+        if (work.Backup.UsesBackupJob)
+        {
+            context.Journal("the backup job writes straight into the repository: nothing to stage");
+            return ActivityResult.Done;
+        }
         var files = work.Host.Files;
         var stagingDir = work.HostRecord.StagingDir;
         await files.CreateDirectoryAsync(stagingDir, ct);

@@ -10,13 +10,15 @@ namespace BackupWorkflows.Backup.Activities;
 /// Puts each volume's image into the repository: a full moves its staged copy; an incremental
 /// copies the read-only delta (only the changed clusters) and rebases it onto its parent backup.
 /// Every file is written under a <c>.partial</c> name, fsynced and checksummed (at once), then renamed.
+/// A bitmap backup's job writes the <c>.partial</c> images itself: this waits for it, rebases an incremental
+/// onto its parent's image, and finishes the same way.
 /// </summary>
 [Activity("Backup.StoreInRepository", Category = "Backup", DisplayName = "Store in repository",
     Description = "Writes each volume into the repository (temporary name, fsync, checksum, rename).")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
 public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog catalog, RepositoryCapacity capacity,
-    StagingReservations reservations) : Activity
+    StagingReservations reservations, Bitmaps.BackupJobs backupJobs) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -38,13 +40,26 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
 
         var total = backup.Volumes.Sum(v => v.VirtualSize);
         long done = 0;
+        if (backup.UsesBackupJob && backup.Volumes.Any(v => v.Checksum is null))
+        {
+            await backupJobs.WaitAsync(context, work, ct);
+            context.Journal("backup job completed");
+        }
         foreach (var v in backup.Volumes)
         {
             if (v.Checksum is not null && await files.ExistsAsync(v.ImagePath, ct)) { done += v.VirtualSize; continue; }
             var partial = v.ImagePath + RepositoryLayout.PartialSuffix;
             context.ReportProgress(done, total, $"storing {v.Target}");
             var written = partial;
-            if (backup.Type == BackupType.Incremental)
+            if (backup.UsesBackupJob)
+            {
+                if (!await files.ExistsAsync(partial, ct))
+                    written = await files.ExistsAsync(v.ImagePath, ct) ? v.ImagePath
+                        : throw new InvalidOperationException($"the backup job left no image of {v.Target} ({partial}); take the backup again");
+                else if (backup.Type == BackupType.Incremental)
+                    await work.Host.QemuImg.RebaseUnsafeAsync(partial, ParentImage(parent, v), "qcow2", "qcow2", ct);
+            }
+            else if (backup.Type == BackupType.Incremental)
             {
                 var parentVolume = parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)
                     ?? throw new BackupInputException($"the parent backup has no volume {v.Target}");
@@ -111,9 +126,14 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
         foreach (var copy in copies.Skip(1)) await work.Host.Files.DeleteFileAsync(copy, ct);
     }
 
+    private static string ParentImage(BackupRecord? parent, BackupVolume v) =>
+        parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)?.ImagePath
+        ?? throw new BackupInputException($"the parent backup has no volume {v.Target}");
+
     private static async Task<long> EstimateAsync(BackupWork work, CancellationToken ct)
     {
         long bytes = 0;
+        if (work.Backup.UsesBackupJob) return 0; // already written by the job (a full's room was checked before it began)
         foreach (var v in work.Backup.Volumes)
         {
             var source = work.Backup.Type == BackupType.Incremental

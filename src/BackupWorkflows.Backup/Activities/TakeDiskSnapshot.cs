@@ -10,6 +10,7 @@ namespace BackupWorkflows.Backup.Activities;
 /// becomes read-only and holds exactly the writes since the previous backup.
 /// Running VMs: <c>virsh snapshot-create-as --disk-only --atomic --no-metadata [--quiesce]</c>;
 /// stopped VMs: <c>qemu-img create -b</c> and a redefinition pointing the disks at the overlays.
+/// A running VM under the bitmap strategy gets no overlay: its backup job begins here (<see cref="Bitmaps.BackupJobs"/>).
 /// </summary>
 /// <remarks>Idempotent: when the VM already writes to the planned overlays (a resumed attempt),
 /// nothing is done again.</remarks>
@@ -17,7 +18,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Atomic external disk-only snapshot of every included disk.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog catalog) : Activity
+public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog catalog, Bitmaps.BackupJobs backupJobs) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -33,6 +34,14 @@ public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog cata
         var ct = context.CancellationToken;
         var work = await loader.LoadAsync(BackupId, ct);
         var vm = work.Backup.VmName;
+        if (work.Backup.UsesBackupJob)
+        {
+            // Bitmap strategy: the backup job's start is the point in time; QEMU copies in the background.
+            Quiesced = await backupJobs.BeginAsync(context, work, Mode, ct);
+            work.Backup.Quiesced = Quiesced;
+            await catalog.SaveAsync(ct);
+            return ActivityResult.Done;
+        }
         var sources = await work.CurrentSourcesAsync(ct);
         if (work.Backup.Volumes.All(v => sources.GetValueOrDefault(v.Target) == v.PrimaryDeltaPath))
         {

@@ -7,8 +7,8 @@ using BackupWorkflows.Engine.Activities;
 namespace BackupWorkflows.Backup.Activities;
 
 /// <summary>
-/// Takes a VM out of its offering: every backup delta on primary is merged, leaving the VM on
-/// plain volumes, then the assignment goes. Its backups stay until deleted.
+/// Takes a VM out of its offering: every backup delta on primary is merged and every checkpoint of
+/// ours deleted, leaving the VM on plain volumes, then the assignment goes. Its backups stay until deleted.
 /// </summary>
 [Activity("Backup.UnassignVm", Category = "Backup", DisplayName = "Unassign VM",
     Description = "Merges all deltas on primary and removes the VM from its offering.")]
@@ -47,6 +47,9 @@ public sealed class UnassignVm(HostRegistry hostRegistry, VmAssignments assignme
                 await chains.CommitActiveIntoBackingAsync(host, Vm, disk.Target, disk.Source!, basePath, ct);
                 context.Journal($"{disk.Target}: deltas merged; the VM runs on {basePath}");
             }
+            // The bitmap strategy's checkpoint would keep a bitmap recording every write for nobody.
+            var retired = await Bitmaps.BitmapTracking.RetireAsync(host, Vm, keep: null, ct);
+            if (retired.Count > 0) context.Journal($"checkpoints deleted: {string.Join(", ", retired)}");
         }
         await assignments.RemoveAssignmentAsync(assignment, ct);
         return ActivityResult.Done;

@@ -43,6 +43,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<BackupWorkLoader>();
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();
+        services.AddScoped<Bitmaps.BackupJobs>();
         services.AddScoped<Restores.RestoreSourceLoader>();
         services.AddScoped<ShippedWorkflowImporter>();
         services.AddHostedService<BackupStartup>();

@@ -51,6 +51,17 @@ public sealed class BackupRecord
 
     public string? Error { get; set; }
 
+    /// <summary>The offering's strategy when this backup was taken.</summary>
+    public BackupStrategy Strategy { get; set; } = BackupStrategy.Delta;
+
+    /// <summary>The libvirt checkpoint this backup created (<c>bwf-&lt;id&gt;</c>), which the next bitmap
+    /// incremental copies the changes since; null when it created none (delta, stopped VM, raw disk, isolated).</summary>
+    public string? Checkpoint { get; set; }
+
+    /// <summary>True when a libvirt backup job copies this backup (bitmap strategy, VM running): no overlay
+    /// on primary, no staging, no merge. A stopped VM's bitmap backup is taken like a delta full.</summary>
+    public bool UsesBackupJob => Strategy == BackupStrategy.Bitmap && VmWasRunning;
+
     /// <summary>Valid, Invalid or UnableToValidate of the latest validation.</summary>
     public string? ValidationResult { get; set; }
 

@@ -25,26 +25,45 @@ public sealed class Offering
     /// <summary>Quiesce policy: require, prefer (fall back to crash-consistent) or skip.</summary>
     public QuiescePolicy Quiesce { get; set; } = QuiescePolicy.Prefer;
 
+    /// <summary>How changes between backups are tracked: deltas on primary (default) or dirty bitmaps.</summary>
+    public BackupStrategy Strategy { get; set; } = BackupStrategy.Delta;
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>The names of <see cref="QuiescePolicy"/> values as the API, CLI and studio write them.</summary>
-public static class QuiescePolicies
+/// <summary>The names of an offering's enum values as the API, CLI and studio write them: lower case.</summary>
+/// <typeparam name="TEnum"><see cref="QuiescePolicy"/> or <see cref="BackupStrategy"/>.</typeparam>
+public abstract class OfferingNames<TEnum> where TEnum : struct, Enum
 {
-    /// <summary>Every name: <c>require</c>, <c>prefer</c>, <c>skip</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<QuiescePolicy>().Select(NameOf)];
+    /// <summary>Only the named subclasses below.</summary>
+    private protected OfferingNames() { }
 
-    /// <summary>The name of a policy (lower case).</summary>
-    public static string NameOf(QuiescePolicy policy) => policy.ToString().ToLowerInvariant();
+    /// <summary>Every name, in declaration order.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetValues<TEnum>().Select(NameOf)];
 
-    /// <summary>The policy with that exact name.</summary>
+    /// <summary>The name of a value (lower case).</summary>
+    public static string NameOf(TEnum value) => value.ToString().ToLowerInvariant();
+
+    /// <summary>The value with that exact name.</summary>
     /// <exception cref="ArgumentException">Not one of <see cref="Names"/>.</exception>
-    public static QuiescePolicy Parse(string name)
+    public static TEnum Parse(string name)
     {
-        foreach (var policy in Enum.GetValues<QuiescePolicy>())
-            if (NameOf(policy) == name) return policy;
-        throw new ArgumentException($"'{name}' is not a quiesce policy ({string.Join(", ", Names)})", nameof(name));
+        foreach (var value in Enum.GetValues<TEnum>())
+            if (NameOf(value) == name) return value;
+        throw new ArgumentException($"'{name}' is not one of {string.Join(", ", Names)}", nameof(name));
     }
+}
+
+/// <summary>The names of <see cref="QuiescePolicy"/> values: <c>require</c>, <c>prefer</c>, <c>skip</c>.</summary>
+public sealed class QuiescePolicies : OfferingNames<QuiescePolicy>
+{
+    private QuiescePolicies() { }
+}
+
+/// <summary>The names of <see cref="BackupStrategy"/> values: <c>delta</c>, <c>bitmap</c>.</summary>
+public sealed class BackupStrategies : OfferingNames<BackupStrategy>
+{
+    private BackupStrategies() { }
 }
 
 /// <summary>How a backup makes the guest's file systems consistent.</summary>
@@ -56,4 +75,14 @@ public enum QuiescePolicy
     Prefer,
     /// <summary>Never freeze: crash-consistent snapshots.</summary>
     Skip,
+}
+
+/// <summary>How a VM's backups find what changed since the previous one.</summary>
+public enum BackupStrategy
+{
+    /// <summary>Each backup puts a qcow2 overlay on primary; the next incremental copies it and merges it.</summary>
+    Delta,
+    /// <summary>libvirt checkpoints: QEMU records changed blocks in a dirty bitmap per disk, and
+    /// <c>backup-begin</c> copies them; nothing extra on primary, no merge.</summary>
+    Bitmap,
 }

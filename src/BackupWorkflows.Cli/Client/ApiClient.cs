@@ -93,6 +93,20 @@ public sealed class ApiClient : IDisposable
         return await response.Content.ReadAsStringAsync(ct);
     }
 
+    /// <summary>Follows the server-sent events at <paramref name="path"/>, calling <paramref name="onData"/> with each
+    /// event's <c>data:</c> text, until the stream ends or <paramref name="ct"/> is cancelled.</summary>
+    /// <remarks>Only the headers fall under the client's timeout: the stream itself stays open as long as the server sends.</remarks>
+    public async Task FollowEventsAsync(string path, Action<string> onData, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        if (!response.IsSuccessStatusCode) throw await ToErrorAsync(response, ct);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        while (await reader.ReadLineAsync(ct) is { } line)
+            if (line.StartsWith("data:", StringComparison.Ordinal)) onData(line[5..].Trim());
+    }
+
     /// <summary>GET a body as bytes, streamed into <paramref name="target"/> (file contents, tar archives); returns the bytes copied.</summary>
     public async Task<long> DownloadAsync(string path, Stream target, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
@@ -20,7 +21,7 @@ internal static class BackupCommands
             if (p.GetValue(full) && p.GetValue(isolated)) throw new CliUsageException("--full and --isolated exclude each other.");
             var started = await c.Api.PostAsync("api/backups", new CreateBackupRequest(full: p.GetValue(full) ? true : null, host: null,
                 isolated: p.GetValue(isolated) ? true : null, vm: p.GetValue(vm)), ct);
-            return await InstanceWaiter.ReportAsync(c, started, p.GetValue(wait), $"Backup of {p.GetValue(vm)}", ct);
+            return await InstanceWaiter.ReportAsync(c, started, p.GetValue(wait), $"Backup of {p.GetValue(vm)}", ct, ShowKind);
         });
 
         var vmFilter = Opt("--vm", "Only this VM.");
@@ -63,5 +64,12 @@ internal static class BackupCommands
             return await InstanceWaiter.ReportAsync(c, started, c.Parse.GetValue(validateWait), "Validation", ct);
         });
         return Group("backup", "Backups.", [create, list, show, delete, validate, .. BackupFileCommands.Build(app)]);
+    }
+
+    /// <summary>What the finished backup was: type, strategy and why ("Full (bitmap): checkpoint … is missing").</summary>
+    private static void ShowKind(CliContext c, JsonNode final)
+    {
+        if (final["output"] is not JsonObject output) return;
+        c.Out.Console.WriteLine($"  {output["type"]} ({output["strategy"]}): {output["reason"]}");
     }
 }

@@ -8,16 +8,18 @@ namespace BackupWorkflows.Cli.Commands;
 
 /// <summary>
 /// Follows an instance until it ends, drawing a live progress bar of the running activity
-/// (bytes, rate, ETA); on failure prints the incidents. Polls the instance (twice a second) rather
-/// than the event stream, so it works against any node of a cluster.
+/// (bytes, rate, ETA); on failure prints the incidents. Re-reads the instance whenever its events say it
+/// changed (<see cref="InstanceChanges"/>, which falls back to polling twice a second).
 /// </summary>
 internal static class InstanceWaiter
 {
     private static bool Ended(InstanceDto instance) =>
         instance.Status is WorkflowStatus.Finished or WorkflowStatus.Faulted or WorkflowStatus.Cancelled;
 
-    /// <summary>Prints the started instance, and waits for it when asked; returns the exit code.</summary>
-    public static async Task<int> ReportAsync(CliContext c, JsonNode? started, bool wait, string what, CancellationToken ct)
+    /// <summary>Prints the started instance, and waits for it when asked (<paramref name="finished"/> then prints
+    /// more about an instance that finished, outside JSON mode); returns the exit code.</summary>
+    public static async Task<int> ReportAsync(CliContext c, JsonNode? started, bool wait, string what, CancellationToken ct,
+        Action<CliContext, JsonNode>? finished = null)
     {
         var id = ApiClient.Read<InstanceStarted>(started).InstanceId;
         if (!wait)
@@ -26,12 +28,15 @@ internal static class InstanceWaiter
             return 0;
         }
         var final = await WaitAsync(c, id, ct);
-        return Summarise(c, final, what);
+        var code = Summarise(c, final, what);
+        if (code == 0 && !c.Out.Json) finished?.Invoke(c, final);
+        return code;
     }
 
     /// <summary>Waits for the end of an instance with a live progress display (none in JSON mode).</summary>
     public static async Task<JsonNode> WaitAsync(CliContext c, string id, CancellationToken ct)
     {
+        await using var changes = new InstanceChanges(c.Api, id, ct);
         if (c.Out.Json || !c.Out.Console.Profile.Capabilities.Interactive)
         {
             // No live display: JSON prints nothing until the end; a log or pipe gets one line per change.
@@ -51,7 +56,7 @@ internal static class InstanceWaiter
                     }
                 }
                 if (Ended(state)) return answer!;
-                await Task.Delay(500, ct);
+                await changes.NextAsync(ct);
             }
         }
 
@@ -84,7 +89,7 @@ internal static class InstanceWaiter
                         if (status is "done" or "failed") task.StopTask();
                     }
                     if (Ended(instance)) break;
-                    await Task.Delay(500, ct);
+                    await changes.NextAsync(ct);
                 }
             });
         return last!;

@@ -22,22 +22,24 @@ internal static class OfferingCommands
         var extract = Flag("--allow-extract-file", "Allow extracting single files.");
         var quiesce = Opt("--quiesce", "require (fail without the guest agent), prefer (default: crash-consistent without it) or skip (never freeze).");
         quiesce.AcceptOnlyFromAmong("require", "prefer", "skip");
-        var create = app.Action(Cmd("create", "Creates an offering (a backup policy).", name, chain, compress, library, validate, quick, extract, quiesce), async (c, ct) =>
+        var strategy = Opt("--strategy", "delta (default: an overlay on primary per backup, merged after) or bitmap (libvirt checkpoints: QEMU tracks changed blocks).");
+        strategy.AcceptOnlyFromAmong("delta", "bitmap");
+        var create = app.Action(Cmd("create", "Creates an offering (a backup policy).", name, chain, compress, library, validate, quick, extract, quiesce, strategy), async (c, ct) =>
         {
             var p = c.Parse;
             if (p.GetValue(library) is not null && !p.GetValue(compress)) throw new CliUsageException("--compression-library needs --compress.");
             var answer = await c.Api.PostAsync("api/offerings", new CreateOfferingRequest(name: p.GetValue(name), chainSize: p.GetValue(chain),
                 compress: p.GetValue(compress), compressionLibrary: p.GetValue(library), validate: p.GetValue(validate),
-                allowQuickRestore: p.GetValue(quick), allowFileExtraction: p.GetValue(extract), quiesce: p.GetValue(quiesce)), ct);
+                allowQuickRestore: p.GetValue(quick), allowFileExtraction: p.GetValue(extract), quiesce: p.GetValue(quiesce), strategy: p.GetValue(strategy)), ct);
             var offering = ApiClient.Read<OfferingDto>(answer);
-            c.Out.Done($"Created offering {offering.Name} (chain size {offering.ChainSize}).", answer);
+            c.Out.Done($"Created offering {offering.Name} (chain size {offering.ChainSize}, strategy {offering.Strategy}).", answer);
             return 0;
         });
         var list = app.Action(Cmd("list", "Lists offerings."), async (c, ct) =>
         {
             c.Out.Table(await c.Api.GetAsync("api/offerings", ct), Column.Of("NAME", "name"), Column.Of("CHAIN", "chainSize"),
                 new Column("COMPRESS", r => r?["compress"]?.GetValue<bool>() == true ? Column.Text(r["compressionLibrary"]) : "no"),
-                Column.Of("VALIDATE", "validate"), Column.Of("QUIESCE", "quiesce"), Column.Of("QUICK RESTORE", "allowQuickRestore"),
+                Column.Of("VALIDATE", "validate"), Column.Of("QUIESCE", "quiesce"), Column.Of("STRATEGY", "strategy"), Column.Of("QUICK RESTORE", "allowQuickRestore"),
                 Column.Of("FILE EXTRACTION", "allowFileExtraction"));
             return 0;
         });

@@ -104,15 +104,17 @@ public sealed record ValidationDto(string Result, DateTimeOffset? At, string? Sc
 /// <summary>A volume of a backup.</summary>
 public sealed record VolumeDto(string Target, string Path, long VirtualSize, long StoredSize, string? Checksum);
 
-/// <summary>A backup as the API shows it.</summary>
+/// <summary>A backup as the API shows it; <c>strategy</c> is the offering's when it was taken (delta or bitmap),
+/// <c>typeReason</c> why it is full or incremental (a full taken instead of an incremental says why).</summary>
 public sealed record BackupDto(Guid Id, string Vm, string Host, string Repository, string Type, Guid? ParentId, Guid? ChainId,
     BackupState State, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, long VirtualSize, long StoredSize, bool Quiesced,
-    bool Compressed, string? Error, ValidationDto? Validation, IReadOnlyList<VolumeDto> Volumes)
+    bool Compressed, string? Error, ValidationDto? Validation, IReadOnlyList<VolumeDto> Volumes, string Strategy, string? TypeReason)
 {
     /// <summary>Maps a record.</summary>
     public static BackupDto From(BackupRecord b) => new(b.Id, b.VmName, b.HostName, b.RepositoryName,
         b.Type.ToString().ToLowerInvariant(), b.ParentId, b.ChainId, b.State, b.CreatedAt, b.CompletedAt, b.VirtualSize,
         b.StoredSize, b.Quiesced, b.Compressed, b.Error,
         b.ValidationResult is null ? null : new ValidationDto(b.ValidationResult, b.ValidatedAt, $"/api/backups/{b.Id}/screenshot"),
-        [.. b.Volumes.OrderBy(v => v.Target, StringComparer.Ordinal).Select(v => new VolumeDto(v.Target, v.ImagePath, v.VirtualSize, v.StoredSize, v.Checksum))]);
+        [.. b.Volumes.OrderBy(v => v.Target, StringComparer.Ordinal).Select(v => new VolumeDto(v.Target, v.ImagePath, v.VirtualSize, v.StoredSize, v.Checksum))],
+        BackupStrategies.NameOf(b.Strategy), b.TypeReason);
 }

@@ -28,7 +28,8 @@ public static class OfferingsApi
     {
         var rules = new InputRules().Name("name", request.Name).Range("chainSize", request.ChainSize, 0, 1000)
             .OneOf("compressionLibrary", request.CompressionLibrary, OfferingRegistry.CompressionLibraries, required: false)
-            .OneOf("quiesce", request.Quiesce, QuiescePolicies.Names, required: false);
+            .OneOf("quiesce", request.Quiesce, QuiescePolicies.Names, required: false)
+            .OneOf("strategy", request.Strategy, BackupStrategies.Names, required: false);
         rules.ThrowIfAny();
         var offering = await registry.CreateAsync(new Offering
         {
@@ -40,6 +41,7 @@ public static class OfferingsApi
             AllowQuickRestore = request.AllowQuickRestore ?? false,
             AllowFileExtraction = request.AllowFileExtraction ?? false,
             Quiesce = request.Quiesce is null ? QuiescePolicy.Prefer : QuiescePolicies.Parse(request.Quiesce),
+            Strategy = request.Strategy is null ? BackupStrategy.Delta : BackupStrategies.Parse(request.Strategy),
         }, ct);
         return TypedResults.Created($"/api/offerings/{offering.Name}", ToDto(offering));
     }
@@ -51,13 +53,13 @@ public static class OfferingsApi
     }
 
     private static OfferingDto ToDto(Offering o) => new(o.Name, o.ChainSize, o.Compress, o.CompressionLibrary, o.Validate,
-        o.AllowQuickRestore, o.AllowFileExtraction, QuiescePolicies.NameOf(o.Quiesce));
+        o.AllowQuickRestore, o.AllowFileExtraction, QuiescePolicies.NameOf(o.Quiesce), BackupStrategies.NameOf(o.Strategy));
 }
 
-/// <summary>An offering as the API shows it; <c>quiesce</c> is require, prefer or skip.</summary>
+/// <summary>An offering as the API shows it; <c>quiesce</c> is require, prefer or skip; <c>strategy</c> delta or bitmap.</summary>
 public sealed record OfferingDto(string Name, int ChainSize, bool Compress, string CompressionLibrary, bool Validate,
-    bool AllowQuickRestore, bool AllowFileExtraction, string Quiesce);
+    bool AllowQuickRestore, bool AllowFileExtraction, string Quiesce, string Strategy);
 
-/// <summary>Body of POST /api/offerings; omitted fields take their defaults (<c>quiesce</c>: prefer).</summary>
+/// <summary>Body of POST /api/offerings; omitted fields take their defaults (<c>quiesce</c>: prefer, <c>strategy</c>: delta).</summary>
 public sealed record CreateOfferingRequest(string? Name, int? ChainSize, bool? Compress, string? CompressionLibrary,
-    bool? Validate, bool? AllowQuickRestore, bool? AllowFileExtraction, string? Quiesce);
+    bool? Validate, bool? AllowQuickRestore, bool? AllowFileExtraction, string? Quiesce, string? Strategy);

@@ -45,6 +45,8 @@ export type Offering = Schemas['OfferingDto'];
 export type CreateOfferingRequest = Schemas['CreateOfferingRequest'];
 /** require: fail without the guest agent; prefer: crash-consistent without it; skip: never freeze. */
 export type QuiescePolicy = 'require' | 'prefer' | 'skip';
+/** delta: an overlay on primary per backup, merged after; bitmap: libvirt checkpoints (QEMU tracks changed blocks). */
+export type BackupStrategy = 'delta' | 'bitmap';
 export type Vm = Schemas['VmInfo'];
 export type BackupState = Schemas['BackupState'];
 export type Backup = Schemas['BackupDto'];

@@ -5,7 +5,7 @@ import { SessionContext, sessionFor } from '../session';
 import { InfrastructurePage } from './InfrastructurePage';
 
 const local: Host = { name: 'local', uri: 'local', stagingDir: '/data/staging', maxConcurrentBackups: 2, maxConcurrentCompressions: -1, stagingCapacityBytes: null, stagingUsedBytes: 0 };
-const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, compressionLibrary: 'zstd', validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip' };
+const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, compressionLibrary: 'zstd', validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip', strategy: 'bitmap' };
 let posted: unknown;
 
 beforeEach(() => {
@@ -45,22 +45,27 @@ describe('Infrastructure page hosts', () => {
 });
 
 describe('Infrastructure page offerings', () => {
-  it('shows each offering\'s quiesce policy and sends the one chosen when adding one', async () => {
+  it('shows each offering\'s quiesce policy and strategy, and sends the ones chosen when adding one', async () => {
     render(
       <SessionContext.Provider value={sessionFor({ name: 'root', role: 'admin' }, () => {})}>
         <InfrastructurePage />
       </SessionContext.Provider>,
     );
     expect((await screen.findByTestId('offering-crashy')).textContent).toContain('skip');
+    expect(screen.getByTestId('offering-crashy').textContent).toContain('bitmap');
 
     fireEvent.change(screen.getByTestId('offering-form-name'), { target: { value: 'strict' } });
     const quiesce = screen.getByTestId('offering-form-quiesce') as HTMLSelectElement;
     expect([...quiesce.options].map((o) => o.value)).toEqual(['prefer', 'require', 'skip']);
     expect(quiesce.value).toBe('prefer');
     fireEvent.change(quiesce, { target: { value: 'require' } });
+    const strategy = screen.getByTestId('offering-form-strategy') as HTMLSelectElement;
+    expect([...strategy.options].map((o) => o.value)).toEqual(['delta', 'bitmap']);
+    expect(strategy.value).toBe('delta');
+    fireEvent.change(strategy, { target: { value: 'bitmap' } });
     fireEvent.click(screen.getByTestId('offering-form-submit'));
 
     await waitFor(() => expect(posted).toBeDefined());
-    expect(posted).toMatchObject({ name: 'strict', quiesce: 'require' });
+    expect(posted).toMatchObject({ name: 'strict', quiesce: 'require', strategy: 'bitmap' });
   });
 });

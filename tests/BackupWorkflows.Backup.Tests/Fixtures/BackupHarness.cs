@@ -45,7 +45,7 @@ public sealed class BackupHarness : IAsyncDisposable
     /// <summary>Starts engine and domain; registers host, repository and an offering "standard".</summary>
     public static async Task<BackupHarness> StartAsync(string hostUri = "local", string? identity = null,
         string? knownHosts = null, int chainSize = 8, string? directory = null, long stagingCapacity = 0,
-        string? nodeId = null, bool register = true)
+        string? nodeId = null, bool register = true, BackupStrategy strategy = BackupStrategy.Delta)
     {
         directory ??= Path.Combine("/var/tmp/bwf-backup-tests", Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
@@ -69,7 +69,7 @@ public sealed class BackupHarness : IAsyncDisposable
                 StagingDir = harness.StagingPath, MaxConcurrentBackups = 2, StagingCapacityBytes = stagingCapacity,
             });
             db.Repositories.Add(new RepositoryRecord { Name = "r1", Path = harness.RepositoryPath });
-            db.Offerings.Add(new Offering { Name = "standard", ChainSize = chainSize });
+            db.Offerings.Add(new Offering { Name = "standard", ChainSize = chainSize, Strategy = strategy });
             await db.SaveChangesAsync();
         });
         return harness;
@@ -83,6 +83,13 @@ public sealed class BackupHarness : IAsyncDisposable
             VmName = vm, HostName = HostName, OfferingName = "standard", RepositoryName = "r1",
             ExcludedDisks = [.. excludedDisks],
         });
+        await db.SaveChangesAsync();
+    });
+
+    /// <summary>Switches the offering "standard" to another strategy.</summary>
+    public Task SetStrategyAsync(BackupStrategy strategy) => WithDbAsync(async db =>
+    {
+        (await db.Offerings.SingleAsync(o => o.Name == "standard")).Strategy = strategy;
         await db.SaveChangesAsync();
     });
 

@@ -16,8 +16,11 @@ public static class ChainAssert
     public static async Task<IReadOnlyList<ImageInfo>> ChainOfAsync(TestGuest guest, string target = "vda")
     {
         var source = (await guest.Virsh.GetDefinitionAsync(guest.Name)).Disk(target).Source!;
-        return await QemuImg.BackingChainAsync(source, forceShare: true);
+        return await ChainOfImageAsync(source);
     }
+
+    /// <summary>The chain under an image file, itself first.</summary>
+    public static Task<IReadOnlyList<ImageInfo>> ChainOfImageAsync(string image) => QemuImg.BackingChainAsync(image, forceShare: true);
 
     /// <summary>The VM runs, its file systems are thawed, each disk is on base + at most one delta,
     /// and every BackedUp backup has all its files with the recorded checksums.</summary>

@@ -12,6 +12,8 @@ internal sealed class BackupConfiguration : IEntityTypeConfiguration<BackupRecor
         b.HasKey(x => x.Id);
         b.Property(x => x.Type).HasConversion<string>().HasMaxLength(20);
         b.Property(x => x.State).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Strategy).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.Checkpoint).HasMaxLength(100);
         b.HasIndex(x => new { x.HostName, x.VmName, x.CreatedAt });
         b.HasMany(x => x.Volumes).WithOne().HasForeignKey(v => v.BackupId).OnDelete(DeleteBehavior.Cascade);
     }

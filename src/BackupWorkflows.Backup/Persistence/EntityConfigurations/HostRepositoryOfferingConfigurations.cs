@@ -33,6 +33,7 @@ internal sealed class OfferingConfiguration : IEntityTypeConfiguration<Offering>
         b.HasKey(o => o.Name);
         b.Property(o => o.Name).HasMaxLength(100);
         b.Property(o => o.Quiesce).HasConversion<string>().HasMaxLength(20);
+        b.Property(o => o.Strategy).HasConversion<string>().HasMaxLength(20);
     }
 }
 

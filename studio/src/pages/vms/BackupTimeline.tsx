@@ -35,7 +35,7 @@ export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, on
                   <span className={`backup-type type-${b.type}`}>{typeLabel[b.type]}</span>
                   <StatusBadge status={b.state} testId={`backup-state-${b.id}`} />
                 </div>
-                <div className="small">{formatTime(b.createdAt)}</div>
+                <div className="small" title={b.typeReason ?? undefined} data-testid={`backup-reason-${b.id}`}>{formatTime(b.createdAt)}</div>
                 <div className="small muted">
                   {formatBytes(b.storedSize)} of {formatBytes(b.virtualSize)}
                   {b.completedAt && ` · ${formatDuration((Date.parse(b.completedAt) - Date.parse(b.createdAt)) / 1000)}`}
@@ -43,6 +43,7 @@ export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, on
                 {b.error && <div className="error-text" title={b.error} data-testid={`backup-error-${b.id}`}>{b.error.length > 80 ? b.error.slice(0, 80) + '…' : b.error}</div>}
                 <div className="backup-flags small">
                   {b.quiesced && <span title="File systems were frozen">quiesced</span>}
+                  {b.strategy === 'bitmap' && <span title="Changed blocks tracked by libvirt checkpoints">bitmap</span>}
                   {b.compressed && <span>compressed</span>}
                 </div>
                 {b.validation && (
