@@ -18,15 +18,38 @@ public static class BackupSchema
         await SchemaInitializer.EnsureTablesAsync(db, cancellationToken);
         // Volume checksums were SHA-256 only, in column "Sha256"; they now name their algorithm.
         await RenameColumnAsync(db, "bwf_backup_volumes", "Sha256", "Checksum", cancellationToken);
+        // Hosts pin their SSH host key and may have a passphrase file for their private key.
+        await AddColumnAsync(db, "bwf_hosts", "HostKeyFingerprint", "varchar(100)", cancellationToken);
+        await AddColumnAsync(db, "bwf_hosts", "IdentityPassphraseFile", "text", cancellationToken);
         await SettingUpgrade.RunAsync(db, logger ?? NullLogger.Instance, cancellationToken);
+    }
+
+    private static IQueryable<int> ColumnCount(BackupDbContext db, string table, string column) =>
+        db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true
+            ? db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = {table} AND column_name = {column}")
+            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM pragma_table_info({table}) WHERE name = {column}");
+
+    /// <summary>Adds a nullable column that tables made by earlier versions lack.</summary>
+    private static async Task AddColumnAsync(BackupDbContext db, string table, string column, string type, CancellationToken ct)
+    {
+        var exists = ColumnCount(db, table, column);
+        if (await exists.SingleAsync(ct) != 0) return;
+        try
+        {
+            // Identifiers cannot be parameters; these are the constants above, never input.
+#pragma warning disable EF1002
+            await db.Database.ExecuteSqlRawAsync($"ALTER TABLE \"{table}\" ADD COLUMN \"{column}\" {type} NULL", ct);
+#pragma warning restore EF1002
+        }
+        catch (Exception)
+        {
+            if (await exists.SingleAsync(ct) == 0) throw; // else another node added it first
+        }
     }
 
     private static async Task RenameColumnAsync(BackupDbContext db, string table, string from, string to, CancellationToken ct)
     {
-        var isPostgres = db.Database.ProviderName?.Contains("Npgsql", StringComparison.Ordinal) == true;
-        var exists = isPostgres
-            ? db.Database.SqlQuery<int>($"SELECT COUNT(*)::int AS \"Value\" FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = {table} AND column_name = {from}")
-            : db.Database.SqlQuery<int>($"SELECT COUNT(*) AS \"Value\" FROM pragma_table_info({table}) WHERE name = {from}");
+        var exists = ColumnCount(db, table, from);
         if (await exists.SingleAsync(ct) == 0) return;
         try
         {

@@ -101,7 +101,7 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
             "PasswordAuthentication no",
             "KbdInteractiveAuthentication no",
             "PermitRootLogin yes",
-            "MaxSessions 64",
+            "MaxSessions 128",
             "MaxStartups 64:30:128",
             "LogLevel INFO",
         ]);
