@@ -123,6 +123,10 @@ export interface Host {
   uri: string;
   identityFile?: string | null;
   knownHostsFile?: string | null;
+  /** The pinned host key fingerprint (SHA256:...) of an ssh:// host; when adding, the one to pin. */
+  hostKey?: string | null;
+  /** File on the orchestrator holding the identity's passphrase. */
+  identityPassphraseFile?: string | null;
   stagingDir: string;
   maxConcurrentBackups: number;
   /** -1 = no limit of its own (the global per-host setting still caps it). */
