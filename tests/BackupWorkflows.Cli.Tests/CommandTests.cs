@@ -43,7 +43,7 @@ public sealed class CommandTests(CliServer server)
     [Fact]
     public async Task HostAdd_ValidAndInvalid()
     {
-        var added = Json(await server.RunAsync("host", "add", "kvm-7", "--uri", "ssh://backup@192.0.2.7:2222", "--max-concurrent-backups", "4",
+        var added = Json(await server.RunAsync("host", "add", "kvm-7", "--uri", "openssh://backup@192.0.2.7:2222", "--max-concurrent-backups", "4",
             "--max-concurrent-compressions", "1", "--staging-capacity-gib", "20", "-o", "json"));
         Assert.Equal(4, added["maxConcurrentBackups"]!.GetValue<int>());
         Assert.Equal(1, added["maxConcurrentCompressions"]!.GetValue<int>());

@@ -44,6 +44,8 @@ public sealed class HostRegistry(BackupDbContext db, TimeProvider time)
             Uri = isLocal ? "local" : request.Uri,
             IdentityFile = request.IdentityFile,
             KnownHostsFile = request.KnownHostsFile,
+            HostKeyFingerprint = request.HostKeyFingerprint,
+            IdentityPassphraseFile = request.IdentityPassphraseFile,
             StagingDir = request.StagingDir ?? (isLocal ? localStagingDir : DefaultRemoteStagingDir),
             MaxConcurrentBackups = request.MaxConcurrentBackups ?? 2,
             MaxConcurrentCompressions = request.MaxConcurrentCompressions ?? 5,
@@ -71,4 +73,5 @@ public sealed class HostRegistry(BackupDbContext db, TimeProvider time)
 
 /// <summary>A host to register; null fields take their defaults.</summary>
 public sealed record NewHost(string Name, string Uri, string? IdentityFile = null, string? KnownHostsFile = null,
-    string? StagingDir = null, int? MaxConcurrentBackups = null, int? MaxConcurrentCompressions = null, long? StagingCapacityBytes = null);
+    string? StagingDir = null, int? MaxConcurrentBackups = null, int? MaxConcurrentCompressions = null, long? StagingCapacityBytes = null,
+    string? HostKeyFingerprint = null, string? IdentityPassphraseFile = null);

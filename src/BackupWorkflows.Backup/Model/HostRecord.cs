@@ -1,12 +1,12 @@
 namespace BackupWorkflows.Backup.Model;
 
-/// <summary>A KVM hypervisor that backups run on: <c>local</c> or <c>ssh://user@host:port</c>.</summary>
+/// <summary>A KVM hypervisor that backups run on: <c>local</c>, <c>ssh://user@host:port</c> or <c>openssh://user@host:port</c>.</summary>
 public sealed class HostRecord
 {
     /// <summary>Unique, user-chosen name (letters, digits, '-', '_', '.').</summary>
     public required string Name { get; set; }
 
-    /// <summary><c>local</c> or <c>ssh://user@host[:port]</c>.</summary>
+    /// <summary><c>local</c>, <c>ssh://user@host[:port]</c> (SSH.NET) or <c>openssh://user@host[:port]</c> (the OpenSSH client).</summary>
     public required string Uri { get; set; }
 
     /// <summary>SSH identity file on the orchestrator, for ssh hosts.</summary>
@@ -14,6 +14,13 @@ public sealed class HostRecord
 
     /// <summary>known_hosts file used with strict host-key checking, for ssh hosts.</summary>
     public string? KnownHostsFile { get; set; }
+
+    /// <summary>The host key's fingerprint (<c>SHA256:…</c>) pinned when the host was added (<c>ssh://</c> hosts);
+    /// a host presenting another key is refused.</summary>
+    public string? HostKeyFingerprint { get; set; }
+
+    /// <summary>File on the orchestrator holding the passphrase of <see cref="IdentityFile"/> (a mounted secret), if it has one.</summary>
+    public string? IdentityPassphraseFile { get; set; }
 
     /// <summary>Directory on the host where fulls are staged before they go to the repository.</summary>
     public required string StagingDir { get; set; }

@@ -22,6 +22,9 @@ public static class BackupSchema
         await AddColumnAsync(db, "bwf_offerings", "Strategy", "VARCHAR(20) NOT NULL DEFAULT 'Delta'", cancellationToken);
         await AddColumnAsync(db, "bwf_backups", "Strategy", "VARCHAR(20) NOT NULL DEFAULT 'Delta'", cancellationToken);
         await AddColumnAsync(db, "bwf_backups", "Checkpoint", "VARCHAR(100) NULL", cancellationToken);
+        // Hosts pin their SSH host key and may have a passphrase file for their private key.
+        await AddColumnAsync(db, "bwf_hosts", "HostKeyFingerprint", "varchar(100) NULL", cancellationToken);
+        await AddColumnAsync(db, "bwf_hosts", "IdentityPassphraseFile", "text NULL", cancellationToken);
         await SettingUpgrade.RunAsync(db, logger ?? NullLogger.Instance, cancellationToken);
     }
 

@@ -13,23 +13,28 @@ internal static class HostCommands
     public static Command Build(BwfApp app)
     {
         var name = Arg("NAME", "Host name.");
-        var uri = Opt("--uri", "local or ssh://user@host[:port].", required: true);
-        var identity = Opt("--identity", "SSH private key file.");
-        var knownHosts = Opt("--known-hosts", "known_hosts file with the host's key.");
+        var uri = Opt("--uri", "local, ssh://user@host[:port] (SSH.NET) or openssh://user@host[:port] (OpenSSH client, reads ~/.ssh/config).", required: true);
+        var identity = Opt("--identity", "SSH private key file (OpenSSH format).");
+        var passphrase = Opt("--identity-passphrase-file", "File holding the private key's passphrase (a mounted secret).");
+        var knownHosts = Opt("--known-hosts", "known_hosts file with the host's key (plain or hashed entries; @revoked keys are refused).");
+        var hostKey = Opt("--host-key", "The host key's fingerprint to pin (SHA256:...); adding without it shows the fingerprint the host presents.");
         var staging = Opt("--staging-dir", "Staging directory on the host.");
         var max = Int("--max-concurrent-backups", "Backups running at once on the host.");
         var compressions = Int("--max-concurrent-compressions", "Compressions running at once on the host (-1 = no limit of its own).");
         var stagingGiB = Int("--staging-capacity-gib", "GiB the staging directory may hold at once (default: its free space).");
-        var add = app.Action(Cmd("add", "Adds a hypervisor host.", name, uri, identity, knownHosts, staging, max, compressions, stagingGiB), async (c, ct) =>
+        var add = app.Action(Cmd("add", "Adds a hypervisor host; an ssh:// host's key is pinned.", name, uri, identity, passphrase, knownHosts, hostKey,
+            staging, max, compressions, stagingGiB), async (c, ct) =>
         {
             var p = c.Parse;
             var answer = await c.Api.PostAsync("api/hosts", new AddHostRequest(name: p.GetValue(name), uri: p.GetValue(uri),
                 identityFile: Absolute(p.GetValue(identity)), knownHostsFile: Absolute(p.GetValue(knownHosts)),
+                identityPassphraseFile: Absolute(p.GetValue(passphrase)), hostKey: p.GetValue(hostKey),
                 stagingDir: p.GetValue(staging), maxConcurrentBackups: p.GetValue(max),
                 maxConcurrentCompressions: p.GetValue(compressions),
                 stagingCapacityBytes: p.GetValue(stagingGiB) is { } gib ? (long)gib << 30 : null), ct);
             var host = ApiClient.Read<HostDto>(answer);
-            c.Out.Done($"Added host {host.Name} ({host.Uri}).", answer);
+            var pinned = host.HostKey is { } key ? $", host key {key} pinned" : "";
+            c.Out.Done($"Added host {host.Name} ({host.Uri}{pinned}).", answer);
             return 0;
         });
         var list = app.Action(Cmd("list", "Lists hosts."), async (c, ct) =>

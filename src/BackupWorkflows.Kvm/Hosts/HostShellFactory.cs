@@ -2,18 +2,22 @@ using System.Globalization;
 
 namespace BackupWorkflows.Kvm.Hosts;
 
-/// <summary>Creates a host shell from a host address: <c>local</c> or <c>ssh://user@host[:port]</c>.</summary>
+/// <summary>Creates a host shell from a host address: <c>local</c>, <c>ssh://user@host[:port]</c> (SSH.NET) or
+/// <c>openssh://user@host[:port]</c> (the system OpenSSH client, which reads <c>~/.ssh/config</c>: jump hosts).</summary>
 public static partial class HostShellFactory
 {
     /// <summary>Parses <paramref name="hostUri"/> and creates the matching shell, its commands timed and counted
     /// (<see cref="HostCommandMetrics"/>).</summary>
-    /// <param name="hostUri"><c>local</c>, or <c>ssh://user@host[:port]</c> (IPv6 as <c>[::1]</c>).</param>
+    /// <param name="hostUri"><c>local</c>, <c>ssh://user@host[:port]</c> or <c>openssh://user@host[:port]</c> (IPv6 as <c>[::1]</c>).</param>
     /// <param name="identityFile">Private key for SSH; null uses the client's defaults.</param>
     /// <param name="knownHostsFile">known_hosts for SSH; null uses <c>~/.ssh/known_hosts</c>.</param>
     /// <param name="timeProvider">Clock for time limits.</param>
-    /// <exception cref="FormatException">The address is not one of the two forms; the message says what is wrong.</exception>
+    /// <param name="hostKeyFingerprint">Pinned host key (<c>SHA256:…</c>), <c>ssh://</c> only.</param>
+    /// <param name="identityPassphrase">Passphrase of the private key, <c>ssh://</c> only.</param>
+    /// <exception cref="FormatException">The address is not one of the three forms; the message says what is wrong.</exception>
     public static IHostShell Create(
-        string hostUri, string? identityFile = null, string? knownHostsFile = null, TimeProvider? timeProvider = null)
+        string hostUri, string? identityFile = null, string? knownHostsFile = null, TimeProvider? timeProvider = null,
+        string? hostKeyFingerprint = null, string? identityPassphrase = null)
     {
         var time = timeProvider ?? TimeProvider.System;
         if (string.Equals(hostUri?.Trim(), "local", StringComparison.OrdinalIgnoreCase))
@@ -21,11 +25,20 @@ public static partial class HostShellFactory
             return new MeteredHostShell(new LocalHostShell(time), time);
         }
 
-        var ssh = ParseSsh(hostUri) with { IdentityFile = identityFile, KnownHostsFile = knownHostsFile };
-        return new MeteredHostShell(new SshHostShell(ssh, time), time);
+        var ssh = ParseSsh(hostUri) with
+        {
+            IdentityFile = identityFile, KnownHostsFile = knownHostsFile,
+            HostKeyFingerprint = hostKeyFingerprint, IdentityPassphrase = identityPassphrase,
+        };
+        return new MeteredHostShell(IsOpenSsh(hostUri) ? new OpenSshHostShell(ssh, time) : new SshHostShell(ssh, time), time);
     }
 
-    /// <summary>Parses <c>ssh://user@host[:port]</c> into options (without key files).</summary>
+    /// <summary>Whether the address is an <c>openssh://</c> one (run through the system OpenSSH client).</summary>
+    public static bool IsOpenSsh(string? hostUri) => hostUri?.StartsWith(OpenSshScheme, StringComparison.OrdinalIgnoreCase) == true;
+
+    private const string OpenSshScheme = "openssh://";
+
+    /// <summary>Parses <c>ssh://user@host[:port]</c> or <c>openssh://user@host[:port]</c> into options (without key files).</summary>
     /// <exception cref="FormatException">The address is malformed.</exception>
     public static SshHostOptions ParseSsh(string? hostUri)
     {
@@ -34,9 +47,9 @@ public static partial class HostShellFactory
             throw new FormatException("A host address is required: 'local' or 'ssh://user@host[:port]'.");
         }
 
-        if (!hostUri.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase))
+        if (!hostUri.StartsWith("ssh://", StringComparison.OrdinalIgnoreCase) && !IsOpenSsh(hostUri))
         {
-            throw new FormatException($"Host address '{hostUri}' is neither 'local' nor 'ssh://user@host[:port]'.");
+            throw new FormatException($"Host address '{hostUri}' is neither 'local' nor 'ssh://user@host[:port]' (or 'openssh://user@host[:port]').");
         }
 
         // Uri quietly trims and unescapes; an address is taken only exactly as written.
@@ -50,7 +63,7 @@ public static partial class HostShellFactory
             throw new FormatException("The host address must not contain spaces or control characters: expected 'ssh://user@host[:port]'.");
         }
 
-        if (hostUri.EndsWith(':') || hostUri.IndexOf(":/", 4, StringComparison.Ordinal) >= 0)
+        if (hostUri.EndsWith(':') || hostUri.IndexOf(":/", hostUri.IndexOf("://", StringComparison.Ordinal) + 1, StringComparison.Ordinal) >= 0)
         {
             throw new FormatException($"Host address '{hostUri}' has an empty port: leave out ':' or give a number from 1 to 65535.");
         }

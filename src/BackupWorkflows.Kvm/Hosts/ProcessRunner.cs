@@ -130,7 +130,7 @@ internal static class ProcessRunner
     }
 
     /// <summary>Reads a stream to its end, keeping all text and emitting lines ended by \n, \r or \r\n.</summary>
-    private static async Task PumpAsync(StreamReader reader, StringBuilder all, Action<string>? onLine)
+    internal static async Task PumpAsync(StreamReader reader, StringBuilder all, Action<string>? onLine)
     {
         var buffer = new char[8192];
         var line = new StringBuilder();

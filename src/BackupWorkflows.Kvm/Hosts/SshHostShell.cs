@@ -1,47 +1,40 @@
-using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Renci.SshNet;
+using Renci.SshNet.Common;
 
 namespace BackupWorkflows.Kvm.Hosts;
 
 /// <summary>
-/// Runs commands on a remote host through the system OpenSSH client, one multiplexed
-/// connection per host (ControlMaster), host keys checked strictly, never interactive.
+/// Runs commands on a remote host (<c>ssh://user@host[:port]</c>) through SSH.NET: one connection per shell,
+/// reused by every command, each command on its own session channel (up to <see cref="SshHostOptions.MaxChannels"/>
+/// at once; more wait). Host keys are checked strictly by <see cref="HostKeyTrust"/>.
 /// </summary>
 /// <remarks>
-/// The remote command is one line built by <see cref="PosixShell.Join"/>; the remote login
-/// shell splits it back into exactly the arguments given. A command with a time limit runs
-/// under the remote <c>timeout</c> (coreutils), so a hung command stops on the host too,
-/// not only the local client. Exit code 255 is ssh's own failure and reads as
-/// <see cref="HostCommandFailure.Unreachable"/>.
-/// <para>
-/// Each instance owns its shared connection (its own control socket directory): disposing one
-/// shell closes only its connection, never the sessions of another shell to the same host. The
-/// first command of an instance opens the connection alone (a plain <c>true</c>) while others
-/// wait, so a burst of parallel commands makes one TCP connection, not one each (which sshd's
-/// MaxStartups could refuse).
-/// </para>
+/// The remote command line is built by <see cref="RemoteCommand"/> (so by <see cref="PosixShell.Join"/>), the
+/// same as for <see cref="OpenSshHostShell"/>: C locale, remote <c>timeout</c> for a time limit, and a
+/// cancelled command is stopped on the host over a second channel. A dropped connection fails the commands
+/// on it as <see cref="HostCommandFailure.Unreachable"/>; the next command connects again. Keep-alives
+/// every <see cref="SshHostOptions.KeepAliveInterval"/> notice a dead peer on an idle connection.
 /// </remarks>
 public sealed class SshHostShell : IHostShell
 {
-    private const int SshFailureExitCode = 255;
-    private const int TimeoutExitCode = 124;
-    private const string PidMarker = "bwf-remote-pid:";
-    private const string TokenVariable = "BWF_COMMAND_TOKEN";
+    /// <summary>Channels kept free beyond <see cref="SshHostOptions.MaxChannels"/> for stopping cancelled commands.</summary>
+    private const int StopChannels = 2;
     private readonly SshHostOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly string _controlDirectory;
-    private readonly string _controlPath;
+    private readonly SemaphoreSlim _channels;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
-    private volatile bool _connected;
+    private SshClient? _client;
 
     /// <summary>Creates a shell for one host; no connection is made until the first command.</summary>
     public SshHostShell(SshHostOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxChannels, 1);
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
-        _controlDirectory = CreateControlDirectory(options.ControlDirectory);
-        // %C is a hash of local host, remote host, port and user: short and unique per target.
-        _controlPath = Path.Combine(_controlDirectory, "%C");
+        _channels = new SemaphoreSlim(options.MaxChannels, options.MaxChannels);
         Host = $"{options.User}@{options.HostName}:{options.Port}";
     }
 
@@ -51,6 +44,9 @@ public sealed class SshHostShell : IHostShell
     /// <summary>The options this shell was made with.</summary>
     public SshHostOptions Options => _options;
 
+    /// <summary>How many connections this shell has opened (1 while the first one lasts).</summary>
+    public int Connections { get; private set; }
+
     /// <inheritdoc />
     public async Task<HostCommandResult> RunAsync(
         IReadOnlyList<string> arguments,
@@ -59,167 +55,39 @@ public sealed class SshHostShell : IHostShell
     {
         HostCommandValidation.RequireArguments(arguments);
         options ??= HostCommandOptions.Default;
-
-        // Outputs and error messages are parsed: run in the C locale on the remote side too, as
-        // ProcessRunner does locally (ssh -F /dev/null forwards no locale, but the remote login may set one).
-        IReadOnlyList<string> remote = ["env", "LC_ALL=C.UTF-8", .. arguments];
-        TimeSpan? killAfter = null;
-        if (options.Timeout is { } limit)
-        {
-            var seconds = Math.Max(1, (int)Math.Ceiling(limit.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            remote = ["timeout", "-k", "5", seconds, .. remote];
-            killAfter = limit + _options.TimeoutGrace;
-        }
-
-        // The remote side first reports its pid on stderr, then execs the command under that pid,
-        // so a cancelled command can be stopped on the host too (see StopRemoteAsync).
-        // The command also carries a unique token in its environment: when cancellation comes before
-        // the pid line has arrived, the token still finds the command (and its children) on the host.
-        var token = Guid.NewGuid().ToString("N");
-        remote = ["env", $"{TokenVariable}={token}", "sh", "-c", $"echo {PidMarker}$$ >&2; exec \"$@\"", "sh", .. remote];
-        var remotePid = 0;
-        var callerErrorLine = options.OnErrorLine;
-        var runOptions = options with
-        {
-            OnErrorLine = line =>
-            {
-                if (Volatile.Read(ref remotePid) == 0 && line.StartsWith(PidMarker, StringComparison.Ordinal)
-                    && int.TryParse(line.AsSpan(PidMarker.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
-                {
-                    Volatile.Write(ref remotePid, pid);
-                    return;
-                }
-
-                callerErrorLine?.Invoke(line);
-            },
-        };
-
-        await ConnectOnceAsync(arguments, cancellationToken).ConfigureAwait(false);
-        var sshArguments = BuildSshArguments(PosixShell.Join(remote));
-        ProcessRunner.Outcome outcome;
+        var command = new RemoteCommand(arguments, options, _options.TimeoutGrace);
+        await _channels.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            outcome = await ProcessRunner.RunAsync(
-                Host, arguments, sshArguments, runOptions, killAfter, _timeProvider, cancellationToken).ConfigureAwait(false);
+            var client = await ConnectAsync(arguments, cancellationToken).ConfigureAwait(false);
+            return await ExecuteAsync(client, arguments, options, command, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            await StopRemoteAsync(Volatile.Read(ref remotePid), token).ConfigureAwait(false);
-            throw;
+            _channels.Release();
         }
-
-        outcome = outcome with { StandardError = WithoutPidLine(outcome.StandardError) };
-        var remoteTimedOut = options.Timeout is { } t && outcome.ExitCode == TimeoutExitCode && outcome.Duration >= t;
-        if (outcome.TimedOut || remoteTimedOut)
-        {
-            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, outcome.StandardError);
-        }
-
-        if (options.SuccessExitCodes.Contains(outcome.ExitCode))
-        {
-            return new HostCommandResult(Host, arguments, outcome.ExitCode, outcome.StandardOutput, outcome.StandardError, outcome.Duration);
-        }
-
-        var failure = HostCommandFailure.NonZeroExit;
-        if (outcome.ExitCode == SshFailureExitCode)
-        {
-            failure = HostCommandFailure.Unreachable;
-            _connected = false;
-        }
-
-        throw new HostCommandException(Host, arguments, failure, outcome.ExitCode, outcome.StandardError);
     }
 
-    /// <summary>Closes this shell's shared connection, if one is open.</summary>
+    /// <summary>Closes the connection.</summary>
     public async ValueTask DisposeAsync()
     {
-        _connectGate.Dispose();
-        var exit = BuildSshArguments(null, "-O", "exit");
+        await _connectGate.WaitAsync().ConfigureAwait(false);
         try
         {
-            await ProcessRunner.RunAsync(
-                Host, exit, exit, new HostCommandOptions(), TimeSpan.FromSeconds(5), _timeProvider, CancellationToken.None)
-                .ConfigureAwait(false);
-        }
-        catch (HostCommandException)
-        {
-            // No master running: nothing to close.
-        }
-
-        // The exiting master removes its socket while we delete: retry briefly, then leave the tiny directory.
-        for (var attempt = 0; attempt < 3 && Directory.Exists(_controlDirectory); attempt++)
-        {
-            try
+            if (_client is { } client)
             {
-                Directory.Delete(_controlDirectory, recursive: true);
+                _client = null;
+                try
+                {
+                    client.Disconnect();
+                }
+                catch (Exception e) when (e is SshException or SocketException or ObjectDisposedException or InvalidOperationException)
+                {
+                    // Already gone.
+                }
+
+                client.Dispose();
             }
-            catch (IOException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100), _timeProvider).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>Stops a cancelled command on the host: its process group if it leads one (the usual
-    /// case: sshd starts each session in a new session), else the process itself, and every process
-    /// that carries the command's environment token (covers a cancel that came before the pid line).
-    /// Best effort.</summary>
-    private async Task StopRemoteAsync(int pid, string token)
-    {
-        var p = pid.ToString(CultureInfo.InvariantCulture);
-        const string script = "[ \"$1\" -gt 0 ] && { kill -TERM -- -\"$1\" 2>/dev/null || kill -TERM \"$1\"; }; " +
-            "for e in /proc/[0-9]*/environ; do grep -qsz \"^$2=$3$\" \"$e\" && q=${e#/proc/} && kill -TERM \"${q%/environ}\" 2>/dev/null; done; true";
-        var kill = BuildSshArguments(PosixShell.Join(["sh", "-c", script, "sh", p, TokenVariable, token]));
-        try
-        {
-            await ProcessRunner.RunAsync(
-                Host, ["kill", p], kill, HostCommandOptions.Default, _options.ConnectTimeout + _options.TimeoutGrace, _timeProvider, CancellationToken.None)
-                .ConfigureAwait(false);
-        }
-        catch (HostCommandException)
-        {
-            // Best effort: the host may be unreachable, which is often why the command was cancelled.
-        }
-    }
-
-    private static string WithoutPidLine(string standardError)
-    {
-        if (!standardError.StartsWith(PidMarker, StringComparison.Ordinal))
-        {
-            return standardError;
-        }
-
-        var end = standardError.IndexOf('\n', StringComparison.Ordinal);
-        return end < 0 ? string.Empty : standardError[(end + 1)..];
-    }
-
-    /// <summary>Opens the shared connection with a trivial command before the first real one.</summary>
-    /// <exception cref="HostCommandException">The host cannot be reached; it names <paramref name="arguments"/>, the command that needed it.</exception>
-    private async Task ConnectOnceAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        if (_connected)
-        {
-            return;
-        }
-
-        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_connected)
-            {
-                return;
-            }
-
-            var probe = BuildSshArguments("true");
-            var outcome = await ProcessRunner.RunAsync(
-                Host, ["true"], probe, HostCommandOptions.Default, _options.ConnectTimeout + _options.TimeoutGrace, _timeProvider, cancellationToken)
-                .ConfigureAwait(false);
-            if (outcome.ExitCode == SshFailureExitCode || outcome.TimedOut)
-            {
-                throw new HostCommandException(Host, arguments, HostCommandFailure.Unreachable, outcome.TimedOut ? null : SshFailureExitCode, outcome.StandardError);
-            }
-
-            _connected = true;
         }
         finally
         {
@@ -227,65 +95,204 @@ public sealed class SshHostShell : IHostShell
         }
     }
 
-    /// <summary>The ssh client's argument list for a remote command line (or a control operation).</summary>
-    internal IReadOnlyList<string> BuildSshArguments(string? remoteCommandLine, params string[] control)
+    private async Task<HostCommandResult> ExecuteAsync(
+        SshClient client, IReadOnlyList<string> arguments, HostCommandOptions options, RemoteCommand command, CancellationToken cancellationToken)
     {
-        var o = _options;
-        var args = new List<string>
+        var started = _timeProvider.GetTimestamp();
+        using var ssh = client.CreateCommand(command.Line, Encoding.UTF8);
+        ssh.CommandTimeout = Timeout.InfiniteTimeSpan;
+        Task execute;
+        try
         {
-            "ssh", "-F", "/dev/null",
-            "-o", "BatchMode=yes",
-            "-o", "StrictHostKeyChecking=yes",
-            "-o", "LogLevel=ERROR",
-            "-o", "ControlMaster=auto",
-            "-o", $"ControlPath={_controlPath}",
-            "-o", $"ControlPersist={(int)o.ControlPersist.TotalSeconds}",
-            "-o", $"ConnectTimeout={Math.Max(1, (int)o.ConnectTimeout.TotalSeconds)}",
-            "-o", "ServerAliveInterval=15",
-            "-o", "ServerAliveCountMax=3",
-            "-T",
-            "-p", o.Port.ToString(CultureInfo.InvariantCulture),
-            "-l", o.User,
+            execute = ssh.ExecuteAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            throw Dropped(arguments, e);
+        }
+
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var readOut = ProcessRunner.PumpAsync(new StreamReader(ssh.OutputStream, Encoding.UTF8), stdout, command.Options.OnOutputLine);
+        var readErr = ProcessRunner.PumpAsync(new StreamReader(ssh.ExtendedOutputStream, Encoding.UTF8), stderr, command.Options.OnErrorLine);
+        using var timeout = command.KillAfter is { } limit
+            ? new CancellationTokenSource(limit, _timeProvider)
+            : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        try
+        {
+            await WriteInputAsync(ssh, options.StandardInput, linked.Token).ConfigureAwait(false);
+            await execute.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            await StopAsync(client, ssh, command, execute).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, RemoteCommand.WithoutPidLine(stderr.ToString()));
+        }
+        catch (Exception e) when (IsConnectionFailure(e))
+        {
+            throw Dropped(arguments, e, stderr.ToString());
+        }
+
+        // The streams end with the channel, which has closed now that the command has.
+        await Task.WhenAll(readOut, readErr).ConfigureAwait(false);
+        var duration = _timeProvider.GetElapsedTime(started);
+        var error = RemoteCommand.WithoutPidLine(stderr.ToString());
+        if (ssh.ExitStatus is not { } exitCode)
+        {
+            // No exit status: killed by a signal, or the channel closed without one (connection lost).
+            if (!client.IsConnected)
+            {
+                throw Dropped(arguments, null, error);
+            }
+
+            throw new HostCommandException(Host, arguments, HostCommandFailure.NonZeroExit, null,
+                $"{error}\nterminated by signal {ssh.ExitSignal ?? "(none reported)"}");
+        }
+
+        if (RemoteCommand.RemoteTimedOut(options, exitCode, duration))
+        {
+            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, error);
+        }
+
+        if (options.SuccessExitCodes.Contains(exitCode))
+        {
+            return new HostCommandResult(Host, arguments, exitCode, stdout.ToString(), error, duration);
+        }
+
+        throw new HostCommandException(Host, arguments, HostCommandFailure.NonZeroExit, exitCode, error);
+    }
+
+    private static async Task WriteInputAsync(SshCommand ssh, string? input, CancellationToken cancellationToken)
+    {
+        // Standard input is always closed (end of file), so a command that reads it never waits for more.
+        await using var stream = ssh.CreateInputStream();
+        if (input is not null)
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(input), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops a cancelled or timed-out command on the host (<see cref="RemoteCommand.StopLine"/>) over another
+    /// channel, then lets the local command end. Best effort: the host may be unreachable, often why it was cancelled.</summary>
+    private async Task StopAsync(SshClient client, SshCommand ssh, RemoteCommand command, Task execute)
+    {
+        try
+        {
+            using var kill = client.CreateCommand(command.StopLine);
+            using var limit = new CancellationTokenSource(_options.ConnectTimeout + _options.TimeoutGrace, _timeProvider);
+            await kill.ExecuteAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OperationCanceledException || IsConnectionFailure(e))
+        {
+            // Best effort.
+        }
+
+        try
+        {
+            await execute.WaitAsync(TimeSpan.FromSeconds(2), _timeProvider).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException || IsConnectionFailure(e))
+        {
+            try
+            {
+                ssh.CancelAsync(forceKill: true, millisecondsTimeout: 1000);
+            }
+            catch (Exception c) when (IsConnectionFailure(c))
+            {
+                // The command ended meanwhile, or the connection is gone.
+            }
+        }
+    }
+
+    /// <summary>The open connection, or a new one (the first, or after the last one dropped).</summary>
+    private async Task<SshClient> ConnectAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        if (_client is { IsConnected: true } open)
+        {
+            return open;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_client is { IsConnected: true } current)
+            {
+                return current;
+            }
+
+            _client?.Dispose();
+            _client = null;
+            string? refusal = null;
+            SshClient client;
+            try
+            {
+                client = new SshClient(ConnectionInfo());
+            }
+            catch (Exception e) when (e is SshException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            {
+                throw new HostCommandException(Host, arguments, HostCommandFailure.Unreachable, null,
+                    $"cannot use private key file {_options.IdentityFile ?? "(default keys)"}: {e.Message}", e);
+            }
+
+            client.HostKeyReceived += (_, e) =>
+            {
+                refusal = HostKeyTrust.Refusal(_options, e.HostKeyName, e.HostKey);
+                e.CanTrust = refusal is null;
+            };
+            client.KeepAliveInterval = _options.KeepAliveInterval;
+            using var limit = new CancellationTokenSource(_options.ConnectTimeout, _timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, cancellationToken);
+            try
+            {
+                await client.ConnectAsync(linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException || IsConnectionFailure(e))
+            {
+                client.Dispose();
+                cancellationToken.ThrowIfCancellationRequested();
+                var why = refusal ?? (e is OperationCanceledException ? $"connection timed out after {_options.ConnectTimeout}" : e.Message);
+                throw new HostCommandException(Host, arguments, HostCommandFailure.Unreachable, null, why, e);
+            }
+
+            Connections++;
+            _client = client;
+            return client;
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    private ConnectionInfo ConnectionInfo()
+    {
+        var keys = (_options.IdentityFile is { } file ? [file] : DefaultIdentityFiles())
+            .Select(f => (IPrivateKeySource)new PrivateKeyFile(f, _options.IdentityPassphrase))
+            .ToArray();
+        return new ConnectionInfo(_options.HostName, _options.Port, _options.User, new PrivateKeyAuthenticationMethod(_options.User, keys))
+        {
+            Timeout = _options.ConnectTimeout,
+            MaxSessions = _options.MaxChannels + StopChannels,
         };
-        if (o.KnownHostsFile is not null)
-        {
-            args.AddRange(["-o", $"UserKnownHostsFile={o.KnownHostsFile}", "-o", "GlobalKnownHostsFile=/dev/null"]);
-        }
-
-        if (o.IdentityFile is not null)
-        {
-            args.AddRange(["-i", o.IdentityFile, "-o", "IdentitiesOnly=yes"]);
-        }
-
-        args.AddRange(control);
-        args.Add("--");
-        args.Add(o.HostName);
-        if (remoteCommandLine is not null)
-        {
-            args.Add(remoteCommandLine);
-        }
-
-        return args;
     }
 
-    /// <summary>A fresh private directory for this instance's control socket, below <paramref name="parent"/>
-    /// or a per-user directory in the temp directory. Short names keep the socket path under the
-    /// 107-byte Unix limit.</summary>
-    private static string CreateControlDirectory(string? parent)
+    private static IEnumerable<string> DefaultIdentityFiles()
     {
-        var owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        parent ??= Path.Combine(Path.GetTempPath(), $"bwf-ssh-{Environment.UserName}");
-        var directory = Path.Combine(parent, Guid.NewGuid().ToString("N")[..10]);
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(parent, owner);
-            Directory.CreateDirectory(directory, owner);
-        }
-
-        return directory;
+        var ssh = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".ssh");
+        return new[] { "id_ed25519", "id_ecdsa", "id_rsa" }.Select(n => Path.Combine(ssh, n)).Where(File.Exists);
     }
+
+    /// <summary>A command failed because its connection is gone (the next command connects again: see <see cref="ConnectAsync"/>).</summary>
+    private HostCommandException Dropped(IReadOnlyList<string> arguments, Exception? cause, string standardError = "")
+    {
+        var why = cause?.Message ?? "the connection was lost";
+        var error = RemoteCommand.WithoutPidLine(standardError);
+        return new HostCommandException(Host, arguments, HostCommandFailure.Unreachable, null,
+            error.Length > 0 ? $"{error}\n{why}" : why, cause);
+    }
+
+    private static bool IsConnectionFailure(Exception e) =>
+        e is SshException or SocketException or IOException or ObjectDisposedException or InvalidOperationException;
 }

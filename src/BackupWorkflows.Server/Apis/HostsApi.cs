@@ -15,7 +15,8 @@ public static class HostsApi
     {
         var hosts = app.MapGroup("/hosts").WithTags("Hosts").RequireAuthorization(Roles.Viewer);
         hosts.MapGet("/", ListAsync).WithName("ListHosts").WithSummary("Every host with its staging use.");
-        hosts.MapPost("/", AddAsync).WithName("AddHost").WithSummary("Adds a host (local or ssh://user@host[:port]).")
+        hosts.MapPost("/", AddAsync).WithName("AddHost")
+            .WithSummary("Adds a host (local, ssh://user@host[:port] or openssh://user@host[:port]); an ssh:// host's key is pinned.")
             .RequireAuthorization(Roles.Admin);
         hosts.MapDelete("/{name}", RemoveAsync).WithName("RemoveHost").WithSummary("Removes a host that has no assigned VMs.")
             .RequireAuthorization(Roles.Admin);
@@ -31,20 +32,29 @@ public static class HostsApi
         var rules = new InputRules().Name("name", request.Name)
             .KeyFile("identityFile", request.IdentityFile)
             .KeyFile("knownHostsFile", request.KnownHostsFile)
+            .KeyFile("identityPassphraseFile", request.IdentityPassphraseFile)
             .Directory("stagingDir", request.StagingDir, required: false)
             .Range("maxConcurrentBackups", request.MaxConcurrentBackups, 1, 100)
             .Range("maxConcurrentCompressions", request.MaxConcurrentCompressions, -1, 100)
             .Range("stagingCapacityBytes", request.StagingCapacityBytes, 0, long.MaxValue);
         var isLocal = string.Equals(request.Uri, "local", StringComparison.OrdinalIgnoreCase);
+        SshHostOptions? ssh = null;
         if (string.IsNullOrWhiteSpace(request.Uri)) rules.Add("uri", "is required: 'local' or 'ssh://user@host[:port]'.");
         else if (!isLocal)
         {
-            try { HostShellFactory.ParseSsh(request.Uri); }
+            try { ssh = HostShellFactory.ParseSsh(request.Uri); }
             catch (FormatException e) { rules.Add("uri", e.Message); }
         }
+        var pins = ssh is not null && !HostShellFactory.IsOpenSsh(request.Uri);
+        if (request.HostKey is { } hostKey && !HostKeyPins.IsFingerprint(hostKey))
+            rules.Add("hostKey", "must be a key fingerprint as ssh-keygen -l shows it: 'SHA256:' and 43 base64 characters.");
+        else if (request.HostKey is not null && !pins)
+            rules.Add("hostKey", "is only for ssh:// hosts (openssh:// hosts check keys with OpenSSH's known_hosts).");
         rules.ThrowIfAny();
+        var pinned = pins ? await HostKeyPins.PinAsync(ssh!, request.HostKey, request.KnownHostsFile, ct) : null;
         var host = await registry.AddAsync(new NewHost(request.Name!, request.Uri!, request.IdentityFile, request.KnownHostsFile,
-            request.StagingDir, request.MaxConcurrentBackups, request.MaxConcurrentCompressions, request.StagingCapacityBytes),
+            request.StagingDir, request.MaxConcurrentBackups, request.MaxConcurrentCompressions, request.StagingCapacityBytes,
+            pinned, request.IdentityPassphraseFile),
             Path.Combine(config.DataDirectory, "staging"), ct);
         return TypedResults.Created($"/api/hosts/{host.Name}", ToDto(host, 0));
     }
@@ -56,15 +66,20 @@ public static class HostsApi
     }
 
     private static HostDto ToDto(HostRecord h, long stagedBytes) => new(h.Name, h.Uri, h.IdentityFile, h.KnownHostsFile,
-        h.StagingDir, h.MaxConcurrentBackups, h.MaxConcurrentCompressions, h.StagingCapacityBytes > 0 ? h.StagingCapacityBytes : null, stagedBytes);
+        h.StagingDir, h.MaxConcurrentBackups, h.MaxConcurrentCompressions, h.StagingCapacityBytes > 0 ? h.StagingCapacityBytes : null, stagedBytes,
+        h.HostKeyFingerprint, h.IdentityPassphraseFile);
 }
 
 /// <summary>A host as the API shows it. <paramref name="StagingCapacityBytes"/> is null when only the file
-/// system's free space bounds staging.</summary>
+/// system's free space bounds staging; <paramref name="HostKey"/> is the pinned host key fingerprint of an ssh:// host.</summary>
 public sealed record HostDto(string Name, string Uri, string? IdentityFile, string? KnownHostsFile, string StagingDir,
-    int MaxConcurrentBackups, int MaxConcurrentCompressions, long? StagingCapacityBytes, long? StagingUsedBytes);
+    int MaxConcurrentBackups, int MaxConcurrentCompressions, long? StagingCapacityBytes, long? StagingUsedBytes,
+    string? HostKey = null, string? IdentityPassphraseFile = null);
 
 /// <summary>Body of POST /api/hosts. <paramref name="MaxConcurrentCompressions"/>: -1 = no limit of its own
-/// (the global setting <c>compression.max.concurrent.per.host</c> still caps it).</summary>
+/// (the global setting <c>compression.max.concurrent.per.host</c> still caps it). An ssh:// host's key is read when it
+/// is added and pinned: <paramref name="HostKey"/> (<c>SHA256:…</c>) must match it, or <paramref name="KnownHostsFile"/>
+/// must hold it. <paramref name="IdentityPassphraseFile"/>: file holding the private key's passphrase.</summary>
 public sealed record AddHostRequest(string? Name, string? Uri, string? IdentityFile, string? KnownHostsFile,
-    string? StagingDir, int? MaxConcurrentBackups, int? MaxConcurrentCompressions = null, long? StagingCapacityBytes = null);
+    string? StagingDir, int? MaxConcurrentBackups, int? MaxConcurrentCompressions = null, long? StagingCapacityBytes = null,
+    string? HostKey = null, string? IdentityPassphraseFile = null);

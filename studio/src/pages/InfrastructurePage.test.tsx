@@ -5,6 +5,7 @@ import { SessionContext, sessionFor } from '../session';
 import { InfrastructurePage } from './InfrastructurePage';
 
 const local: Host = { name: 'local', uri: 'local', stagingDir: '/data/staging', maxConcurrentBackups: 2, maxConcurrentCompressions: -1, stagingCapacityBytes: null, stagingUsedBytes: 0 };
+const pinned: Host = { ...local, name: 'kvm-1', uri: 'ssh://root@kvm-1:22', hostKey: 'SHA256:pinnedpinnedpinnedpinnedpinnedpinnedpinned1' };
 const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, compressionLibrary: 'zstd', validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip', strategy: 'bitmap' };
 let posted: unknown;
 
@@ -15,7 +16,7 @@ beforeEach(() => {
       posted = JSON.parse(String(init.body));
       return Promise.resolve(new Response(JSON.stringify(posted), { status: 201 }));
     }
-    if (url === '/api/hosts') return Promise.resolve(new Response(JSON.stringify([local])));
+    if (url === '/api/hosts') return Promise.resolve(new Response(JSON.stringify([local, pinned])));
     if (url === '/api/offerings') return Promise.resolve(new Response(JSON.stringify([crashy])));
     return Promise.resolve(new Response('[]'));
   }));
@@ -30,17 +31,20 @@ describe('Infrastructure page hosts', () => {
       </SessionContext.Provider>,
     );
     expect((await screen.findByTestId('host-local')).textContent).toContain('no limit of its own');
+    expect(screen.getByTestId('host-key-kvm-1').textContent).toBe(pinned.hostKey);
+    expect(screen.getByTestId('host-key-local').textContent).toBe('');
 
     const set = (field: string, value: string) => fireEvent.change(screen.getByTestId(`host-form-${field}`), { target: { value } });
     set('name', 'kvm-2');
     set('uri', 'ssh://backup@kvm-2:22');
+    set('hostKey', 'SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og');
     set('stagingDir', '/var/tmp/bwf-staging');
     set('maxConcurrentCompressions', '1');
     set('stagingCapacityBytes', '20');
     fireEvent.click(screen.getByTestId('host-form-submit'));
 
     await waitFor(() => expect(posted).toBeDefined());
-    expect(posted).toMatchObject({ name: 'kvm-2', maxConcurrentBackups: 2, maxConcurrentCompressions: 1, stagingCapacityBytes: 20 * 1024 ** 3 });
+    expect(posted).toMatchObject({ name: 'kvm-2', hostKey: 'SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og', maxConcurrentBackups: 2, maxConcurrentCompressions: 1, stagingCapacityBytes: 20 * 1024 ** 3 });
   });
 });
 

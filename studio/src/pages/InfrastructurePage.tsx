@@ -31,10 +31,11 @@ export function InfrastructurePage() {
         {hosts.data?.length === 0 && <Empty>No hosts configured.</Empty>}
         {!!hosts.data?.length && (
           <table className="table">
-            <thead><tr><th>Name</th><th>URI</th><th>Staging</th><th>Staging usage</th><th>Max backups</th><th>Max compressions</th><th /></tr></thead>
+            <thead><tr><th>Name</th><th>URI</th><th>Host key</th><th>Staging</th><th>Staging usage</th><th>Max backups</th><th>Max compressions</th><th /></tr></thead>
             <tbody>{hosts.data.map((h) => (
               <tr key={h.name} data-testid={`host-${h.name}`}>
-                <td><strong>{h.name}</strong></td><td><code>{h.uri}</code></td><td><code>{h.stagingDir}</code></td>
+                <td><strong>{h.name}</strong></td><td><code>{h.uri}</code></td>
+                <td data-testid={`host-key-${h.name}`}>{h.hostKey ? <code>{h.hostKey}</code> : ''}</td><td><code>{h.stagingDir}</code></td>
                 <td><UsageBar used={h.stagingUsedBytes} capacity={h.stagingCapacityBytes} testId={`host-usage-${h.name}`} /></td>
                 <td>{h.maxConcurrentBackups}</td>
                 <td>{h.maxConcurrentCompressions < 0 ? 'no limit of its own' : h.maxConcurrentCompressions}</td>
@@ -46,12 +47,15 @@ export function InfrastructurePage() {
         {canAdmin && (
           <details><summary>Add a host</summary>
             <SimpleForm testId="host-form" submitLabel="Add host" onSubmit={async (v) => { await api.addHost(v as unknown as AddHostRequest); hosts.reload(); }} fields={[
-              { name: 'name', label: 'Name', required: true }, { name: 'uri', label: 'URI', required: true, placeholder: 'local or ssh://root@kvm1:22' },
+              { name: 'name', label: 'Name', required: true }, { name: 'uri', label: 'URI', required: true, placeholder: 'local, ssh://root@kvm1:22 or openssh://root@kvm1' },
               { name: 'stagingDir', label: 'Staging dir', required: true, placeholder: '/var/lib/bwf/staging' },
               { name: 'maxConcurrentBackups', label: 'Max concurrent backups', kind: 'number', initial: '2' },
               { name: 'maxConcurrentCompressions', label: 'Max concurrent compressions (-1 = no limit of its own)', kind: 'number', initial: '5' },
               { name: 'stagingCapacityBytes', label: 'Staging capacity (GiB)', kind: 'gib' },
-              { name: 'identityFile', label: 'SSH identity file' }, { name: 'knownHostsFile', label: 'Known hosts file' },
+              { name: 'identityFile', label: 'SSH identity file' },
+              { name: 'identityPassphraseFile', label: 'Passphrase file of the identity (if it has one)' },
+              { name: 'hostKey', label: 'Host key fingerprint (ssh://: pins the key; leave empty to be shown it)', placeholder: 'SHA256:...' },
+              { name: 'knownHostsFile', label: 'Known hosts file' },
             ]} />
           </details>
         )}

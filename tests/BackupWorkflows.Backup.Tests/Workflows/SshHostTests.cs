@@ -18,31 +18,6 @@ public sealed class SshHostTests(SshdFixture sshd) : IClassFixture<SshdFixture>
         await BackupRestoreChainTests.RunChainScenarioAsync(harness, guest);
     }
 
-    /// <summary>
-    /// Kills the orchestrator's own ssh processes (the multiplexing master and its clients) for
-    /// the test sshd: the TCP connection drops mid-command. The server side is not SIGKILLed, so
-    /// the remote shells exit through their traps (a SIGKILLed remote bash can leave rc-file locks,
-    /// e.g. pyenv's rehash lock, that would stall every later login).
-    /// </summary>
-    private static int KillClientConnections(int port)
-    {
-        var killed = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            string[] args;
-            try { args = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0'); }
-            catch (IOException) { continue; }
-            catch (UnauthorizedAccessException) { continue; }
-            if (args.Length < 2 || Path.GetFileName(args[0]) != "ssh" || !args.Contains("127.0.0.1")
-                || !args.Contains(port.ToString(System.Globalization.CultureInfo.InvariantCulture))) continue;
-            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); killed++; }
-            catch (ArgumentException) { }
-            catch (InvalidOperationException) { }
-        }
-        return killed;
-    }
-
     [Fact]
     public async Task SshConnectionKilledMidCopy_BackupRetriesOrCleansUp_VmStaysHealthy()
     {
@@ -58,11 +33,13 @@ public sealed class SshHostTests(SshdFixture sshd) : IClassFixture<SshdFixture>
             if (e.Kind == WorkflowEventKind.ActivityStarted && e.ActivityId == "stage" && Volatile.Read(ref killed) == 0)
                 _ = Task.Run(async () =>
                 {
-                    // Kill the connections while the copy runs (retrying briefly if none is open yet).
+                    // Cut the connections while the copy runs (retrying briefly if none is open yet): the sshd
+                    // processes serving them get SIGTERM (see SshdFixture.KillConnections), so the orchestrator's
+                    // one SSH.NET connection drops mid-command.
                     for (var i = 0; i < 20 && Volatile.Read(ref killed) == 0; i++)
                     {
                         await Task.Delay(150);
-                        var n = KillClientConnections(sshd.Port);
+                        var n = sshd.KillConnections();
                         trace.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} killed {n}");
                         Interlocked.Add(ref killed, n);
                     }

@@ -32,6 +32,18 @@ public sealed class HostShellFactoryTests
         Assert.Equal(("/k/id", "/k/known"), (shell.Options.IdentityFile, shell.Options.KnownHostsFile));
     }
 
+    [Fact]
+    public void Create_OpenSsh_UsesTheOpenSshClientWithThePin()
+    {
+        var shell = Assert.IsType<OpenSshHostShell>(Assert.IsType<MeteredHostShell>(
+            HostShellFactory.Create("openssh://root@kvm:2022", "/k/id", "/k/known")).Inner);
+        var pinned = Assert.IsType<SshHostShell>(Assert.IsType<MeteredHostShell>(
+            HostShellFactory.Create("ssh://root@kvm", hostKeyFingerprint: "SHA256:abc", identityPassphrase: "pw")).Inner);
+
+        Assert.Equal("root@kvm:2022", shell.Host);
+        Assert.Equal(("SHA256:abc", "pw", 22), (pinned.Options.HostKeyFingerprint, pinned.Options.IdentityPassphrase, pinned.Options.Port));
+    }
+
     [Theory]
     [InlineData("", "required")]
     [InlineData("kvm-01", "neither")]
@@ -47,6 +59,8 @@ public sealed class HostShellFactoryTests
     [InlineData("ssh://root@kvm:22 ", "spaces")]
     [InlineData("ssh://root@kvm:", "empty port")]
     [InlineData("ssh://root@kvm:/", "empty port")]
+    [InlineData("openssh://root@kvm:/", "empty port")]
+    [InlineData("openssh://kvm-01", "no user")]
     [InlineData("ssh://a'b@kvm", "invalid user")]
     [InlineData("ssh://a\"b@kvm", "invalid user")]
     [InlineData("ssh://a;b@kvm", "invalid user")]
@@ -65,7 +79,7 @@ public sealed class HostShellFactoryTests
     [Fact]
     public void SshArguments_EndWithHostThenOneQuotedCommandLine()
     {
-        var shell = new SshHostShell(new SshHostOptions { User = "root", HostName = "kvm", Port = 2022, IdentityFile = "/id", KnownHostsFile = "/kh" });
+        var shell = new OpenSshHostShell(new SshHostOptions { User = "root", HostName = "kvm", Port = 2022, IdentityFile = "/id", KnownHostsFile = "/kh" });
 
         var args = shell.BuildSshArguments(PosixShell.Join(["ls", "a b"]));
 

@@ -3,10 +3,10 @@ using BackupWorkflows.Testing.Ssh;
 
 namespace BackupWorkflows.Kvm.Tests.Hosts;
 
-[Collection(SshCollection.Name)]
-public sealed class SshHostShellTests(SshdFixture sshd) : HostShellContract, IAsyncLifetime
+/// <summary>The host-shell contract plus SSH failure handling, run against both SSH clients and a real sshd.</summary>
+public abstract class SshShellContract(SshdFixture sshd, string scheme) : HostShellContract, IAsyncLifetime
 {
-    private readonly IHostShell _shell = sshd.CreateShell();
+    private readonly IHostShell _shell = sshd.CreateShell(scheme: scheme);
 
     protected override IHostShell Shell => _shell;
 
@@ -15,7 +15,7 @@ public sealed class SshHostShellTests(SshdFixture sshd) : HostShellContract, IAs
     [Fact]
     public async Task RunAsync_ClosedPort_ThrowsUnreachable()
     {
-        await using var shell = HostShellFactory.Create("ssh://root@127.0.0.1:1", sshd.IdentityFile, sshd.KnownHostsFile);
+        await using var shell = HostShellFactory.Create($"{scheme}://root@127.0.0.1:1", sshd.IdentityFile, sshd.KnownHostsFile);
 
         var error = await Assert.ThrowsAsync<HostCommandException>(() => shell.RunAsync(["true"]));
 
@@ -27,9 +27,9 @@ public sealed class SshHostShellTests(SshdFixture sshd) : HostShellContract, IAs
     [Fact]
     public async Task RunAsync_UnknownHostKey_IsRefused()
     {
-        var emptyKnownHosts = Path.Combine(sshd.Directory, "empty_known_hosts");
+        var emptyKnownHosts = Path.Combine(sshd.Directory, $"empty_known_hosts_{scheme}");
         await File.WriteAllTextAsync(emptyKnownHosts, "");
-        await using var shell = HostShellFactory.Create(sshd.HostUri, sshd.IdentityFile, emptyKnownHosts);
+        await using var shell = HostShellFactory.Create(sshd.HostUriFor(scheme), sshd.IdentityFile, emptyKnownHosts);
 
         var error = await Assert.ThrowsAsync<HostCommandException>(() => shell.RunAsync(["true"]));
 
@@ -40,7 +40,7 @@ public sealed class SshHostShellTests(SshdFixture sshd) : HostShellContract, IAs
     [Fact]
     public async Task RunAsync_ConnectionsKilledMidCommand_FailsThenNextCommandReconnects()
     {
-        await using var shell = sshd.CreateShell();
+        await using var shell = sshd.CreateShell(scheme: scheme);
         var started = Path.Combine(sshd.Directory, $"started-{Guid.NewGuid():N}");
         var running = shell.RunAsync(["sh", "-c", "touch \"$1\"; exec sleep 30", "sh", started]);
         // The sshd is on this machine: poll for the marker (real process, with a deadline).
@@ -58,10 +58,29 @@ public sealed class SshHostShellTests(SshdFixture sshd) : HostShellContract, IAs
         Assert.Equal("back\n", after.StandardOutput);
     }
 
+    [Fact]
+    public async Task DisposingOneShell_DoesNotCutAnotherShellsCommand()
+    {
+        await using var other = sshd.CreateShell(scheme: scheme);
+        var running = other.RunAsync(["sh", "-c", "sleep 1; echo survived"]);
+        var disposed = sshd.CreateShell(scheme: scheme);
+        await disposed.RunAsync(["true"]);
+
+        await disposed.DisposeAsync();
+
+        Assert.Equal("survived\n", (await running).StandardOutput);
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _shell.DisposeAsync();
 }
+
+[Collection(SshCollection.Name)]
+public sealed class SshHostShellTests(SshdFixture sshd) : SshShellContract(sshd, "ssh");
+
+[Collection(SshCollection.Name)]
+public sealed class OpenSshHostShellTests(SshdFixture sshd) : SshShellContract(sshd, "openssh");
 
 [CollectionDefinition(Name)]
 public sealed class SshCollection : ICollectionFixture<SshdFixture>
@@ -72,29 +91,18 @@ public sealed class SshCollection : ICollectionFixture<SshdFixture>
 [Collection(SshCollection.Name)]
 public sealed class SshConnectionSharingTests(SshdFixture sshd)
 {
-    [Fact]
-    public async Task DisposingOneShell_DoesNotCutAnotherShellsCommand()
-    {
-        await using var other = sshd.CreateShell();
-        var running = other.RunAsync(["sh", "-c", "sleep 1; echo survived"]);
-        var disposed = sshd.CreateShell();
-        await disposed.RunAsync(["true"]);
-
-        await disposed.DisposeAsync();
-
-        Assert.Equal("survived\n", (await running).StandardOutput);
-    }
-
-    [Fact]
-    public async Task ParallelBurstOnAFreshShell_OpensOneConnection()
+    [Theory]
+    [InlineData("ssh")]
+    [InlineData("openssh")]
+    public async Task ParallelBurstOnAFreshShell_OpensOneConnection(string scheme)
     {
         var before = Accepted();
-        await using var shell = sshd.CreateShell();
+        await using var shell = sshd.CreateShell(scheme: scheme);
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => shell.RunAsync(["echo", $"{i}"])));
+        var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => shell.RunAsync(["echo", $"{i}"])));
 
-        Assert.Equal(16, results.Length);
-        // sshd logs each authenticated connection; multiplexed sessions reuse the one.
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"{i}\n"), results.Select(r => r.StandardOutput));
+        // sshd logs each authenticated connection; multiplexed sessions (channels) reuse the one.
         Assert.Equal(1, Accepted() - before);
     }
 

@@ -26,7 +26,7 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
     {
         var added = await (await server.Admin().PostJsonAsync("/api/hosts", new
         {
-            name = "kvm-2", uri = "ssh://backup@10.0.0.2:2222", identityFile = "/etc/bwf/id_ed25519",
+            name = "kvm-2", uri = "openssh://backup@10.0.0.2:2222", identityFile = "/etc/bwf/id_ed25519",
             knownHostsFile = "/etc/bwf/known_hosts", maxConcurrentBackups = 3, maxConcurrentCompressions = 1,
             stagingCapacityBytes = 10L << 30,
         })).OkJsonAsync();

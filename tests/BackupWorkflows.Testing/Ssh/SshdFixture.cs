@@ -66,9 +66,16 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(Directory, "authorized_keys"), $"command=\"{wrapper}\" {key}\n");
     }
 
-    /// <summary>A new shell to this sshd, with this fixture's key and known_hosts.</summary>
-    public IHostShell CreateShell(TimeProvider? timeProvider = null) =>
-        HostShellFactory.Create(HostUri, IdentityFile, KnownHostsFile, timeProvider);
+    /// <summary>The host key's fingerprint (<c>SHA256:…</c>), as <c>ssh-keygen -l</c> shows it.</summary>
+    public string HostKeyFingerprint { get; private set; } = "";
+
+    /// <summary>The address with another scheme: <c>openssh</c> for the system OpenSSH client.</summary>
+    public string HostUriFor(string scheme) => $"{scheme}://{User}@127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>A new shell to this sshd, with this fixture's key and known_hosts; <paramref name="scheme"/>
+    /// <c>ssh</c> (SSH.NET) or <c>openssh</c>.</summary>
+    public IHostShell CreateShell(TimeProvider? timeProvider = null, string scheme = "ssh") =>
+        HostShellFactory.Create(HostUriFor(scheme), IdentityFile, KnownHostsFile, timeProvider);
 
     /// <inheritdoc />
     public async Task InitializeAsync()
@@ -94,12 +101,13 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
             "PasswordAuthentication no",
             "KbdInteractiveAuthentication no",
             "PermitRootLogin yes",
-            "MaxSessions 64",
+            "MaxSessions 128",
             "MaxStartups 64:30:128",
             "LogLevel INFO",
         ]);
 
         var hostKey = (await File.ReadAllTextAsync(Path.Combine(Directory, "host_ed25519.pub"))).Split(' ');
+        HostKeyFingerprint = KnownHosts.Fingerprint(Convert.FromBase64String(hostKey[1]));
         await File.WriteAllTextAsync(KnownHostsFile, $"[127.0.0.1]:{Port.ToString(CultureInfo.InvariantCulture)} {hostKey[0]} {hostKey[1]}\n");
 
         var start = new ProcessStartInfo("/usr/sbin/sshd") { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -12,6 +12,7 @@ internal sealed class HostConfiguration : IEntityTypeConfiguration<HostRecord>
         b.HasKey(h => h.Name);
         b.Property(h => h.Name).HasMaxLength(100);
         b.Property(h => h.Uri).HasMaxLength(500);
+        b.Property(h => h.HostKeyFingerprint).HasMaxLength(100);
     }
 }
 
