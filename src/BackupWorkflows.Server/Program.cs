@@ -23,6 +23,7 @@ api.MapBackupsApi();
 api.MapRestoresApi();
 api.MapSchedulesApi();
 api.MapWorkflowsApi();
+api.MapHooksApi();
 api.MapInstancesApi();
 api.MapEventsApi();
 api.MapJobsApi();
