@@ -44,8 +44,9 @@ public sealed partial class HttpTrigger : TriggerActivity
     /// <inheritdoc />
     public override IEnumerable<(string Input, string Problem)> CheckSettings()
     {
-        if (!PathPattern().IsMatch(NormalizePath(Path ?? "")))
-            yield return ("path", "must be 1-200 characters of letters, digits, '-', '_', '.' and '/' (the part after /api/hooks/)");
+        var path = NormalizePath(Path ?? "");
+        if (path.Length > 200 || !PathPattern().IsMatch(path) || path.Split('/').Any(s => s is "." or ".."))
+            yield return ("path", "must be 1-200 characters of letters, digits, '-', '_', '.' and '/', without '.' or '..' segments (the part after /api/hooks/)");
         if (!Methods.Contains(Method?.ToUpperInvariant()))
             yield return ("method", $"must be one of {string.Join(", ", Methods)}");
         if (!Roles.Contains(Role?.ToLowerInvariant()))
