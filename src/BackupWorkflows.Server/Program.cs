@@ -24,6 +24,7 @@ api.MapRestoresApi();
 api.MapSchedulesApi();
 api.MapWorkflowsApi();
 api.MapHooksApi();
+api.MapTriggersApi();
 api.MapInstancesApi();
 api.MapEventsApi();
 api.MapJobsApi();
