@@ -21,8 +21,8 @@ public static class HooksApi
     public static IEndpointRouteBuilder MapHooksApi(this IEndpointRouteBuilder app)
     {
         app.MapMethods("/hooks/{**path}", HttpTrigger.Methods, HandleAsync).WithTags("Hooks").WithName("CallHook")
-            .WithSummary("Starts the published workflow whose HTTP trigger has this method and path.")
-            .Accepts<JsonObject>("application/json").RequireAuthorization(Roles.Viewer);
+            .WithSummary("Starts the published workflow whose HTTP trigger has this method and path; a JSON object body (or the query) is its input.")
+            .RequireAuthorization(Roles.Viewer); // no Accepts(): a request without a body (query input) must reach it too
         return app;
     }
 
