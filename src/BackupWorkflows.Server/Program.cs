@@ -25,6 +25,8 @@ api.MapRestoresApi();
 api.MapSnapshotsApi();
 api.MapSchedulesApi();
 api.MapWorkflowsApi();
+api.MapHooksApi();
+api.MapTriggersApi();
 api.MapInstancesApi();
 api.MapEventsApi();
 api.MapJobsApi();

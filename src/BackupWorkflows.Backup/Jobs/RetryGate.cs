@@ -8,8 +8,9 @@ namespace BackupWorkflows.Backup.Jobs;
 /// </summary>
 /// <remarks>
 /// Kept for one thing the engine's retries cannot do: retry a whole stretch of a flowchart after
-/// a cleanup branch. <c>backup-with-retry</c> thaws, undoes the snapshot and deletes partial files
-/// before the next attempt, which decides full or incremental again; the engine retries one
+/// a cleanup branch. <c>backup-with-retry</c> runs <c>backup</c> as a child (whose failure branch thaws,
+/// undoes the snapshot and deletes partial files) and, on its failure, waits and runs a new child, which
+/// decides full or incremental again; the engine retries one
 /// activity (in process, or durably with <see cref="Engine.Activities.ActivityContext.RetryDurably"/>),
 /// never a sequence. Jobs (compression, validation) do not use it: their retries are the engine's.
 /// </remarks>

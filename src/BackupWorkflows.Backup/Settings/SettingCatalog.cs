@@ -71,7 +71,7 @@ public static class SettingCatalog
             "Delete finished and cancelled workflow instances (with their journals) this many days after they ended; 0 = keep them. Faulted ones stay for retry.")
             { Minimum = 0, Maximum = 36500, Unit = Day },
         new(SchedulesMisfirePolicy, SettingKind.Choice, "run-once",
-            "Firings missed while no server ran: 'run-once' runs one catch-up backup at start, 'skip' waits for the next firing.")
+            "Firings missed while no server ran, of schedules and of workflows' Cron triggers: 'run-once' runs one catch-up firing at start, 'skip' waits for the next firing.")
             { Choices = ["run-once", "skip"] },
         new(SchedulesDefaultKeep, SettingKind.Integer, "0", "Backups kept per VM by schedules that do not say 'keep' (0 = keep all).")
             { Minimum = 0, Maximum = 10000 },

@@ -60,6 +60,22 @@ internal static class WorkflowCommands
             c.Out.Done($"Published {definition?["id"]} v{definition?["version"]}.", definition);
             return 0;
         });
+        var unpublishId = Arg("ID", "Definition id.");
+        var unpublish = app.Action(Cmd("unpublish", "Unpublishes a definition: its triggers stop; running instances go on.", unpublishId), async (c, ct) =>
+        {
+            var result = await c.Api.PostAsync($"api/workflows/{Seg(c.Parse.GetValue(unpublishId)!)}/unpublish", new JsonObject(), ct);
+            c.Out.Done(result?["wasPublished"]?.GetValue<bool>() == true
+                ? $"Unpublished {result?["id"]}; its triggers are stopped." : $"{result?["id"]} was not published.", result);
+            return 0;
+        });
+        var triggers = app.Action(Cmd("triggers", "Lists the triggers of published workflows (cron, HTTP hooks)."), async (c, ct) =>
+        {
+            c.Out.Table(await c.Api.GetAsync("api/triggers", ct), Column.Of("WORKFLOW", "workflowId"), Column.Of("VERSION", "version"),
+                Column.Of("ACTIVITY", "activityId"), Column.Of("TYPE", "type"),
+                new Column("FIRES ON", r => r?["hookPath"] is { } hook ? $"{r["settings"]?["method"]} {hook} (role {r["settings"]?["role"]})"
+                    : $"{r?["settings"]?["cron"]} ({r?["settings"]?["timeZone"]})"));
+            return 0;
+        });
         var runId = Arg("ID", "Definition id.");
         var input = new Option<string[]>("--input") { Description = "Input as key=value (value parsed as JSON when it is JSON).", AllowMultipleArgumentsPerToken = true };
         var wait = Flag("--wait", "Show progress until the instance ends.");
@@ -69,7 +85,7 @@ internal static class WorkflowCommands
                 new RunRequest(ParseInput(c.Parse.GetValue(input) ?? [])), ct);
             return await InstanceWaiter.ReportAsync(c, started, c.Parse.GetValue(wait), $"Workflow {c.Parse.GetValue(runId)}", ct);
         });
-        return Group("workflow", "Workflow definitions.", list, show, export, import, publish, run);
+        return Group("workflow", "Workflow definitions.", list, show, export, import, publish, unpublish, triggers, run);
     }
 
     private static string Version(int? version) => version is null ? "" : $"?version={version}";

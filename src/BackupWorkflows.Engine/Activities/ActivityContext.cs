@@ -20,6 +20,7 @@ public sealed class ActivityContext
         DefinitionId = attempt.DefinitionId;
         DefinitionVersion = attempt.DefinitionVersion;
         ActivityId = attempt.ActivityId;
+        ExecutionKey = $"{attempt.InstanceId}/{attempt.WorkItemId}";
         Attempt = attempt.Attempt;
         IsResume = attempt.IsResume;
         SuspendedUntil = attempt.SuspendedUntil;
@@ -43,6 +44,12 @@ public sealed class ActivityContext
 
     /// <summary>Id of this activity within the definition.</summary>
     public string ActivityId { get; }
+
+    /// <summary>
+    /// Names this execution of the activity: the same across its retries, resumes and wake-ups, different
+    /// each time the flow reaches the activity again (a loop). For idempotency keys of work it starts.
+    /// </summary>
+    public string ExecutionKey { get; }
 
     /// <summary>1-based attempt number; counts retries and resumes after a crash.</summary>
     public int Attempt { get; }
@@ -141,7 +148,7 @@ internal interface IActivityExecutionHost
 
 /// <summary>Identity of one attempt, handed to the context.</summary>
 internal sealed record ActivityAttemptInfo(
-    string InstanceId, string DefinitionId, int DefinitionVersion, string ActivityId,
+    string InstanceId, string DefinitionId, int DefinitionVersion, string ActivityId, int WorkItemId,
     int Attempt, bool IsResume, DateTimeOffset? SuspendedUntil, string? CorrelationId,
     IServiceProvider Services, TimeProvider TimeProvider, ILogger Logger,
     JsonObject WorkflowInput, JsonObject State);

@@ -24,6 +24,8 @@ public sealed record ActivityDescriptor
     public required IReadOnlyList<string> Outcomes { get; init; }
     /// <summary>True when any outcome name is accepted (Switch cases, Fork branches).</summary>
     public bool DynamicOutcomes { get; init; }
+    /// <summary>True for trigger activities (<c>Trigger.*</c>): they start the workflow and nothing connects into them.</summary>
+    public bool IsTrigger { get; init; }
     /// <summary>Default retry policy from <see cref="RetryAttribute"/>, if declared.</summary>
     public RetryPolicy? Retry { get; init; }
     /// <summary>Default per-attempt timeout from <see cref="TimeoutAttribute"/>, if declared.</summary>

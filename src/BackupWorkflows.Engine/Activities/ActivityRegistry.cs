@@ -92,6 +92,7 @@ internal sealed class ActivityRegistry : IActivityRegistry
             Outputs = outputs,
             Outcomes = outcomes?.Names ?? ["Done"],
             DynamicOutcomes = outcomes?.Dynamic ?? false,
+            IsTrigger = typeof(Triggers.TriggerActivity).IsAssignableFrom(type),
             Retry = retry is null ? null : new RetryPolicy
             {
                 MaxAttempts = Math.Max(1, retry.MaxAttempts),

@@ -4,6 +4,7 @@ using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Engine.Persistence;
 using BackupWorkflows.Engine.Persistence.Records;
 using BackupWorkflows.Engine.Runtime;
+using BackupWorkflows.Engine.Triggers;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Engine.Definitions;
@@ -12,7 +13,7 @@ namespace BackupWorkflows.Engine.Definitions;
 /// EF Core implementation of <see cref="IWorkflowDefinitionStore"/>. A version that was ever
 /// published (<c>PublishedAt</c> set) is immutable, so instances pinned to it never see it change.
 /// </summary>
-internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry registry, TimeProvider time) : IWorkflowDefinitionStore
+internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry registry, TimeProvider time, TriggerIndex triggers) : IWorkflowDefinitionStore
 {
     private readonly DefinitionValidator _validator = new(registry);
 
@@ -40,7 +41,21 @@ internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry
         var record = await Find(db, id, version, cancellationToken) ?? throw new WorkflowDefinitionNotFoundException(id, version);
         await Publish(db, record, cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        triggers.NotifyChanged();
         return ToDefinition(record);
+    }
+
+    public async Task<bool> UnpublishAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await database.CreateAsync(cancellationToken);
+        if (!await db.Definitions.AnyAsync(d => d.Id == id, cancellationToken)) throw new WorkflowDefinitionNotFoundException(id);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var changed = await db.Definitions.Where(d => d.Id == id && d.IsPublished)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.IsPublished, false), cancellationToken) > 0;
+        await triggers.DropAsync(db, id, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        triggers.NotifyChanged();
+        return changed;
     }
 
     public async Task<WorkflowDefinition?> GetAsync(string id, int? version = null, CancellationToken cancellationToken = default)
@@ -92,8 +107,13 @@ internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry
         var active = new[] { (int)WorkflowStatus.Running, (int)WorkflowStatus.Waiting, (int)WorkflowStatus.Suspended };
         if (await db.Instances.AnyAsync(i => i.DefinitionId == id && active.Contains(i.Status), cancellationToken))
             throw new WorkflowInstanceStateException($"Workflow definition '{id}' has unfinished instances; cancel them before deleting it.");
-        return await db.Definitions.Where(d => d.Id == id)
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+        var deleted = await db.Definitions.Where(d => d.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.IsDeleted, true).SetProperty(d => d.IsPublished, false), cancellationToken) > 0;
+        await triggers.DropAsync(db, id, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        if (deleted) triggers.NotifyChanged();
+        return deleted;
     }
 
     public async Task<WorkflowImportResult> ImportAsync(string json, bool publish, CancellationToken cancellationToken = default)
@@ -106,8 +126,10 @@ internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry
         var latest = await Latest(db, definition.Id, cancellationToken);
         var created = latest?.ContentHash != hash;
         var record = created ? await WriteDraft(db, definition, latest, cancellationToken) : latest!;
-        if (publish && !record.IsPublished) await Publish(db, record, cancellationToken);
+        var published = publish && !record.IsPublished;
+        if (published) await Publish(db, record, cancellationToken);
         await tx.CommitAsync(cancellationToken);
+        if (published) triggers.NotifyChanged();
         return new WorkflowImportResult(ToDefinition(record), created);
     }
 
@@ -152,6 +174,7 @@ internal sealed class DefinitionStore(EngineDatabase database, IActivityRegistry
         record.PublishedAt ??= EngineDatabase.Ms(time.GetUtcNow());
         db.Definitions.Update(record);
         await db.SaveChangesAsync(ct);
+        await triggers.ReplaceAsync(db, ToDefinition(record), ct);
     }
 
     private static Task<DefinitionRecord?> Latest(EngineDbContext db, string id, CancellationToken ct) =>

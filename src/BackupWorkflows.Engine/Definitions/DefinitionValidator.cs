@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Engine.Activities.Flow;
 using BackupWorkflows.Engine.Bindings;
+using BackupWorkflows.Engine.Triggers;
 
 namespace BackupWorkflows.Engine.Definitions;
 
@@ -62,6 +63,8 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry)
         }
         foreach (var a in d.Activities)
             if (descriptors.TryGetValue(a.Id, out var descriptor)) CheckInputs(d, a, descriptor, descriptors, Add);
+        foreach (var a in d.Activities)
+            if (descriptors.TryGetValue(a.Id, out var descriptor) && descriptor.IsTrigger) CheckTrigger(d, a, descriptor, Add);
 
         for (var i = 0; i < d.Connections.Count; i++)
         {
@@ -75,11 +78,11 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry)
 
         var starts = d.Activities.Count(a => a.Type == StartActivity.TypeName);
         if (starts > 1) Add(null, "activities", "a workflow may have only one Start activity");
-        if (d.Activities.Count > 0 && FlowGraph.EntryActivities(d).Count == 0)
+        if (d.Activities.Count > 0 && FlowGraph.EntryActivities(d, IsTrigger).Count == 0)
             Add(null, "activities", "no activity to start from: add a Start activity");
         else
         {
-            var reachable = FlowGraph.Reachable(d);
+            var reachable = FlowGraph.Reachable(d, IsTrigger);
             foreach (var a in d.Activities.Where(a => !reachable.Contains(a.Id)))
                 Add(a.Id, null, "unreachable: no connection leads here from the start");
         }
@@ -124,6 +127,31 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry)
             var given = a.Inputs.FirstOrDefault(p => string.Equals(p.Key, input.Name, StringComparison.OrdinalIgnoreCase));
             if (given.Value is null || (given.Value is JsonValue v && v.TryGetValue<string>(out var s) && s.Length == 0))
                 add(a.Id, $"inputs.{input.Name}", "required input has no value");
+        }
+    }
+
+    /// <summary>True for the type name of a trigger activity.</summary>
+    public bool IsTrigger(string type) => registry.Find(type)?.IsTrigger == true;
+
+    /// <summary>A trigger starts the flow (nothing connects into it) and its inputs are settings: literals, checked by the trigger.</summary>
+    private static void CheckTrigger(WorkflowDefinition d, ActivityNode a, ActivityDescriptor descriptor, Action<string?, string?, string> add)
+    {
+        if (d.Connections.Any(c => c.Target == a.Id)) add(a.Id, null, "a trigger starts the workflow: nothing may connect into it");
+        var literal = true;
+        foreach (var (name, value) in a.Inputs.Where(i => !BindingTemplate.IsLiteral(i.Value)))
+        {
+            add(a.Id, $"inputs.{name}", "a trigger's settings are read when the workflow is published: give a literal, not a binding");
+            literal = false;
+        }
+        if (!literal) return;
+        try
+        {
+            foreach (var (input, problem) in TriggerSettings.Create(descriptor, TriggerSettings.Of(descriptor, a)).CheckSettings())
+                add(a.Id, $"inputs.{input}", problem);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            // A value of the wrong type; CheckInputs has reported it.
         }
     }
 

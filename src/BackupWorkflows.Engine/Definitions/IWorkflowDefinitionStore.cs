@@ -16,8 +16,18 @@ public interface IWorkflowDefinitionStore
     /// </summary>
     Task<WorkflowDefinition> SaveDraftAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default);
 
-    /// <summary>Publishes a version (default: the latest); the previously published one is unpublished.</summary>
+    /// <summary>
+    /// Publishes a version (default: the latest); the previously published one is unpublished. Its trigger
+    /// activities replace the definition's rows in the trigger index (a trigger key another published
+    /// workflow holds is a <see cref="WorkflowValidationException"/>).
+    /// </summary>
     Task<WorkflowDefinition> PublishAsync(string id, int? version = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Unpublishes the definition: no version is published afterwards, its triggers stop and new starts
+    /// are refused; running instances go on. False when nothing was published.
+    /// </summary>
+    Task<bool> UnpublishAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>A version (default: the latest), or null.</summary>
     Task<WorkflowDefinition?> GetAsync(string id, int? version = null, CancellationToken cancellationToken = default);

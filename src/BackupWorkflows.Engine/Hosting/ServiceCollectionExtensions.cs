@@ -4,6 +4,7 @@ using BackupWorkflows.Engine.Locks;
 using BackupWorkflows.Engine.Persistence;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Engine.Runtime.Execution;
+using BackupWorkflows.Engine.Triggers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -39,6 +40,8 @@ public static class ServiceCollectionExtensions
             db.UseQueryTrackingBehavior(QueryTrackingBehavior.NoTracking);
         });
         services.AddSingleton<EngineDatabase>();
+        services.AddSingleton<TriggerIndex>();
+        services.AddSingleton<IWorkflowTriggers>(sp => sp.GetRequiredService<TriggerIndex>());
         services.AddSingleton<IWorkflowDefinitionStore, DefinitionStore>();
         services.AddSingleton<WorkflowEventHub>();
         services.AddSingleton<IWorkflowEvents>(sp => sp.GetRequiredService<WorkflowEventHub>());

@@ -13,6 +13,8 @@ internal sealed class EngineDbContext(DbContextOptions<EngineDbContext> options)
     public DbSet<ProgressRecord> Progress => Set<ProgressRecord>();
     public DbSet<LockClaimRecord> LockClaims => Set<LockClaimRecord>();
     public DbSet<LockNameRecord> LockNames => Set<LockNameRecord>();
+    public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
+    public DbSet<OriginRecord> Origins => Set<OriginRecord>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -63,6 +65,20 @@ internal sealed class EngineDbContext(DbContextOptions<EngineDbContext> options)
         {
             e.ToTable("wf_lock_names");
             e.HasKey(x => x.Name);
+        });
+        b.Entity<TriggerRecord>(e =>
+        {
+            e.ToTable("wf_triggers");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.Type, x.Key }).IsUnique();
+            e.HasIndex(x => x.DefinitionId);
+        });
+        b.Entity<OriginRecord>(e =>
+        {
+            e.ToTable("wf_instance_origins");
+            e.HasKey(x => x.InstanceId);
+            e.Property(x => x.InstanceId).HasMaxLength(64);
+            e.HasIndex(x => x.ParentInstanceId);
         });
     }
 }

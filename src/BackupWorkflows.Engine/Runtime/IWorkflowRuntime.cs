@@ -10,6 +10,18 @@ public sealed record StartOptions
 
     /// <summary>Starting twice with the same key (per definition) returns the first instance.</summary>
     public string? IdempotencyKey { get; init; }
+
+    /// <summary>
+    /// The trigger that starts the instance (recorded with it): the instance begins at that trigger
+    /// activity. Without it the instance begins at the Start activity or the non-trigger entries.
+    /// </summary>
+    public Triggers.TriggerStart? Trigger { get; init; }
+
+    /// <summary>The instance that starts this one as a child (<c>Flow.RunWorkflow</c>); cancelling the parent cancels it.</summary>
+    public string? ParentInstanceId { get; init; }
+
+    /// <summary>A version to start instead of the published one; it must have been published at some time.</summary>
+    public int? DefinitionVersion { get; init; }
 }
 
 /// <summary>Starts, cancels and retries workflow instances.</summary>

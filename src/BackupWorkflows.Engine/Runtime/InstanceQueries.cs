@@ -15,7 +15,14 @@ internal sealed class InstanceQueries(EngineDatabase database, InstanceExecutor 
     {
         await using var db = await database.CreateAsync(cancellationToken);
         var record = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-        return record is null ? null : ToInfo(record);
+        if (record is null) return null;
+        var origin = await db.Origins.FirstOrDefaultAsync(o => o.InstanceId == instanceId, cancellationToken);
+        return origin is null ? ToInfo(record) : ToInfo(record) with
+        {
+            ParentInstanceId = origin.ParentInstanceId,
+            Trigger = origin.TriggerActivityId is null ? null
+                : new Triggers.TriggerStart(origin.TriggerActivityId, origin.TriggerType ?? "", Parse(origin.TriggerPayload) as JsonObject),
+        };
     }
 
     public async Task<InstancePage> ListAsync(InstanceFilter? filter = null, CancellationToken cancellationToken = default)

@@ -37,6 +37,10 @@ public sealed record WorkflowInstanceInfo
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>Last committed change.</summary>
     public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>The trigger that started the instance and what it received (null for a plain start).</summary>
+    public Triggers.TriggerStart? Trigger { get; init; }
+    /// <summary>The instance that runs this one as a child (<c>Flow.RunWorkflow</c>), if any.</summary>
+    public string? ParentInstanceId { get; init; }
     /// <summary>Ended (Finished, Faulted, Cancelled).</summary>
     public DateTimeOffset? EndedAt { get; init; }
 }

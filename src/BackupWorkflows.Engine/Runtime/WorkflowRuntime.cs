@@ -15,10 +15,14 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
     {
         options ??= new StartOptions();
         await using var db = await services.Database.CreateAsync(cancellationToken);
-        var published = await db.Definitions.Where(d => d.Id == definitionId && d.IsPublished)
-            .Select(d => (int?)d.Version).FirstOrDefaultAsync(cancellationToken);
+        var published = options.DefinitionVersion is { } fixedVersion
+            ? await db.Definitions.Where(d => d.Id == definitionId && d.Version == fixedVersion && d.PublishedAt != null)
+                .Select(d => (int?)d.Version).FirstOrDefaultAsync(cancellationToken)
+            : await db.Definitions.Where(d => d.Id == definitionId && d.IsPublished).Select(d => (int?)d.Version).FirstOrDefaultAsync(cancellationToken);
         if (published is null)
         {
+            if (options.DefinitionVersion is { } v && !await db.Definitions.AnyAsync(d => d.Id == definitionId && d.Version == v, cancellationToken))
+                throw new WorkflowDefinitionNotFoundException(definitionId, v);
             if (await db.Definitions.AnyAsync(d => d.Id == definitionId, cancellationToken)) throw new WorkflowNotPublishedException(definitionId);
             throw new WorkflowDefinitionNotFoundException(definitionId);
         }
@@ -31,7 +35,13 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         var completeInput = StartInput.Complete(plan.Definition, input);
         var state = new InstanceState();
         foreach (var variable in plan.Definition.Variables) state.Variables[variable.Name] = variable.Default?.DeepClone();
-        foreach (var entry in plan.Entries) state.Schedule(entry);
+        if (options.Trigger is { } trigger)
+        {
+            if (!plan.Entries.Contains(trigger.ActivityId) || plan.Activities[trigger.ActivityId].Descriptor.Type != trigger.Type)
+                throw new WorkflowEngineException($"Workflow '{definitionId}' v{published} has no {trigger.Type} activity '{trigger.ActivityId}'.");
+            state.Schedule(trigger.ActivityId);
+        }
+        else foreach (var entry in plan.ManualEntries) state.Schedule(entry);
 
         var now = services.NowMs;
         var record = new InstanceRecord
@@ -55,10 +65,12 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         {
             // Fast path: the instance row and the journal rows of its entry activities go in one commit.
             // With declared locks the runner takes them first, so it starts the entries itself.
+            var origin = Origin(record.Id, options);
             if (plan.Definition.Locks.Count == 0 && executor.HasFreeSlot)
             {
                 var runnerDb = await services.Database.CreateAsync(cancellationToken);
                 runnerDb.Instances.Add(record);
+                if (origin is not null) runnerDb.Origins.Add(origin);
                 runner = new InstanceRunner(services, runnerDb, record, plan);
                 runner.PrestartEntries();
                 await runnerDb.SaveChangesAsync(cancellationToken);
@@ -66,6 +78,7 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
             else
             {
                 db.Instances.Add(record);
+                if (origin is not null) db.Origins.Add(origin);
                 await db.SaveChangesAsync(cancellationToken);
             }
         }
@@ -87,7 +100,33 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         return record.Id;
     }
 
+    private static OriginRecord? Origin(string instanceId, StartOptions options) =>
+        options.Trigger is null && options.ParentInstanceId is null ? null : new OriginRecord
+        {
+            InstanceId = instanceId, ParentInstanceId = options.ParentInstanceId, TriggerActivityId = options.Trigger?.ActivityId,
+            TriggerType = options.Trigger?.Type, TriggerPayload = options.Trigger?.Payload?.ToJsonString(DefinitionJson.Options),
+        };
+
     public async Task<bool> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        var cancelled = await CancelOneAsync(instanceId, cancellationToken);
+        if (cancelled) await CancelChildrenAsync(instanceId, cancellationToken);
+        return cancelled;
+    }
+
+    /// <summary>Cancelling a parent cancels its unfinished children (started by <c>Flow.RunWorkflow</c>), and theirs.</summary>
+    private async Task CancelChildrenAsync(string parentId, CancellationToken cancellationToken)
+    {
+        int[] ended = [(int)WorkflowStatus.Finished, (int)WorkflowStatus.Cancelled, (int)WorkflowStatus.Faulted];
+        List<string> children;
+        await using (var db = await services.Database.CreateAsync(cancellationToken))
+            children = await db.Origins.Where(o => o.ParentInstanceId == parentId)
+                .Join(db.Instances, o => o.InstanceId, i => i.Id, (o, i) => i)
+                .Where(i => !ended.Contains(i.Status)).Select(i => i.Id).ToListAsync(cancellationToken);
+        foreach (var child in children) await CancelAsync(child, cancellationToken);
+    }
+
+    private async Task<bool> CancelOneAsync(string instanceId, CancellationToken cancellationToken)
     {
         int[] ended = [(int)WorkflowStatus.Finished, (int)WorkflowStatus.Cancelled];
         await using var db = await services.Database.CreateAsync(cancellationToken);
@@ -179,6 +218,7 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         await db.Journal.Where(j => ids.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
         await db.Incidents.Where(j => ids.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
         await db.Progress.Where(j => ids.Contains(j.InstanceId)).ExecuteDeleteAsync(cancellationToken);
+        await db.Origins.Where(o => ids.Contains(o.InstanceId)).ExecuteDeleteAsync(cancellationToken);
         var deleted = await db.Instances.Where(i => ids.Contains(i.Id) && purgeable.Contains(i.Status)).ExecuteDeleteAsync(cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return deleted;

@@ -97,7 +97,8 @@ public static class InstancesApi
         return TypedResults.Ok(new InstanceDto(instance.Id, instance.DefinitionId, instance.DefinitionVersion, instance.Status,
             instance.CorrelationId, instance.Input, instance.Variables, instance.Output, instance.Fault, instance.WaitingFor,
             instance.OwnerNode, instance.CreatedAt, instance.UpdatedAt, instance.EndedAt, activities,
-            [.. incidents.Select(x => new IncidentDto(x.ActivityId, x.Message, x.CreatedAt, x.Attempts, x.Handled))]));
+            [.. incidents.Select(x => new IncidentDto(x.ActivityId, x.Message, x.CreatedAt, x.Attempts, x.Handled))],
+            instance.Trigger, instance.ParentInstanceId));
     }
 
     private static async Task<Ok<IEnumerable<JournalEntryDto>>> JournalAsync(string id, IWorkflowInstanceQueries queries, CancellationToken ct)
@@ -126,11 +127,13 @@ public sealed record ActivityStateDto(string Status, int Attempt, ProgressDto? P
 /// <summary>An incident.</summary>
 public sealed record IncidentDto(string ActivityId, string Message, DateTimeOffset At, int Attempts, bool Handled);
 
-/// <summary>An instance in detail.</summary>
+/// <summary>An instance in detail; <c>Trigger</c> is the trigger that started it and with what, <c>ParentInstanceId</c> the
+/// instance that runs it as a child (Flow.RunWorkflow).</summary>
 public sealed record InstanceDto(string Id, string DefinitionId, int DefinitionVersion, WorkflowStatus Status, string? CorrelationId,
     JsonObject? Input, JsonObject? Variables, JsonNode? Output, string? Fault, string? WaitingFor, string? OwnerNode,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? FinishedAt,
-    IReadOnlyDictionary<string, ActivityStateDto> Activities, IReadOnlyList<IncidentDto> Incidents);
+    IReadOnlyDictionary<string, ActivityStateDto> Activities, IReadOnlyList<IncidentDto> Incidents,
+    BackupWorkflows.Engine.Triggers.TriggerStart? Trigger = null, string? ParentInstanceId = null);
 
 /// <summary>One execution attempt.</summary>
 public sealed record JournalEntryDto(long Sequence, string ActivityId, string ActivityType, int Attempt, bool IsResume, string Status,

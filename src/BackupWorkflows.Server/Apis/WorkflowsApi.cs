@@ -36,6 +36,10 @@ public static class WorkflowsApi
                 Json(await store.PublishAsync(id, request?.Version, ct)))
             .WithName("PublishWorkflow").WithSummary("Publishes a version (latest when omitted).").Produces<WorkflowDefinition>()
             .RequireAuthorization(Roles.Admin);
+        workflows.MapPost("/{id}/unpublish", async (string id, IWorkflowDefinitionStore store, CancellationToken ct) =>
+                TypedResults.Ok(new UnpublishResult(id, await store.UnpublishAsync(id, ct))))
+            .WithName("UnpublishWorkflow").WithSummary("Unpublishes a definition: its triggers stop; running instances go on.")
+            .RequireAuthorization(Roles.Admin);
         workflows.MapPost("/{id}/revert", async (string id, RevertRequest request, IWorkflowDefinitionStore store, CancellationToken ct) =>
                 Json(await store.RevertAsync(id, request.Version ?? throw new InputException("version", "is required."), ct)))
             .WithName("RevertWorkflow").WithSummary("Makes a new draft from an old version.").Produces<WorkflowDefinition>()
@@ -100,6 +104,11 @@ public sealed record WorkflowVersionDto(int Version, bool IsPublished, DateTimeO
 
 /// <summary>Body of POST /api/workflows/{id}/publish.</summary>
 public sealed record PublishRequest(int? Version);
+
+/// <summary>Answer of POST /api/workflows/{id}/unpublish.</summary>
+/// <param name="Id">The definition.</param>
+/// <param name="WasPublished">False when no version was published.</param>
+public sealed record UnpublishResult(string Id, bool WasPublished);
 
 /// <summary>Body of POST /api/workflows/{id}/revert.</summary>
 public sealed record RevertRequest(int? Version);

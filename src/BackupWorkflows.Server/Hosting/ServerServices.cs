@@ -63,6 +63,7 @@ public static class ServerServices
         services.AddScoped<ScheduleService>();
         services.AddScoped<Backup.Offerings.IOfferingUse, ScheduleOfferingUse>();
         services.AddScheduling(config);
+        services.AddHostedService<Triggers.CronTriggerSync>();
         return builder;
     }
 

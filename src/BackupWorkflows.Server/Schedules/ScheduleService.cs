@@ -1,3 +1,4 @@
+using BackupWorkflows.Engine.Triggers;
 using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Offerings;
 using BackupWorkflows.Server.Errors;
@@ -44,8 +45,7 @@ public sealed class ScheduleService(ServerDbContext db, VmAssignments assignment
         await db.SaveChangesAsync(ct);
         try
         {
-            var misfire = await settings.GetAsync(SettingCatalog.SchedulesMisfirePolicy, ct) == "skip"
-                ? CronTriggerMisfireInstruction.DoNothing : CronTriggerMisfireInstruction.FireAndProceed;
+            var misfire = await MisfireInstructionAsync(settings, ct);
             var scheduler = await schedulers.GetScheduler(ct);
             var job = JobBuilder.Create<ScheduledBackupJob>().WithIdentity(record.Id, SchedulingSetup.Group)
                 .UsingJobData(ScheduledBackupJob.ScheduleIdKey, record.Id).RequestRecovery().Build();
@@ -62,6 +62,15 @@ public sealed class ScheduleService(ServerDbContext db, VmAssignments assignment
             throw;
         }
     }
+
+    /// <summary>
+    /// The Quartz misfire instruction of the setting <c>schedules.misfire.policy</c>, for every cron trigger
+    /// (schedules and the workflows' <c>Trigger.Cron</c>): <c>skip</c> drops missed firings, otherwise one
+    /// missed firing runs at once and the schedule proceeds.
+    /// </summary>
+    public static async Task<CronTriggerMisfireInstruction> MisfireInstructionAsync(BackupSettings settings, CancellationToken ct) =>
+        await settings.GetAsync(SettingCatalog.SchedulesMisfirePolicy, ct) == "skip"
+            ? CronTriggerMisfireInstruction.DoNothing : CronTriggerMisfireInstruction.FireAndProceed;
 
     /// <summary>The schedule, or null when it was deleted.</summary>
     public Task<ScheduleRecord?> FindAsync(string id, CancellationToken ct) =>

@@ -6,6 +6,7 @@ import { progressFraction } from '../graph/runState';
 import { formatTime } from '../format';
 import { ProgressBar } from './Badges';
 import { useCanvasInfo } from './CanvasContext';
+import { nodeSummary } from './TriggerSummary';
 
 /** One activity on the canvas: title, id, input port on top, one output port per outcome below. */
 function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNodeType>) {
@@ -29,6 +30,7 @@ function ActivityNodeView({ id, data, selected }: NodeProps<ActivityNodeType>) {
       </div>
       <div className="node-title">{a.displayName || d?.displayName || a.type}</div>
       <div className="node-id">{id}</div>
+      {nodeSummary(a) && <div className="node-id" data-testid={`summary-${id}`}>{nodeSummary(a)}</div>}
       {state === 'running' || state === 'retrying' ? (
         <div className="node-progress">
           <ProgressBar fraction={fraction} label={rs?.progress?.message ?? undefined} testId={`progress-${id}`} />

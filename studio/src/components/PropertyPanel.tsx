@@ -2,6 +2,7 @@ import type { ActivityDescriptor, RetryPolicy } from '../api/types';
 import type { ActivityBody, Problem } from '../graph/model';
 import type { ScopeEntry } from '../graph/scope';
 import { InputEditor } from '../forms/InputEditor';
+import { TriggerSummary } from './TriggerSummary';
 
 interface Props {
   activity: ActivityBody;
@@ -52,6 +53,7 @@ export function PropertyPanel({ activity: a, descriptor: d, scope, problems, rea
         <InputEditor key={`${a.id}/${input.name}`} input={input} value={a.inputs[input.name]} scope={scope}
           problems={byPath(input.name)} disabled={readOnly} onChange={(v) => setInput(input.name, v)} />
       ))}
+      <TriggerSummary activity={a} />
       {d && d.outputs.length > 0 && (
         <>
           <h4>Outputs</h4>

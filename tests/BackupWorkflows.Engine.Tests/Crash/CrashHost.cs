@@ -9,7 +9,8 @@ namespace BackupWorkflows.Engine.Tests.Crash;
 /// <summary>
 /// Child process of the crash tests: runs the three-step crash flow on a SQLite file until the
 /// instance finishes. Started twice: the first run is killed with SIGKILL inside the middle step;
-/// the second resumes it. Usage: <c>crash-host DBFILE NODEID LEASESECONDS</c>.
+/// the second resumes it. Usage: <c>crash-host DBFILE NODEID LEASESECONDS [parent]</c>; with <c>parent</c> the
+/// crash flow runs as the child of <see cref="ParentDefinitionJson"/> (Flow.RunWorkflow), and the host waits for the parent.
 /// </summary>
 public static class CrashHost
 {
@@ -21,7 +22,14 @@ public static class CrashHost
           "connections": [ { "source": "first", "target": "middle" }, { "source": "middle", "target": "last" } ] }
         """;
 
-    public static async Task<int> RunAsync(string dbFile, string nodeId, double leaseSeconds)
+    public const string ParentDefinitionJson = """
+        { "id": "crash-parent", "activities": [
+            { "id": "run", "type": "Flow.RunWorkflow", "inputs": { "workflowId": "crash" } },
+            { "id": "after", "type": "Crash.Step" } ],
+          "connections": [ { "source": "run", "target": "after" } ] }
+        """;
+
+    public static async Task<int> RunAsync(string dbFile, string nodeId, double leaseSeconds, bool asChild = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -39,7 +47,10 @@ public static class CrashHost
         var store = host.Services.GetRequiredService<BackupWorkflows.Engine.Definitions.IWorkflowDefinitionStore>();
         var runtime = host.Services.GetRequiredService<IWorkflowRuntime>();
         await store.ImportAsync(DefinitionJson, publish: true); // idempotent on the second run
-        var id = await runtime.StartAsync("crash", null, new StartOptions { IdempotencyKey = "crash-test" }); // the second run gets the same id
+        if (asChild) await store.ImportAsync(ParentDefinitionJson, publish: true);
+        var id = asChild
+            ? await runtime.StartAsync("crash-parent", null, new StartOptions { IdempotencyKey = "crash-parent-test" })
+            : await runtime.StartAsync("crash", null, new StartOptions { IdempotencyKey = "crash-test" }); // the second run gets the same id
         Console.WriteLine(id);
         var info = await runtime.WaitAsync(id);
         await host.StopAsync();

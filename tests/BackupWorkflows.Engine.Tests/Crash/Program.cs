@@ -7,9 +7,9 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["crash-host", var db, var node, var lease])
-            return await CrashHost.RunAsync(db, node, double.Parse(lease, CultureInfo.InvariantCulture));
-        await Console.Error.WriteLineAsync("usage: crash-host DBFILE NODEID LEASESECONDS");
+        if (args is ["crash-host", var db, var node, var lease, .. var rest] && rest is [] or ["parent"])
+            return await CrashHost.RunAsync(db, node, double.Parse(lease, CultureInfo.InvariantCulture), asChild: rest is ["parent"]);
+        await Console.Error.WriteLineAsync("usage: crash-host DBFILE NODEID LEASESECONDS [parent]");
         return 2;
     }
 }

@@ -1,3 +1,4 @@
+using BackupWorkflows.Engine.Triggers;
 using BackupWorkflows.Server.Schedules;
 
 namespace BackupWorkflows.Server.Tests.Schedules;

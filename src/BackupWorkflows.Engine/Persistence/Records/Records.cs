@@ -107,3 +107,26 @@ internal sealed class LockNameRecord
     public string Name { get; set; } = "";
     public long Version { get; set; }
 }
+
+/// <summary>One indexed trigger activity of a published version (see <c>IWorkflowTriggers</c>).</summary>
+internal sealed class TriggerRecord
+{
+    public long Id { get; set; }
+    public string Type { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string DefinitionId { get; set; } = "";
+    public int DefinitionVersion { get; set; }
+    public string ActivityId { get; set; } = "";
+    public string Settings { get; set; } = "{}";
+}
+
+/// <summary>Where an instance came from, when not a plain start: the trigger that started it and with what, or its parent.</summary>
+/// <remarks>A table of its own (not columns of wf_instances) so existing databases get it from <c>EnsureTablesAsync</c>.</remarks>
+internal sealed class OriginRecord
+{
+    public string InstanceId { get; set; } = "";
+    public string? TriggerActivityId { get; set; }
+    public string? TriggerType { get; set; }
+    public string? TriggerPayload { get; set; }
+    public string? ParentInstanceId { get; set; }
+}

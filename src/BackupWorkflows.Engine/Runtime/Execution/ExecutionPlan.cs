@@ -20,6 +20,9 @@ internal sealed class ExecutionPlan
     public required IReadOnlyDictionary<string, PlannedActivity> Activities { get; init; }
     public required IReadOnlyList<string> Entries { get; init; }
 
+    /// <summary>Where a start that names no trigger begins (see <see cref="FlowGraph.ManualEntries"/>).</summary>
+    public required IReadOnlyList<string> ManualEntries { get; init; }
+
     /// <summary>Targets of (source, outcome).</summary>
     public required IReadOnlyDictionary<(string Source, string Outcome), string[]> Next { get; init; }
 
@@ -92,7 +95,8 @@ internal sealed class PlanCache(EngineDatabase database, IActivityRegistry regis
         {
             Definition = definition,
             Activities = activities,
-            Entries = FlowGraph.EntryActivities(definition),
+            Entries = FlowGraph.EntryActivities(definition, IsTrigger),
+            ManualEntries = FlowGraph.ManualEntries(definition, IsTrigger),
             Next = definition.Connections.GroupBy(c => (c.Source, c.Outcome))
                 .ToDictionary(g => g.Key, g => g.Select(c => c.Target).Distinct().ToArray()),
             JoinSources = activities.Values.Where(a => a.JoinMode is not null).ToDictionary(
@@ -100,6 +104,8 @@ internal sealed class PlanCache(EngineDatabase database, IActivityRegistry regis
                 a => definition.Connections.Where(c => c.Target == a.Node.Id).Select(c => c.Source).Distinct().ToArray()),
         };
     }
+
+    private bool IsTrigger(string type) => registry.Find(type)?.IsTrigger == true;
 
     private static string PropertyName(Type type, string camelName) =>
         type.GetProperties().First(p => string.Equals(p.Name, camelName, StringComparison.OrdinalIgnoreCase)).Name;

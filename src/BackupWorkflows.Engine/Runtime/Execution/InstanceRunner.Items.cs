@@ -97,7 +97,7 @@ internal sealed partial class InstanceRunner
                     ActivityInvoker.AssignInputs(activity, planned, running.Inputs!);
                     var state = (JsonObject)running.ActivityState.DeepClone();
                     var context = new ActivityContext(host, new ActivityAttemptInfo(
-                        _record.Id, _record.DefinitionId, _record.DefinitionVersion, running.Item.ActivityId,
+                        _record.Id, _record.DefinitionId, _record.DefinitionVersion, running.Item.ActivityId, running.Item.Id,
                         running.Item.Attempt, running.IsResume && attemptInRun == 1, running.SuspendedUntil, _record.CorrelationId,
                         scope.ServiceProvider, Services.Time, logger, _input, state), ct);
                     var result = await activity.ExecuteAsync(context);

@@ -1,6 +1,6 @@
 using Quartz;
 
-namespace BackupWorkflows.Server.Schedules;
+namespace BackupWorkflows.Engine.Triggers;
 
 /// <summary>
 /// Turns what a user writes into a Quartz cron expression (seconds first): the words

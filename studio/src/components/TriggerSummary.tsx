@@ -1,0 +1,69 @@
+import { request } from '../api/client';
+import type { ActivityBody } from '../graph/model';
+import { Link } from '../router';
+import { useLoad } from '../useLoad';
+
+/** Next firings of a cron expression, as the server's Quartz reads it (GET /api/triggers/cron-preview). */
+interface CronPreview { quartz: string; timeZone: string; next: string[] }
+
+const text = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
+
+/** The hook's path under /api/hooks/, as the server indexes it (trimmed of slashes, lower case). */
+export const hookPath = (a: ActivityBody) => text(a.inputs.path).trim().replace(/^\/+|\/+$/g, '').toLowerCase();
+
+/** One line with a trigger's or child workflow's key setting, for the canvas node; null for other activities. */
+export function nodeSummary(a: ActivityBody): string | null {
+  switch (a.type) {
+    case 'Trigger.Http': return `${text(a.inputs.method, 'POST').toUpperCase()} /api/hooks/${hookPath(a)}`;
+    case 'Trigger.Cron': return `${text(a.inputs.cron)} (${text(a.inputs.timeZone, 'UTC')})`;
+    case 'Flow.RunWorkflow': return `runs ${text(a.inputs.workflowId, '?')}${typeof a.inputs.version === 'number' ? ` v${a.inputs.version}` : ''}`;
+    default: return null;
+  }
+}
+
+/** What a trigger or child-workflow activity means in practice: the hook's URL and a curl call, the next firings, the child. */
+export function TriggerSummary({ activity: a }: { activity: ActivityBody }) {
+  if (a.type === 'Trigger.Http') return <HookSummary activity={a} />;
+  if (a.type === 'Trigger.Cron') return <CronSummary cron={text(a.inputs.cron)} timeZone={text(a.inputs.timeZone, 'UTC')} />;
+  if (a.type === 'Flow.RunWorkflow' && text(a.inputs.workflowId)) {
+    const id = text(a.inputs.workflowId);
+    return (
+      <div className="trigger-summary" data-testid="child-workflow">
+        <h4>Child workflow</h4>
+        <Link to={typeof a.inputs.version === 'number' ? ['designer', id, String(a.inputs.version)] : ['designer', id]}>Open {id}</Link>
+      </div>
+    );
+  }
+  return null;
+}
+
+function HookSummary({ activity: a }: { activity: ActivityBody }) {
+  const url = `${window.location.origin}/api/hooks/${hookPath(a)}`;
+  const method = text(a.inputs.method, 'POST').toUpperCase();
+  const curl = `curl -H "X-Api-Key: $BWF_API_KEY" -H "Content-Type: application/json" -X ${method} ${url} -d '{ }'`;
+  return (
+    <div className="trigger-summary" data-testid="hook-summary">
+      <h4>Hook</h4>
+      <div className="small">Active once the workflow is published; needs an API key with the role {text(a.inputs.role, 'operator')} or higher.</div>
+      <code data-testid="hook-url">{method} {url}</code>
+      <pre className="small" data-testid="hook-curl">{curl}</pre>
+    </div>
+  );
+}
+
+function CronSummary({ cron, timeZone }: { cron: string; timeZone: string }) {
+  const preview = useLoad(() => (cron.trim()
+    ? request<CronPreview>('GET', `/api/triggers/cron-preview?cron=${encodeURIComponent(cron)}&timeZone=${encodeURIComponent(timeZone)}&count=5`)
+    : Promise.resolve(undefined)), [cron, timeZone]);
+  return (
+    <div className="trigger-summary" data-testid="cron-summary">
+      <h4>Next firings</h4>
+      {preview.error ? <div className="field-error">{preview.error instanceof Error ? preview.error.message : 'not a valid cron expression'}</div> : null}
+      {preview.data && (
+        <ol className="small" data-testid="cron-next">
+          {preview.data.next.map((t) => <li key={t}>{new Date(t).toLocaleString()} <span className="muted">({preview.data!.timeZone})</span></li>)}
+        </ol>
+      )}
+    </div>
+  );
+}
