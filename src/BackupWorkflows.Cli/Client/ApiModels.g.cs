@@ -209,18 +209,21 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// State of one activity in an instance.
+    /// State of one activity in an instance: pending, running, suspended (a durable timer, until
+    /// <br/>    ResumeAt), retrying, done, failed, cancelled (stopped by the instance's end) or skipped (never reached by a
+    /// <br/>    finished or cancelled run).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ActivityStateDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public ActivityStateDto(int @attempt, string? @outcome, ProgressDto? @progress, string @status)
+        public ActivityStateDto(int @attempt, string? @outcome, ProgressDto? @progress, System.DateTimeOffset? @resumeAt, string @status)
         {
             this.Status = @status;
             this.Attempt = @attempt;
             this.Progress = @progress;
             this.Outcome = @outcome;
+            this.ResumeAt = @resumeAt;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("status")]
@@ -235,17 +238,22 @@ namespace BackupWorkflows.Cli.Client.Models
         [System.Text.Json.Serialization.JsonPropertyName("outcome")]
         public string? Outcome { get; }
 
+        [System.Text.Json.Serialization.JsonPropertyName("resumeAt")]
+        public System.DateTimeOffset? ResumeAt { get; }
+
     }
 
     /// <summary>
     /// Body of POST /api/hosts. MaxConcurrentCompressions: -1 = no limit of its own
-    /// <br/>    (the global setting `compression.max.concurrent.per.host` still caps it).
+    /// <br/>    (the global setting `compression.max.concurrent.per.host` still caps it). An ssh:// host's key is read when it
+    /// <br/>    is added and pinned: HostKey (`SHA256:…`) must match it, or KnownHostsFile
+    /// <br/>    must hold it. IdentityPassphraseFile: file holding the private key's passphrase.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class AddHostRequest
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public AddHostRequest(string? @identityFile, string? @knownHostsFile, int? @maxConcurrentBackups, int? @maxConcurrentCompressions, string? @name, long? @stagingCapacityBytes, string? @stagingDir, string? @uri)
+        public AddHostRequest(string? @hostKey, string? @identityFile, string? @identityPassphraseFile, string? @knownHostsFile, int? @maxConcurrentBackups, int? @maxConcurrentCompressions, string? @name, long? @stagingCapacityBytes, string? @stagingDir, string? @uri)
         {
             this.Name = @name;
             this.Uri = @uri;
@@ -255,6 +263,8 @@ namespace BackupWorkflows.Cli.Client.Models
             this.MaxConcurrentBackups = @maxConcurrentBackups;
             this.MaxConcurrentCompressions = @maxConcurrentCompressions;
             this.StagingCapacityBytes = @stagingCapacityBytes;
+            this.HostKey = @hostKey;
+            this.IdentityPassphraseFile = @identityPassphraseFile;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
@@ -280,6 +290,12 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("stagingCapacityBytes")]
         public long? StagingCapacityBytes { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("hostKey")]
+        public string? HostKey { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("identityPassphraseFile")]
+        public string? IdentityPassphraseFile { get; }
 
     }
 
@@ -359,13 +375,14 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// A backup as the API shows it.
+    /// A backup as the API shows it; `strategy` is the offering's when it was taken (delta or bitmap),
+    /// <br/>    `typeReason` why it is full or incremental (a full taken instead of an incremental says why).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class BackupDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public BackupDto(System.Guid? @chainId, System.DateTimeOffset? @completedAt, bool @compressed, System.DateTimeOffset @createdAt, string? @error, string @host, System.Guid @id, System.Guid? @parentId, bool @quiesced, string @repository, BackupState @state, long @storedSize, string @type, ValidationDto? @validation, long @virtualSize, string @vm, System.Collections.Generic.IReadOnlyList<VolumeDto> @volumes)
+        public BackupDto(System.Guid? @chainId, System.DateTimeOffset? @completedAt, bool @compressed, System.DateTimeOffset @createdAt, string? @error, string @host, System.Guid @id, System.Guid? @parentId, bool @quiesced, string @repository, BackupState @state, long @storedSize, string @strategy, string @type, string? @typeReason, ValidationDto? @validation, long @virtualSize, string @vm, System.Collections.Generic.IReadOnlyList<VolumeDto> @volumes)
         {
             this.Id = @id;
             this.Vm = @vm;
@@ -384,6 +401,8 @@ namespace BackupWorkflows.Cli.Client.Models
             this.Error = @error;
             this.Validation = @validation;
             this.Volumes = @volumes;
+            this.Strategy = @strategy;
+            this.TypeReason = @typeReason;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
@@ -436,6 +455,12 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("volumes")]
         public System.Collections.Generic.IReadOnlyList<VolumeDto> Volumes { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("strategy")]
+        public string Strategy { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("typeReason")]
+        public string? TypeReason { get; }
 
     }
 
@@ -545,13 +570,13 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer).
+    /// Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer, `strategy`: delta).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class CreateOfferingRequest
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public CreateOfferingRequest(bool? @allowFileExtraction, bool? @allowQuickRestore, int? @chainSize, bool? @compress, string? @compressionLibrary, string? @name, string? @quiesce, bool? @validate)
+        public CreateOfferingRequest(bool? @allowFileExtraction, bool? @allowQuickRestore, int? @chainSize, bool? @compress, string? @compressionLibrary, string? @name, string? @quiesce, string? @strategy, bool? @validate)
         {
             this.Name = @name;
             this.ChainSize = @chainSize;
@@ -561,6 +586,7 @@ namespace BackupWorkflows.Cli.Client.Models
             this.AllowQuickRestore = @allowQuickRestore;
             this.AllowFileExtraction = @allowFileExtraction;
             this.Quiesce = @quiesce;
+            this.Strategy = @strategy;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
@@ -586,6 +612,9 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("quiesce")]
         public string? Quiesce { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("strategy")]
+        public string? Strategy { get; }
 
     }
 
@@ -623,6 +652,39 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
+    /// Body of POST /api/snapshots; `host` is needed only when the VM's name exists on several hosts.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class CreateSnapshotRequest
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public CreateSnapshotRequest(System.Collections.Generic.IReadOnlyList<string>? @disks, string? @host, string? @name, bool? @quiesce, string? @vm)
+        {
+            this.Vm = @vm;
+            this.Host = @host;
+            this.Name = @name;
+            this.Disks = @disks;
+            this.Quiesce = @quiesce;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("vm")]
+        public string? Vm { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("host")]
+        public string? Host { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string? Name { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("disks")]
+        public System.Collections.Generic.IReadOnlyList<string>? Disks { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("quiesce")]
+        public bool? Quiesce { get; }
+
+    }
+
+    /// <summary>
     /// A new key, with its secret (shown once).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
@@ -644,6 +706,40 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("key")]
         public string Key { get; }
+
+    }
+
+    /// <summary>
+    /// Next firings of a cron expression.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class CronPreview
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public CronPreview(System.Collections.Generic.IReadOnlyList<System.DateTimeOffset> @next, string @quartz, string @timeZone)
+        {
+            this.Quartz = @quartz;
+            this.TimeZone = @timeZone;
+            this.Next = @next;
+        }
+
+        /// <summary>
+        /// The expression as Quartz reads it (seconds first).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("quartz")]
+        public string Quartz { get; }
+
+        /// <summary>
+        /// The time zone.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("timeZone")]
+        public string TimeZone { get; }
+
+        /// <summary>
+        /// The next firings.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("next")]
+        public System.Collections.Generic.IReadOnlyList<System.DateTimeOffset> Next { get; }
 
     }
 
@@ -749,13 +845,13 @@ namespace BackupWorkflows.Cli.Client.Models
 
     /// <summary>
     /// A host as the API shows it. StagingCapacityBytes is null when only the file
-    /// <br/>    system's free space bounds staging.
+    /// <br/>    system's free space bounds staging; HostKey is the pinned host key fingerprint of an ssh:// host.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class HostDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public HostDto(string? @identityFile, string? @knownHostsFile, int @maxConcurrentBackups, int @maxConcurrentCompressions, string @name, long? @stagingCapacityBytes, string @stagingDir, long? @stagingUsedBytes, string @uri)
+        public HostDto(string? @hostKey, string? @identityFile, string? @identityPassphraseFile, string? @knownHostsFile, int @maxConcurrentBackups, int @maxConcurrentCompressions, string @name, long? @stagingCapacityBytes, string @stagingDir, long? @stagingUsedBytes, string @uri)
         {
             this.Name = @name;
             this.Uri = @uri;
@@ -766,6 +862,8 @@ namespace BackupWorkflows.Cli.Client.Models
             this.MaxConcurrentCompressions = @maxConcurrentCompressions;
             this.StagingCapacityBytes = @stagingCapacityBytes;
             this.StagingUsedBytes = @stagingUsedBytes;
+            this.HostKey = @hostKey;
+            this.IdentityPassphraseFile = @identityPassphraseFile;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
@@ -794,6 +892,12 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("stagingUsedBytes")]
         public long? StagingUsedBytes { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("hostKey")]
+        public string? HostKey { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("identityPassphraseFile")]
+        public string? IdentityPassphraseFile { get; }
 
     }
 
@@ -852,13 +956,14 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// An instance in detail.
+    /// An instance in detail; `Trigger` is the trigger that started it and with what, `ParentInstanceId` the
+    /// <br/>    instance that runs it as a child (Flow.RunWorkflow).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class InstanceDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public InstanceDto(System.Collections.Generic.IReadOnlyDictionary<string, ActivityStateDto> @activities, string? @correlationId, System.DateTimeOffset @createdAt, string @definitionId, int @definitionVersion, string? @fault, System.DateTimeOffset? @finishedAt, string @id, System.Collections.Generic.IReadOnlyList<IncidentDto> @incidents, JsonObject? @input, JsonNode? @output, string? @ownerNode, WorkflowStatus @status, System.DateTimeOffset @updatedAt, JsonObject? @variables, string? @waitingFor)
+        public InstanceDto(System.Collections.Generic.IReadOnlyDictionary<string, ActivityStateDto> @activities, string? @correlationId, System.DateTimeOffset @createdAt, string @definitionId, int @definitionVersion, string? @fault, System.DateTimeOffset? @finishedAt, string @id, System.Collections.Generic.IReadOnlyList<IncidentDto> @incidents, JsonObject? @input, JsonNode? @output, string? @ownerNode, string? @parentInstanceId, WorkflowStatus @status, TriggerStart? @trigger, System.DateTimeOffset @updatedAt, JsonObject? @variables, string? @waitingFor)
         {
             this.Id = @id;
             this.DefinitionId = @definitionId;
@@ -876,6 +981,8 @@ namespace BackupWorkflows.Cli.Client.Models
             this.FinishedAt = @finishedAt;
             this.Activities = @activities;
             this.Incidents = @incidents;
+            this.Trigger = @trigger;
+            this.ParentInstanceId = @parentInstanceId;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
@@ -925,6 +1032,12 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("incidents")]
         public System.Collections.Generic.IReadOnlyList<IncidentDto> Incidents { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("trigger")]
+        public TriggerStart? Trigger { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("parentInstanceId")]
+        public string? ParentInstanceId { get; }
 
     }
 
@@ -1236,13 +1349,13 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// An offering as the API shows it; `quiesce` is require, prefer or skip.
+    /// An offering as the API shows it; `quiesce` is require, prefer or skip; `strategy` delta or bitmap.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class OfferingDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public OfferingDto(bool @allowFileExtraction, bool @allowQuickRestore, int @chainSize, bool @compress, string @compressionLibrary, string @name, string @quiesce, bool @validate)
+        public OfferingDto(bool @allowFileExtraction, bool @allowQuickRestore, int @chainSize, bool @compress, string @compressionLibrary, string @name, string @quiesce, string @strategy, bool @validate)
         {
             this.Name = @name;
             this.ChainSize = @chainSize;
@@ -1252,6 +1365,7 @@ namespace BackupWorkflows.Cli.Client.Models
             this.AllowQuickRestore = @allowQuickRestore;
             this.AllowFileExtraction = @allowFileExtraction;
             this.Quiesce = @quiesce;
+            this.Strategy = @strategy;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
@@ -1277,6 +1391,9 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("quiesce")]
         public string Quiesce { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("strategy")]
+        public string Strategy { get; }
 
     }
 
@@ -1379,6 +1496,54 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("usedBytes")]
         public long UsedBytes { get; }
+
+    }
+
+    /// <summary>
+    /// Body of `POST /api/backups/{id}/files/restore`.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class RestoreFilesRequest
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public RestoreFilesRequest(bool? @overwrite, System.Collections.Generic.IReadOnlyList<string>? @paths, string? @targetDirectory, string? @toVm, string? @volume)
+        {
+            this.Paths = @paths;
+            this.ToVm = @toVm;
+            this.Volume = @volume;
+            this.TargetDirectory = @targetDirectory;
+            this.Overwrite = @overwrite;
+        }
+
+        /// <summary>
+        /// Paths in the backed-up file system (escaped form), files or directories.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("paths")]
+        public System.Collections.Generic.IReadOnlyList<string>? Paths { get; }
+
+        /// <summary>
+        /// Running VM on the backup's host to copy them into.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("toVm")]
+        public string? ToVm { get; }
+
+        /// <summary>
+        /// File system (vda, vda2); empty for the only disk.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("volume")]
+        public string? Volume { get; }
+
+        /// <summary>
+        /// Guest directory they go under, at their backed-up paths (default `/`).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("targetDirectory")]
+        public string? TargetDirectory { get; }
+
+        /// <summary>
+        /// Replace existing files (default false: refuse, writing nothing).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("overwrite")]
+        public bool? Overwrite { get; }
 
     }
 
@@ -1565,13 +1730,13 @@ namespace BackupWorkflows.Cli.Client.Models
 
     /// <summary>
     /// A setting: its value now, its default, its kind (boolean, integer, number, duration, choice), the values it
-    /// <br/>    allows in words, and what it changes.
+    /// <br/>    allows in words and, for forms, as a range (numeric kinds) or a list (choice), and what it changes.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class SettingDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public SettingDto(string @allowed, string @default, string @description, string @kind, string @name, string @value)
+        public SettingDto(string @allowed, System.Collections.Generic.IReadOnlyList<string>? @choices, string @default, string @description, string @kind, double? @maximum, double? @minimum, string @name, string @value)
         {
             this.Name = @name;
             this.Value = @value;
@@ -1579,6 +1744,9 @@ namespace BackupWorkflows.Cli.Client.Models
             this.Kind = @kind;
             this.Allowed = @allowed;
             this.Description = @description;
+            this.Minimum = @minimum;
+            this.Maximum = @maximum;
+            this.Choices = @choices;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
@@ -1598,6 +1766,240 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("description")]
         public string Description { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("minimum")]
+        public double? Minimum { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("maximum")]
+        public double? Maximum { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("choices")]
+        public System.Collections.Generic.IReadOnlyList<string>? Choices { get; }
+
+    }
+
+    /// <summary>
+    /// One disk of a snapshot: the image it froze and the overlay taken on top of it.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class SnapshotDiskDto
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public SnapshotDiskDto(string @image, string @overlay, string @target)
+        {
+            this.Target = @target;
+            this.Image = @image;
+            this.Overlay = @overlay;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("target")]
+        public string Target { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("image")]
+        public string Image { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("overlay")]
+        public string Overlay { get; }
+
+    }
+
+    /// <summary>
+    /// A VM snapshot as the API shows it.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class SnapshotDto
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public SnapshotDto(System.DateTimeOffset @createdAt, System.Collections.Generic.IReadOnlyList<SnapshotDiskDto> @disks, string? @error, string @host, System.Guid @id, string @name, bool @quiesced, SnapshotState @state, string @vm, bool @vmWasRunning)
+        {
+            this.Id = @id;
+            this.Vm = @vm;
+            this.Host = @host;
+            this.Name = @name;
+            this.State = @state;
+            this.CreatedAt = @createdAt;
+            this.Quiesced = @quiesced;
+            this.VmWasRunning = @vmWasRunning;
+            this.Error = @error;
+            this.Disks = @disks;
+        }
+
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        public System.Guid Id { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("vm")]
+        public string Vm { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("host")]
+        public string Host { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string Name { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("state")]
+        public SnapshotState State { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("createdAt")]
+        public System.DateTimeOffset CreatedAt { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("quiesced")]
+        public bool Quiesced { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("vmWasRunning")]
+        public bool VmWasRunning { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("error")]
+        public string? Error { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("disks")]
+        public System.Collections.Generic.IReadOnlyList<SnapshotDiskDto> Disks { get; }
+
+    }
+
+    /// <summary>
+    /// Where a VM snapshot is in its life.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public enum SnapshotState
+    {
+
+        [System.Runtime.Serialization.EnumMember(Value = @"Creating")]
+        Creating = 0,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"Ready")]
+        Ready = 1,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"Removed")]
+        Removed = 2,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"Deleted")]
+        Deleted = 3,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"Error")]
+        Error = 4,
+
+        [System.Runtime.Serialization.EnumMember(Value = @"Stale")]
+        Stale = 5,
+
+    }
+
+    /// <summary>
+    /// An indexed trigger as the API shows it.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class TriggerDto
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public TriggerDto(string @activityId, string? @hookPath, string @key, JsonObject @settings, string @type, int @version, string @workflowId)
+        {
+            this.Type = @type;
+            this.Key = @key;
+            this.WorkflowId = @workflowId;
+            this.Version = @version;
+            this.ActivityId = @activityId;
+            this.Settings = @settings;
+            this.HookPath = @hookPath;
+        }
+
+        /// <summary>
+        /// Trigger type.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        public string Type { get; }
+
+        /// <summary>
+        /// Unique key (HTTP: method and path).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("key")]
+        public string Key { get; }
+
+        /// <summary>
+        /// Workflow it starts.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("workflowId")]
+        public string WorkflowId { get; }
+
+        /// <summary>
+        /// Published version.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("version")]
+        public int Version { get; }
+
+        /// <summary>
+        /// The trigger activity.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("activityId")]
+        public string ActivityId { get; }
+
+        /// <summary>
+        /// Its settings.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("settings")]
+        public JsonObject Settings { get; }
+
+        /// <summary>
+        /// For HTTP triggers, the path to call (under the server's URL).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("hookPath")]
+        public string? HookPath { get; }
+
+    }
+
+    /// <summary>
+    /// What started an instance through a trigger: recorded with the instance.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class TriggerStart
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public TriggerStart(string @activityId, JsonObject? @payload, string @type)
+        {
+            this.ActivityId = @activityId;
+            this.Type = @type;
+            this.Payload = @payload;
+        }
+
+        /// <summary>
+        /// The trigger activity.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("activityId")]
+        public string ActivityId { get; }
+
+        /// <summary>
+        /// The trigger type.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        public string Type { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("payload")]
+        public JsonObject? Payload { get; }
+
+    }
+
+    /// <summary>
+    /// Answer of POST /api/workflows/{id}/unpublish.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class UnpublishResult
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public UnpublishResult(string @id, bool @wasPublished)
+        {
+            this.Id = @id;
+            this.WasPublished = @wasPublished;
+        }
+
+        /// <summary>
+        /// The definition.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("id")]
+        public string Id { get; }
+
+        /// <summary>
+        /// False when no version was published.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("wasPublished")]
+        public bool WasPublished { get; }
 
     }
 

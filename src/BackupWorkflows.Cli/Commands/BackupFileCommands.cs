@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupWorkflows.Cli.Client.Models;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
@@ -92,9 +93,8 @@ internal static class BackupFileCommands
         return app.Action(Cmd("restore-files", "Copies files of a backup into a running VM.", id, paths, toVm, target, volume, overwrite, wait), async (c, ct) =>
         {
             var p = c.Parse;
-            var body = Body(("paths", new JsonArray([.. p.GetValue(paths)!.Select(x => (JsonNode?)JsonValue.Create(x))])),
-                ("toVm", p.GetValue(toVm)), ("targetDirectory", p.GetValue(target)), ("volume", p.GetValue(volume)),
-                ("overwrite", p.GetValue(overwrite) ? true : null));
+            var body = new RestoreFilesRequest(overwrite: p.GetValue(overwrite) ? true : null, paths: p.GetValue(paths), targetDirectory: p.GetValue(target),
+                toVm: p.GetValue(toVm), volume: p.GetValue(volume));
             var started = await c.Api.PostAsync($"api/backups/{Seg(p.GetValue(id)!)}/files/restore", body, ct);
             return await InstanceWaiter.ReportAsync(c, started, p.GetValue(wait), $"Restore of files into {p.GetValue(toVm)}", ct);
         });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupWorkflows.Cli.Client.Models;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
@@ -18,11 +19,9 @@ internal static class SnapshotCommands
         var create = app.Action(Cmd("create", "Takes a disk-only snapshot of a VM (running or stopped).", vm, name, disks, quiesce, wait), async (c, ct) =>
         {
             var p = c.Parse;
-            JsonArray? diskList = p.GetValue(disks) is { } d
-                ? [.. d.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(x => (JsonNode?)x)]
-                : null;
-            var started = await c.Api.PostAsync("api/snapshots", Body(("vm", p.GetValue(vm)), ("name", p.GetValue(name)),
-                ("disks", diskList), ("quiesce", p.GetValue(quiesce) ? true : null)), ct);
+            var diskList = p.GetValue(disks)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var started = await c.Api.PostAsync("api/snapshots", new CreateSnapshotRequest(disks: diskList, host: null, name: p.GetValue(name),
+                quiesce: p.GetValue(quiesce) ? true : null, vm: p.GetValue(vm)), ct);
             return await InstanceWaiter.ReportAsync(c, started, p.GetValue(wait), $"Snapshot of {p.GetValue(vm)}", ct);
         });
 

@@ -20,9 +20,13 @@ public static class HooksApi
     /// <summary>Maps <c>/api/hooks/{**path}</c> for every method a hook may answer.</summary>
     public static IEndpointRouteBuilder MapHooksApi(this IEndpointRouteBuilder app)
     {
-        app.MapMethods("/hooks/{**path}", HttpTrigger.Methods, HandleAsync).WithTags("Hooks").WithName("CallHook")
-            .WithSummary("Starts the published workflow whose HTTP trigger has this method and path; a JSON object body (or the query) is its input.")
-            .RequireAuthorization(Roles.Viewer); // no Accepts(): a request without a body (query input) must reach it too
+        // One operation per method, each with its own name: an OpenAPI document needs unique operation ids.
+        foreach (var method in HttpTrigger.Methods)
+            app.MapMethods("/hooks/{**path}", [method], HandleAsync).WithTags("Hooks")
+                .WithName($"CallHook{method[0]}{method[1..].ToLowerInvariant()}")
+                .WithSummary($"Starts the published workflow whose HTTP trigger answers {method} at this path; a JSON object body (or the query) is its input.")
+                .Produces<InstanceStarted>(StatusCodes.Status202Accepted).Produces<JsonObject>(StatusCodes.Status200OK)
+                .RequireAuthorization(Roles.Viewer); // no Accepts(): a request without a body (query input) must reach it too
         return app;
     }
 

@@ -55,6 +55,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/backups/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A directory of a backup's file system (paginated: offset, limit), with the disk's file systems. */
+        get: operations["ListBackupFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/{id}/files/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A directory (or file) as a tar stream. */
+        get: operations["GetBackupFileArchive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/{id}/files/content": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A regular file's bytes, streamed; Range supported. */
+        get: operations["GetBackupFileContent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/{id}/files/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts the restore-files workflow: copies paths into a running VM through its guest agent. */
+        post: operations["RestoreBackupFiles"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/backups/{id}/files/stat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One path of a backup's file system (a symlink itself, not its target). */
+        get: operations["StatBackupFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/backups/{id}/screenshot": {
         parameters: {
             query?: never;
@@ -140,6 +225,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/hooks/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Starts the published workflow whose HTTP trigger answers GET at this path; a JSON object body (or the query) is its input. */
+        get: operations["CallHookGet"];
+        /** Starts the published workflow whose HTTP trigger answers PUT at this path; a JSON object body (or the query) is its input. */
+        put: operations["CallHookPut"];
+        /** Starts the published workflow whose HTTP trigger answers POST at this path; a JSON object body (or the query) is its input. */
+        post: operations["CallHookPost"];
+        /** Starts the published workflow whose HTTP trigger answers DELETE at this path; a JSON object body (or the query) is its input. */
+        delete: operations["CallHookDelete"];
+        options?: never;
+        head?: never;
+        /** Starts the published workflow whose HTTP trigger answers PATCH at this path; a JSON object body (or the query) is its input. */
+        patch: operations["CallHookPatch"];
+        trace?: never;
+    };
     "/api/hosts": {
         parameters: {
             query?: never;
@@ -150,7 +256,7 @@ export interface paths {
         /** Every host with its staging use. */
         get: operations["ListHosts"];
         put?: never;
-        /** Adds a host (local or ssh://user@host[:port]). */
+        /** Adds a host (local, ssh://user@host[:port] or openssh://user@host[:port]); an ssh:// host's key is pinned. */
         post: operations["AddHost"];
         delete?: never;
         options?: never;
@@ -485,6 +591,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The snapshots of one VM (?vm=NAME), newest first. */
+        get: operations["ListSnapshots"];
+        put?: never;
+        /** Starts the snapshot-create workflow (all disks or the named ones). */
+        post: operations["CreateSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/snapshots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One snapshot with its disks. */
+        get: operations["GetSnapshot"];
+        put?: never;
+        post?: never;
+        /** Starts the snapshot-delete workflow (merged away, or Removed while other images need it). */
+        delete: operations["DeleteSnapshot"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/snapshots/{id}/revert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts the snapshot-revert workflow; the VM must be stopped. */
+        post: operations["RevertSnapshot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triggers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The triggers of published workflows (optionally of one type), with hook URLs. */
+        get: operations["ListTriggers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/triggers/cron-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The Quartz form of a cron expression and its next firings in a time zone. */
+        get: operations["PreviewCron"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/vms": {
         parameters: {
             query?: never;
@@ -640,6 +833,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/workflows/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Unpublishes a definition: its triggers stop; running instances go on. */
+        post: operations["UnpublishWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/workflows/{id}/versions": {
         parameters: {
             query?: never;
@@ -730,20 +940,30 @@ export interface components {
             name: string;
             type: string;
         };
-        /** @description State of one activity in an instance. */
+        /**
+         * @description State of one activity in an instance: pending, running, suspended (a durable timer, until
+         *         ResumeAt), retrying, done, failed, cancelled (stopped by the instance's end) or skipped (never reached by a
+         *         finished or cancelled run).
+         */
         ActivityStateDto: {
             /** Format: int32 */
             attempt: number;
             outcome?: null | string;
             progress?: null | components["schemas"]["ProgressDto"];
+            /** Format: date-time */
+            resumeAt?: null | string;
             status: string;
         };
         /**
          * @description Body of POST /api/hosts. MaxConcurrentCompressions: -1 = no limit of its own
-         *         (the global setting `compression.max.concurrent.per.host` still caps it).
+         *         (the global setting `compression.max.concurrent.per.host` still caps it). An ssh:// host's key is read when it
+         *         is added and pinned: HostKey (`SHA256:…`) must match it, or KnownHostsFile
+         *         must hold it. IdentityPassphraseFile: file holding the private key's passphrase.
          */
         AddHostRequest: {
+            hostKey?: null | string;
             identityFile?: null | string;
+            identityPassphraseFile?: null | string;
             knownHostsFile?: null | string;
             /** Format: int32 */
             maxConcurrentBackups?: null | number;
@@ -775,7 +995,10 @@ export interface components {
             offering?: null | string;
             repository?: null | string;
         };
-        /** @description A backup as the API shows it. */
+        /**
+         * @description A backup as the API shows it; `strategy` is the offering's when it was taken (delta or bitmap),
+         *         `typeReason` why it is full or incremental (a full taken instead of an incremental says why).
+         */
         BackupDto: {
             /** Format: uuid */
             chainId?: null | string;
@@ -795,7 +1018,9 @@ export interface components {
             state: components["schemas"]["BackupState"];
             /** Format: int64 */
             storedSize: number;
+            strategy: string;
             type: string;
+            typeReason?: null | string;
             validation?: null | components["schemas"]["ValidationDto"];
             /** Format: int64 */
             virtualSize: number;
@@ -831,7 +1056,7 @@ export interface components {
             name?: null | string;
             role?: null | string;
         };
-        /** @description Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer). */
+        /** @description Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer, `strategy`: delta). */
         CreateOfferingRequest: {
             allowFileExtraction?: null | boolean;
             allowQuickRestore?: null | boolean;
@@ -841,6 +1066,7 @@ export interface components {
             compressionLibrary?: null | string;
             name?: null | string;
             quiesce?: null | string;
+            strategy?: null | string;
             validate?: null | boolean;
         };
         /** @description Body of POST /api/schedules: exactly one of vm and offering. */
@@ -851,6 +1077,23 @@ export interface components {
             offering?: null | string;
             timeZone?: null | string;
             vm?: null | string;
+        };
+        /** @description Body of POST /api/snapshots; `host` is needed only when the VM's name exists on several hosts. */
+        CreateSnapshotRequest: {
+            disks?: null | string[];
+            host?: null | string;
+            name?: null | string;
+            quiesce?: null | boolean;
+            vm?: null | string;
+        };
+        /** @description Next firings of a cron expression. */
+        CronPreview: {
+            /** @description The next firings. */
+            next: string[];
+            /** @description The expression as Quartz reads it (seconds first). */
+            quartz: string;
+            /** @description The time zone. */
+            timeZone: string;
         };
         /** @description One event as the studio and the CLI read it. */
         EventDto: {
@@ -882,10 +1125,12 @@ export interface components {
         };
         /**
          * @description A host as the API shows it. StagingCapacityBytes is null when only the file
-         *         system's free space bounds staging.
+         *         system's free space bounds staging; HostKey is the pinned host key fingerprint of an ssh:// host.
          */
         HostDto: {
+            hostKey?: null | string;
             identityFile?: null | string;
+            identityPassphraseFile?: null | string;
             knownHostsFile?: null | string;
             /** Format: int32 */
             maxConcurrentBackups: number;
@@ -914,7 +1159,10 @@ export interface components {
             handled: boolean;
             message: string;
         };
-        /** @description An instance in detail. */
+        /**
+         * @description An instance in detail; `Trigger` is the trigger that started it and with what, `ParentInstanceId` the
+         *         instance that runs it as a child (Flow.RunWorkflow).
+         */
         InstanceDto: {
             activities: {
                 [key: string]: components["schemas"]["ActivityStateDto"];
@@ -933,7 +1181,9 @@ export interface components {
             input?: null | components["schemas"]["JsonObject"];
             output?: null | components["schemas"]["JsonNode"];
             ownerNode?: null | string;
+            parentInstanceId?: null | string;
             status: components["schemas"]["WorkflowStatus"];
+            trigger?: null | components["schemas"]["TriggerStart"];
             /** Format: date-time */
             updatedAt: string;
             variables?: null | components["schemas"]["JsonObject"];
@@ -1056,7 +1306,7 @@ export interface components {
             /** @description Lock name. */
             name: string;
         };
-        /** @description An offering as the API shows it; `quiesce` is require, prefer or skip. */
+        /** @description An offering as the API shows it; `quiesce` is require, prefer or skip; `strategy` delta or bitmap. */
         OfferingDto: {
             allowFileExtraction: boolean;
             allowQuickRestore: boolean;
@@ -1066,6 +1316,7 @@ export interface components {
             compressionLibrary: string;
             name: string;
             quiesce: string;
+            strategy: string;
             validate: boolean;
         };
         /** @description A designer position. */
@@ -1104,6 +1355,19 @@ export interface components {
             path: string;
             /** Format: int64 */
             usedBytes: number;
+        };
+        /** @description Body of `POST /api/backups/{id}/files/restore`. */
+        RestoreFilesRequest: {
+            /** @description Replace existing files (default false: refuse, writing nothing). */
+            overwrite?: null | boolean;
+            /** @description Paths in the backed-up file system (escaped form), files or directories. */
+            paths?: null | string[];
+            /** @description Guest directory they go under, at their backed-up paths (default `/`). */
+            targetDirectory?: null | string;
+            /** @description Running VM on the backup's host to copy them into. */
+            toVm?: null | string;
+            /** @description File system (vda, vda2); empty for the only disk. */
+            volume?: null | string;
         };
         /** @description Body of POST /api/restores. */
         RestoreRequest: {
@@ -1165,18 +1429,84 @@ export interface components {
         };
         /**
          * @description A setting: its value now, its default, its kind (boolean, integer, number, duration, choice), the values it
-         *         allows in words, and what it changes.
+         *         allows in words and, for forms, as a range (numeric kinds) or a list (choice), and what it changes.
          */
         SettingDto: {
             allowed: string;
+            choices?: null | string[];
             default: string;
             description: string;
             kind: string;
+            /** Format: double */
+            maximum?: null | number;
+            /** Format: double */
+            minimum?: null | number;
             name: string;
             value: string;
         };
+        /** @description One disk of a snapshot: the image it froze and the overlay taken on top of it. */
+        SnapshotDiskDto: {
+            image: string;
+            overlay: string;
+            target: string;
+        };
+        /** @description A VM snapshot as the API shows it. */
+        SnapshotDto: {
+            /** Format: date-time */
+            createdAt: string;
+            disks: components["schemas"]["SnapshotDiskDto"][];
+            error?: null | string;
+            host: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            quiesced: boolean;
+            state: components["schemas"]["SnapshotState"];
+            vm: string;
+            vmWasRunning: boolean;
+        };
+        /**
+         * @description Where a VM snapshot is in its life.
+         * @enum {unknown}
+         */
+        SnapshotState: "Creating" | "Ready" | "Removed" | "Deleted" | "Error" | "Stale";
         /** Format: binary */
         Stream: string;
+        /** @description An indexed trigger as the API shows it. */
+        TriggerDto: {
+            /** @description The trigger activity. */
+            activityId: string;
+            /** @description For HTTP triggers, the path to call (under the server's URL). */
+            hookPath?: null | string;
+            /** @description Unique key (HTTP: method and path). */
+            key: string;
+            /** @description Its settings. */
+            settings: components["schemas"]["JsonObject"];
+            /** @description Trigger type. */
+            type: string;
+            /**
+             * Format: int32
+             * @description Published version.
+             */
+            version: number;
+            /** @description Workflow it starts. */
+            workflowId: string;
+        };
+        /** @description What started an instance through a trigger: recorded with the instance. */
+        TriggerStart: {
+            /** @description The trigger activity. */
+            activityId: string;
+            payload?: null | components["schemas"]["JsonObject"];
+            /** @description The trigger type. */
+            type: string;
+        };
+        /** @description Answer of POST /api/workflows/{id}/unpublish. */
+        UnpublishResult: {
+            /** @description The definition. */
+            id: string;
+            /** @description False when no version was published. */
+            wasPublished: boolean;
+        };
         /** @description Validation of a backup. */
         ValidationDto: {
             /** Format: date-time */
@@ -1405,6 +1735,124 @@ export interface operations {
             };
         };
     };
+    ListBackupFiles: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                path?: string;
+                volume?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetBackupFileArchive: {
+        parameters: {
+            query?: {
+                path?: string;
+                volume?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetBackupFileContent: {
+        parameters: {
+            query?: {
+                path?: string;
+                volume?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RestoreBackupFiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreFilesRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    StatBackupFile: {
+        parameters: {
+            query?: {
+                path?: string;
+                volume?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     GetBackupScreenshot: {
         parameters: {
             query?: never;
@@ -1507,6 +1955,161 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+        };
+    };
+    CallHookGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonObject"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
+            };
+        };
+    };
+    CallHookPut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonObject"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
+            };
+        };
+    };
+    CallHookPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonObject"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
+            };
+        };
+    };
+    CallHookDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonObject"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
+            };
+        };
+    };
+    CallHookPatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsonObject"];
+                };
+            };
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
                 };
             };
         };
@@ -2056,6 +2659,158 @@ export interface operations {
             };
         };
     };
+    ListSnapshots: {
+        parameters: {
+            query?: {
+                vm?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotDto"][];
+                };
+            };
+        };
+    };
+    CreateSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSnapshotRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    GetSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotDto"];
+                };
+            };
+        };
+    };
+    DeleteSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RevertSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ListTriggers: {
+        parameters: {
+            query?: {
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TriggerDto"][];
+                };
+            };
+        };
+    };
+    PreviewCron: {
+        parameters: {
+            query?: {
+                count?: number;
+                cron?: string;
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CronPreview"];
+                };
+            };
+        };
+    };
     ListVms: {
         parameters: {
             query?: {
@@ -2316,6 +3071,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InstanceStarted"];
+                };
+            };
+        };
+    };
+    UnpublishWorkflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnpublishResult"];
                 };
             };
         };
