@@ -6,7 +6,6 @@ namespace BackupWorkflows.Server.Persistence;
 public sealed class ServerDbContext(DbContextOptions<ServerDbContext> options) : DbContext(options)
 {
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
-    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>

@@ -15,17 +15,6 @@ public sealed class ApiKeyRecord
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>A request that carried an Idempotency-Key, and the instance it started.</summary>
-public sealed class IdempotencyRecord
-{
-    /// <summary>Scope and key, e.g. <c>restore:7f…</c>.</summary>
-    public required string Key { get; set; }
-
-    public required string InstanceId { get; set; }
-
-    public DateTimeOffset CreatedAt { get; set; }
-}
-
 /// <summary>A backup schedule of one VM or of every VM of an offering; its Quartz trigger has the same id.</summary>
 public sealed class ScheduleRecord
 {

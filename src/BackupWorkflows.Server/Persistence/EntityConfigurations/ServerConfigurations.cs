@@ -16,16 +16,6 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKeyRecor
     }
 }
 
-internal sealed class IdempotencyConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
-{
-    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
-    {
-        b.ToTable("bwf_server_idempotency");
-        b.HasKey(k => k.Key);
-        b.Property(k => k.Key).HasMaxLength(300);
-    }
-}
-
 internal sealed class ScheduleConfiguration : IEntityTypeConfiguration<ScheduleRecord>
 {
     public void Configure(EntityTypeBuilder<ScheduleRecord> b)
