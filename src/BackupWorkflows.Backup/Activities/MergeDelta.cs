@@ -15,7 +15,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Commits the copied delta into its base on primary (blockcommit, or qemu-img commit when stopped).")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, PrimaryChains chains) : Activity
+public sealed class MergeDelta(BackupContextLoader loader, BackupCatalog catalog, PrimaryChains chains) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";

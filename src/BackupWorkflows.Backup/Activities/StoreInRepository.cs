@@ -15,7 +15,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Writes each volume into the repository (temporary name, fsync, checksum, rename).")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog catalog, RepositoryCapacity capacity,
+public sealed class StoreInRepository(BackupContextLoader loader, BackupCatalog catalog, RepositoryCapacity capacity,
     StagingReservations reservations) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
@@ -84,7 +84,7 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
         return ActivityResult.Done;
     }
 
-    private static async Task<long> EstimateAsync(BackupWork work, CancellationToken ct)
+    private static async Task<long> EstimateAsync(BackupContext work, CancellationToken ct)
     {
         long bytes = 0;
         foreach (var v in work.Backup.Volumes)

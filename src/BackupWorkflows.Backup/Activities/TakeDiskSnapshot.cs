@@ -19,7 +19,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Atomic external disk-only snapshot of every included disk.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog catalog) : Activity
+public sealed class TakeDiskSnapshot(BackupContextLoader loader, BackupCatalog catalog) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -54,7 +54,7 @@ public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog cata
         return ActivityResult.Done;
     }
 
-    private async Task SnapshotRunningAsync(ActivityContext context, BackupWork work, IEnumerable<string> allTargets, CancellationToken ct)
+    private async Task SnapshotRunningAsync(ActivityContext context, BackupContext work, IEnumerable<string> allTargets, CancellationToken ct)
     {
         var def = await work.Host.Virsh.GetDefinitionAsync(work.Backup.VmName, inactive: false, ct);
         var included = work.Backup.Volumes.ToDictionary(v => v.Target);
@@ -77,7 +77,7 @@ public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog cata
         context.Journal($"snapshot taken ({(Quiesced ? "quiesced" : "crash-consistent")})");
     }
 
-    private static async Task SnapshotStoppedAsync(BackupWork work, CancellationToken ct)
+    private static async Task SnapshotStoppedAsync(BackupContext work, CancellationToken ct)
     {
         var xml = XDocument.Parse(await work.Host.Virsh.DumpXmlAsync(work.Backup.VmName, inactive: true, ct));
         foreach (var v in work.Backup.Volumes)

@@ -1,4 +1,3 @@
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Persistence;
@@ -40,7 +39,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<Assignments.VmAssignments>();
         services.AddScoped<Retention.BackupRetention>();
         services.AddScoped<Vms.VmInventory>();
-        services.AddScoped<BackupWorkLoader>();
+        services.AddScoped<BackupContextLoader>();
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();
         services.AddScoped<Restores.RestoreSourceLoader>();
