@@ -68,6 +68,39 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task Delete_DuringAFiring_ReturnsOnlyAfterTheFiringStartedEveryBackup()
+    {
+        // Many VMs make one firing take a while, so the delete below lands while a firing is starting backups.
+        var vms = Enumerable.Range(1, 60).Select(i => $"wide-{i}").ToList();
+        await server.WithAsync<BackupDbContext>(async db =>
+        {
+            db.Offerings.Add(new Offering { Name = "wide" });
+            foreach (var vm in vms)
+                db.Assignments.Add(new VmAssignment { VmName = vm, HostName = "local", OfferingName = "wide", RepositoryName = "default" });
+            await db.SaveChangesAsync();
+        });
+        await server.PublishAsync(BackupStandIn);
+        var client = await server.ClientInRoleAsync("operator");
+        var schedule = await (await client.PostJsonAsync("/api/schedules", new { offering = "wide", cron = "*/2 * * * * ?" })).OkJsonAsync();
+        var id = schedule["id"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await ScheduledRunsAsync(id)).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the schedule never fired");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/schedules/{id}")).StatusCode);
+
+        // Once the delete has returned, every firing that began has started the backup of every VM, and none begins later.
+        var byFiring = (await ScheduledRunsAsync(id)).GroupBy(r => r!["correlationId"]!.GetValue<string>().Split(':')[^1]).ToList();
+        Assert.NotEmpty(byFiring);
+        Assert.All(byFiring, firing => Assert.True(firing.Count() == vms.Count, $"firing {firing.Key} had started {firing.Count()} of {vms.Count} backups when the delete returned"));
+        await server.WithAsync<Quartz.ISchedulerFactory>(async factory =>
+            Assert.Null(await (await factory.GetScheduler()).GetJobDetail(new Quartz.JobKey(id, "schedules"))));
+    }
+
+    [Fact]
     public async Task Keep_DeletesTheOldestCompletedBackupsChainSafely()
     {
         await AssignAsync("keep-vm");
