@@ -37,6 +37,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<RepositoryRegistry>();
         services.AddScoped<Offerings.OfferingRegistry>();
         services.AddScoped<Assignments.VmAssignments>();
+        services.AddScoped<Schedules.ScheduleRegistry>();
         services.AddScoped<Retention.BackupRetention>();
         services.AddScoped<Vms.VmInventory>();
         services.AddScoped<BackupContextLoader>();

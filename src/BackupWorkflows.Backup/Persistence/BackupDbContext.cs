@@ -16,6 +16,7 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<Staging.StagingReservation> StagingReservations => Set<Staging.StagingReservation>();
     public DbSet<Settings.SettingRecord> Settings => Set<Settings.SettingRecord>();
     public DbSet<Validation.ValidationRecord> Validations => Set<Validation.ValidationRecord>();
+    public DbSet<Schedules.ScheduleRecord> Schedules => Set<Schedules.ScheduleRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BackupDbContext).Assembly);

@@ -3,7 +3,6 @@ using BackupWorkflows.Backup.Hosting;
 using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Engine;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Backups;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Metrics;
 using BackupWorkflows.Server.Persistence;
@@ -57,9 +56,8 @@ public static class ServerServices
         services.AddServerMetrics(config.NodeId);
 
         services.AddScoped<WorkflowLauncher>();
-        services.AddScoped<BackupOperations>();
         services.AddScoped<ScheduleService>();
-        services.AddScoped<Backup.Offerings.IOfferingUse, ScheduleOfferingUse>();
+        services.AddSingleton<ScheduleFirings>();
         services.AddScheduling(config);
         return builder;
     }

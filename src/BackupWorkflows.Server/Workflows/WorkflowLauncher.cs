@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Server.Errors;
@@ -9,7 +10,7 @@ namespace BackupWorkflows.Server.Workflows;
 /// Starts the domain's workflows (backup, restore, …) for the API and the scheduler, turning a
 /// missing or unpublished definition into a clear 409, and passing idempotency keys to the engine, the one store of them.
 /// </summary>
-public sealed class WorkflowLauncher(IWorkflowRuntime runtime)
+public sealed class WorkflowLauncher(IWorkflowRuntime runtime, BackupCatalog catalog)
 {
     /// <summary>Workflow that backs a VM up; input <c>{ host, vm, type: auto|full|isolated }</c>.</summary>
     public const string Backup = "backup";
@@ -55,5 +56,20 @@ public sealed class WorkflowLauncher(IWorkflowRuntime runtime)
         {
             throw new ConflictException($"The workflow '{definitionId}' has no published version; publish it first (bwf workflow publish {definitionId}).");
         }
+    }
+
+    /// <summary>
+    /// Starts the <c>delete-backup</c> workflow, which deletes chain-safely: a backup whose children
+    /// still need it is only marked Removed; deleting the newest backup of the live chain merges its
+    /// delta on primary and ends the chain. Without a key, one delete per backup and state is started.
+    /// Returns the instance id.
+    /// </summary>
+    /// <exception cref="DomainNotFoundException">No such backup.</exception>
+    /// <exception cref="DomainConflictException">Being created or already deleted.</exception>
+    /// <exception cref="ConflictException">The workflow is not published.</exception>
+    public async Task<string> DeleteBackupAsync(Guid id, string? idempotencyKey, CancellationToken ct = default)
+    {
+        var backup = await catalog.DeletableAsync(id, ct);
+        return await StartAsync(DeleteBackup, new JsonObject { ["backupId"] = id.ToString() }, idempotencyKey ?? $"delete:{id}:{backup.State}", ct: ct);
     }
 }
