@@ -208,6 +208,17 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
     }
 
     [Fact]
+    public async Task OfferingWithASchedule_IsNotDeleted_UntilTheScheduleIs()
+    {
+        await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "held" })).OkJsonAsync();
+        var schedule = await (await server.Admin().PostJsonAsync("/api/schedules", new { offering = "held", cron = "daily" })).OkJsonAsync();
+        var held = await (await server.Admin().DeleteAsync("/api/offerings/held")).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("has schedules", held["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync($"/api/schedules/{schedule["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync("/api/offerings/held")).StatusCode);
+    }
+
+    [Fact]
     public async Task CronThatNeverFires_Is400NamingCron_NotA500()
     {
         await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "never-fires" })).OkJsonAsync();
