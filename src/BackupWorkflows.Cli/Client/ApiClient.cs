@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace BackupWorkflows.Cli.Client;
 
@@ -23,9 +24,18 @@ public sealed class ApiError(int status, string title, string? detail, IReadOnly
     public IReadOnlyDictionary<string, string[]> Errors { get; } = errors ?? new Dictionary<string, string[]>();
 }
 
-/// <summary>The REST API (docs/api.md) over HTTP, with the API key in <c>X-Api-Key</c>; JSON in and out.</summary>
+/// <summary>The REST API (docs/api.md) over HTTP, with the API key in <c>X-Api-Key</c>; JSON in and out. Bodies are the
+/// models generated from the server's OpenAPI document (namespace <c>BackupWorkflows.Cli.Client.Models</c>, Client/ApiModels.g.cs); answers come back as
+/// JSON (printed as they are with --json) and are read through the same models (<see cref="Read{T}"/>).</summary>
 public sealed class ApiClient : IDisposable
 {
+    /// <summary>The API's JSON: camelCase, enums as their names, null members left out of requests.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
     private readonly HttpClient _http;
 
     /// <summary>Creates a client for <paramref name="server"/>.</summary>
@@ -46,12 +56,28 @@ public sealed class ApiClient : IDisposable
     /// <summary>GET, JSON result.</summary>
     public Task<JsonNode?> GetAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Get, path, null, ct);
 
-    /// <summary>POST a JSON body (or none).</summary>
-    public Task<JsonNode?> PostAsync(string path, JsonNode? body, CancellationToken ct, IDictionary<string, string>? headers = null) =>
+    /// <summary>GET, read as <typeparamref name="T"/>.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken ct) => Read<T>(await GetAsync(path, ct));
+
+    /// <summary>POST a JSON body (a generated model, a JSON node, or none).</summary>
+    public Task<JsonNode?> PostAsync(string path, object? body, CancellationToken ct, IDictionary<string, string>? headers = null) =>
         SendAsync(HttpMethod.Post, path, body, ct, headers);
 
     /// <summary>PUT a JSON body.</summary>
-    public Task<JsonNode?> PutAsync(string path, JsonNode? body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
+    public Task<JsonNode?> PutAsync(string path, object? body, CancellationToken ct) => SendAsync(HttpMethod.Put, path, body, ct);
+
+    /// <summary>An answer read as the model <typeparamref name="T"/>; an answer that does not fit is an <see cref="ApiError"/>.</summary>
+    public static T Read<T>(JsonNode? answer)
+    {
+        try
+        {
+            return answer.Deserialize<T>(Json) ?? throw new JsonException("empty answer");
+        }
+        catch (JsonException e)
+        {
+            throw new ApiError(0, "Unexpected answer", $"the server's answer is not a {typeof(T).Name}: {e.Message}");
+        }
+    }
 
     /// <summary>DELETE.</summary>
     public Task<JsonNode?> DeleteAsync(string path, CancellationToken ct) => SendAsync(HttpMethod.Delete, path, null, ct);
@@ -67,11 +93,11 @@ public sealed class ApiClient : IDisposable
         return await response.Content.ReadAsStringAsync(ct);
     }
 
-    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, JsonNode? body, CancellationToken ct,
+    private async Task<JsonNode?> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct,
         IDictionary<string, string>? headers = null, string? raw = null)
     {
         using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null) request.Content = JsonContent.Create(body);
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         if (raw is not null) request.Content = new StringContent(raw, Encoding.UTF8, "application/json");
         foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.Add(name, value);
         using var response = await SendRawAsync(request, ct);

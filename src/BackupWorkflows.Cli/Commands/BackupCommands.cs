@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -17,8 +18,8 @@ internal static class BackupCommands
         {
             var p = c.Parse;
             if (p.GetValue(full) && p.GetValue(isolated)) throw new CliUsageException("--full and --isolated exclude each other.");
-            var started = await c.Api.PostAsync("api/backups", Body(("vm", p.GetValue(vm)), ("full", p.GetValue(full) ? true : null),
-                ("isolated", p.GetValue(isolated) ? true : null)), ct);
+            var started = await c.Api.PostAsync("api/backups", new CreateBackupRequest(full: p.GetValue(full) ? true : null, host: null,
+                isolated: p.GetValue(isolated) ? true : null, vm: p.GetValue(vm)), ct);
             return await InstanceWaiter.ReportAsync(c, started, p.GetValue(wait), $"Backup of {p.GetValue(vm)}", ct);
         });
 

@@ -47,10 +47,12 @@ internal static class CommandSyntax
     public static string? Absolute(string? path) => path is null ? null : Path.GetFullPath(path);
 
     /// <summary>Bytes for people: 1.5 GiB.</summary>
-    public static string Bytes(JsonNode? node)
+    public static string Bytes(JsonNode? node) => Bytes(node?.GetValue<long>());
+
+    /// <summary>Bytes for people: 1.5 GiB; "-" for none.</summary>
+    public static string Bytes(long? count)
     {
-        if (node is null) return "-";
-        var bytes = node.GetValue<long>();
+        if (count is not { } bytes) return "-";
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
         double value = bytes;
         var unit = 0;
@@ -60,13 +62,13 @@ internal static class CommandSyntax
 
     /// <summary>A time for people (local time, to the second).</summary>
     public static string? Time(JsonNode? node) =>
-        node is null ? null : DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture).ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        node is null ? null : Time(DateTimeOffset.Parse(node.GetValue<string>(), CultureInfo.InvariantCulture));
 
-    /// <summary>A JSON object without its null members.</summary>
-    public static JsonObject Body(params (string Name, JsonNode? Value)[] members)
-    {
-        var body = new JsonObject();
-        foreach (var (name, value) in members) if (value is not null) body[name] = value;
-        return body;
-    }
+    /// <summary>A time for people (local time, to the second).</summary>
+    public static string? Time(DateTimeOffset? at) =>
+        at?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    /// <summary>A backup id given on the command line.</summary>
+    public static Guid BackupId(string? text) =>
+        Guid.TryParse(text, out var id) ? id : throw new CliUsageException($"'{text}' is not a backup id (bwf backup list shows them).");
 }

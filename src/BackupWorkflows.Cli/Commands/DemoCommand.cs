@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using Spectre.Console;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -29,16 +29,15 @@ internal static class DemoCommand
                 void Step(string text) => console.MarkupLine($"[bold blue]==>[/] {Markup.Escape(text)}");
 
                 Step("Checking the server: workflows 'backup' and 'restore' published, host 'local' present");
-                var workflows = (await c.Api.GetAsync("api/workflows", ct) as JsonArray ?? []).Where(w => w?["publishedVersion"] is not null)
-                    .Select(w => w!["id"]!.GetValue<string>()).ToHashSet();
+                var workflows = (await c.Api.GetAsync<List<WorkflowDefinitionSummary>>("api/workflows", ct))
+                    .Where(w => w.PublishedVersion is not null).Select(w => w.Id).ToHashSet();
                 if (!workflows.Contains("backup") || !workflows.Contains("restore"))
                     throw new CliUsageException("the server has no published 'backup' and 'restore' workflows.");
-                var hosts = await c.Api.GetAsync("api/hosts", ct) as JsonArray ?? [];
-                if (!hosts.Any(h => h?["uri"]?.GetValue<string>() == "local"))
-                    throw new CliUsageException("the demo runs on the server's machine and needs its host 'local'.");
-                var hostName = hosts.First(h => h?["uri"]?.GetValue<string>() == "local")!["name"]!.GetValue<string>();
-                var repos = await c.Api.GetAsync("api/repositories", ct) as JsonArray ?? [];
-                var repo = repos.FirstOrDefault()?["name"]?.GetValue<string>() ?? throw new CliUsageException("the server has no repository.");
+                var hosts = await c.Api.GetAsync<List<HostDto>>("api/hosts", ct);
+                var hostName = hosts.FirstOrDefault(h => h.Uri == "local")?.Name
+                    ?? throw new CliUsageException("the demo runs on the server's machine and needs its host 'local'.");
+                var repos = await c.Api.GetAsync<List<RepositoryDto>>("api/repositories", ct);
+                var repo = repos.FirstOrDefault()?.Name ?? throw new CliUsageException("the server has no repository.");
 
                 Step($"Creating guest {Vm}: a 64 MiB qcow2 disk holding pattern 0x11 in its first 4 MiB, booted without an OS (TCG)");
                 await CleanUpAsync(c, ct);
@@ -65,9 +64,13 @@ internal static class DemoCommand
                 await RunAsync(ct, "virsh", "-c", Libvirt, "start", Vm);
 
                 Step($"Assigning {Vm} to offering 'demo' (chain size 4) and repository '{repo}'");
-                try { await c.Api.PostAsync("api/offerings", Body(("name", "demo"), ("chainSize", 4)), ct); }
+                try
+                {
+                    await c.Api.PostAsync("api/offerings", new CreateOfferingRequest(allowFileExtraction: null, allowQuickRestore: null,
+                        chainSize: 4, compress: null, compressionLibrary: null, name: "demo", quiesce: null, validate: null), ct);
+                }
                 catch (ApiError e) when (e.Status == 409) { /* exists from an earlier demo */ }
-                await c.Api.PostAsync($"api/vms/{Vm}/assign", Body(("offering", "demo"), ("repository", repo), ("host", hostName)), ct);
+                await c.Api.PostAsync($"api/vms/{Vm}/assign", new AssignVmRequest(host: hostName, offering: "demo", repository: repo), ct);
 
                 Step("Backup 1 (full)");
                 var first = await BackupAsync(c, ct);
@@ -78,16 +81,16 @@ internal static class DemoCommand
 
                 Step("Backup 2 (incremental)");
                 var second = await BackupAsync(c, ct);
-                console.WriteLine($"    {first["type"]} {first["id"]}, then {second["type"]} {second["id"]} (parent {second["parentId"]})");
+                console.WriteLine($"    {first.Type} {first.Id}, then {second.Type} {second.Id} (parent {second.ParentId})");
 
                 Step($"Restoring backup 2 as a new VM {Restored}");
-                var started = await c.Api.PostAsync("api/restores", Body(("backupId", second["id"]!.GetValue<string>()), ("asNewVm", Restored)), ct,
-                    new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString("N") });
-                if (InstanceWaiter.Summarise(c, await InstanceWaiter.WaitAsync(c, started!["instanceId"]!.GetValue<string>(), ct), "Restore") != 0) return 1;
+                var started = await c.Api.PostAsync("api/restores", new RestoreRequest(asNewVm: Restored, backupId: second.Id, host: null,
+                    quick: null, toVm: null, volume: null), ct, new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString("N") });
+                if (InstanceWaiter.Summarise(c, await InstanceWaiter.WaitAsync(c, ApiClient.Read<InstanceStarted>(started).InstanceId, ct), "Restore") != 0) return 1;
 
                 Step("Validating: the restored disk must hold 0x11 in its first 4 MiB and 0x22 in the next 4 MiB");
-                var vms = await c.Api.GetAsync($"api/vms?host={Seg(hostName)}", ct) as JsonArray ?? [];
-                var restoredDisk = vms.FirstOrDefault(v => v?["name"]?.GetValue<string>() == Restored)?["disks"]?[0]?["file"]?.GetValue<string>()
+                var vms = await c.Api.GetAsync<List<VmInfo>>($"api/vms?host={Seg(hostName)}", ct);
+                var restoredDisk = vms.FirstOrDefault(v => v.Name == Restored)?.Disks.FirstOrDefault()?.File
                     ?? throw new CliUsageException($"the restored VM {Restored} was not found on host {hostName}.");
                 var check = await RunAsync(ct, "qemu-io", "-r", "-U", "-c", "read -P 0x11 0 4M", "-c", "read -P 0x22 4M 4M", restoredDisk);
                 if (check.Contains("Pattern verification failed", StringComparison.Ordinal))
@@ -99,21 +102,20 @@ internal static class DemoCommand
                 if (workflows.Contains("validate-backup"))
                 {
                     Step("Validating backup 2 with the validate-backup workflow");
-                    var validation = await c.Api.PostAsync($"api/backups/{second["id"]}/validate", null, ct);
-                    if (InstanceWaiter.Summarise(c, await InstanceWaiter.WaitAsync(c, validation!["instanceId"]!.GetValue<string>(), ct), "Validation") != 0) return 1;
+                    var validation = await c.Api.PostAsync($"api/backups/{second.Id}/validate", null, ct);
+                    if (InstanceWaiter.Summarise(c, await InstanceWaiter.WaitAsync(c, ApiClient.Read<InstanceStarted>(validation).InstanceId, ct), "Validation") != 0) return 1;
                 }
                 console.MarkupLine($"[green]Demo done.[/] Restored disk {Markup.Escape(restoredDisk)} holds the data of both backups.");
                 console.WriteLine($"Explore: bwf backup list --vm {Vm}; bwf run list. Clean up: bwf demo runs clean up first, or virsh destroy/undefine {Vm} {Restored}.");
                 return 0;
             });
 
-    private static async Task<JsonNode> BackupAsync(CliContext c, CancellationToken ct)
+    private static async Task<BackupDto> BackupAsync(CliContext c, CancellationToken ct)
     {
-        var started = await c.Api.PostAsync("api/backups", Body(("vm", Vm)), ct);
-        var final = await InstanceWaiter.WaitAsync(c, started!["instanceId"]!.GetValue<string>(), ct);
+        var started = await c.Api.PostAsync("api/backups", new CreateBackupRequest(full: null, host: null, isolated: null, vm: Vm), ct);
+        var final = await InstanceWaiter.WaitAsync(c, ApiClient.Read<InstanceStarted>(started).InstanceId, ct);
         if (InstanceWaiter.Summarise(c, final, "Backup") != 0) throw new CliUsageException("the backup failed; see the incident above.");
-        var backups = await c.Api.GetAsync($"api/backups?vm={Vm}", ct) as JsonArray ?? [];
-        return backups.First()!.DeepClone();
+        return (await c.Api.GetAsync<List<BackupDto>>($"api/backups?vm={Vm}", ct)).First();
     }
 
     /// <summary>Removes what an earlier demo left: its VMs, its assignment and its directory (never anything else).</summary>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -21,12 +23,13 @@ internal static class HostCommands
         var add = app.Action(Cmd("add", "Adds a hypervisor host.", name, uri, identity, knownHosts, staging, max, compressions, stagingGiB), async (c, ct) =>
         {
             var p = c.Parse;
-            var host = await c.Api.PostAsync("api/hosts", Body(("name", p.GetValue(name)), ("uri", p.GetValue(uri)),
-                ("identityFile", Absolute(p.GetValue(identity))), ("knownHostsFile", Absolute(p.GetValue(knownHosts))),
-                ("stagingDir", p.GetValue(staging)), ("maxConcurrentBackups", p.GetValue(max)),
-                ("maxConcurrentCompressions", p.GetValue(compressions)),
-                ("stagingCapacityBytes", p.GetValue(stagingGiB) is { } gib ? (long)gib << 30 : null)), ct);
-            c.Out.Done($"Added host {host?["name"]} ({host?["uri"]}).", host);
+            var answer = await c.Api.PostAsync("api/hosts", new AddHostRequest(name: p.GetValue(name), uri: p.GetValue(uri),
+                identityFile: Absolute(p.GetValue(identity)), knownHostsFile: Absolute(p.GetValue(knownHosts)),
+                stagingDir: p.GetValue(staging), maxConcurrentBackups: p.GetValue(max),
+                maxConcurrentCompressions: p.GetValue(compressions),
+                stagingCapacityBytes: p.GetValue(stagingGiB) is { } gib ? (long)gib << 30 : null), ct);
+            var host = ApiClient.Read<HostDto>(answer);
+            c.Out.Done($"Added host {host.Name} ({host.Uri}).", answer);
             return 0;
         });
         var list = app.Action(Cmd("list", "Lists hosts."), async (c, ct) =>

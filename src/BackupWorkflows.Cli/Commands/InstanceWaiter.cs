@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using Spectre.Console;
 
@@ -11,12 +13,13 @@ namespace BackupWorkflows.Cli.Commands;
 /// </summary>
 internal static class InstanceWaiter
 {
-    private static readonly string[] Ended = ["Finished", "Faulted", "Cancelled"];
+    private static bool Ended(InstanceDto instance) =>
+        instance.Status is WorkflowStatus.Finished or WorkflowStatus.Faulted or WorkflowStatus.Cancelled;
 
     /// <summary>Prints the started instance, and waits for it when asked; returns the exit code.</summary>
     public static async Task<int> ReportAsync(CliContext c, JsonNode? started, bool wait, string what, CancellationToken ct)
     {
-        var id = started?["instanceId"]?.GetValue<string>() ?? throw new Client.ApiError(0, "Unexpected answer", "no instanceId");
+        var id = ApiClient.Read<InstanceStarted>(started).InstanceId;
         if (!wait)
         {
             c.Out.Done($"{what} started: instance {id} (follow it with: bwf run show {id}).", started);
@@ -35,18 +38,19 @@ internal static class InstanceWaiter
             var seen = new Dictionary<string, string>();
             while (true)
             {
-                var state = await c.Api.GetAsync($"api/instances/{CommandSyntax.Seg(id)}", ct);
+                var answer = await c.Api.GetAsync($"api/instances/{CommandSyntax.Seg(id)}", ct);
+                var state = ApiClient.Read<InstanceDto>(answer);
                 if (!c.Out.Json)
                 {
-                    foreach (var (activityId, a) in state?["activities"] as JsonObject ?? [])
+                    foreach (var (activityId, a) in state.Activities)
                     {
-                        var line = $"{a?["status"]}{(a?["progress"] is JsonObject p ? $" {CommandSyntax.Bytes(p["done"])} of {CommandSyntax.Bytes(p["total"])} {p["message"]}" : "")}";
-                        if (a?["status"]?.ToString() == "pending" || seen.GetValueOrDefault(activityId) == line) continue;
+                        var line = $"{a.Status}{(a.Progress is { } p ? $" {CommandSyntax.Bytes(p.Done)} of {CommandSyntax.Bytes(p.Total)} {p.Message}" : "")}";
+                        if (a.Status == "pending" || seen.GetValueOrDefault(activityId) == line) continue;
                         seen[activityId] = line;
                         c.Out.Console.WriteLine($"    {activityId}: {line}");
                     }
                 }
-                if (Ended.Contains(state?["status"]?.ToString())) return state!;
+                if (Ended(state)) return answer!;
                 await Task.Delay(500, ct);
             }
         }
@@ -61,24 +65,25 @@ internal static class InstanceWaiter
                 while (true)
                 {
                     last = await c.Api.GetAsync($"api/instances/{CommandSyntax.Seg(id)}", ct);
-                    foreach (var (activityId, state) in last?["activities"] as JsonObject ?? [])
+                    var instance = ApiClient.Read<InstanceDto>(last);
+                    foreach (var (activityId, state) in instance.Activities)
                     {
-                        var status = state?["status"]?.ToString();
+                        var status = state.Status;
                         if (status == "pending") continue;
                         if (!tasks.TryGetValue(activityId, out var task))
                             tasks[activityId] = task = progress.AddTask(Markup.Escape(activityId), maxValue: 1);
-                        if (state?["progress"] is JsonObject p && p["total"]?.GetValue<long>() is > 0 and var total)
+                        if (state.Progress is { Total: > 0 } p)
                         {
-                            task.MaxValue = total;
-                            task.Value = Math.Min(p["done"]!.GetValue<long>(), total);
-                            if (p["message"]?.ToString() is { Length: > 0 } m) task.Description = Markup.Escape($"{activityId}: {m}");
+                            task.MaxValue = p.Total;
+                            task.Value = Math.Min(p.Done, p.Total);
+                            if (p.Message is { Length: > 0 } m) task.Description = Markup.Escape($"{activityId}: {m}");
                         }
                         if (status is "done") task.Value = task.MaxValue;
                         if (status is "failed") task.Description = Markup.Escape($"{activityId} (failed)");
-                        if (status is "retrying") task.Description = Markup.Escape($"{activityId} (retrying, attempt {state?["attempt"]})");
+                        if (status is "retrying") task.Description = Markup.Escape($"{activityId} (retrying, attempt {state.Attempt})");
                         if (status is "done" or "failed") task.StopTask();
                     }
-                    if (Ended.Contains(last?["status"]?.ToString())) break;
+                    if (Ended(instance)) break;
                     await Task.Delay(500, ct);
                 }
             });
@@ -88,17 +93,18 @@ internal static class InstanceWaiter
     /// <summary>Says how the instance ended; 0 only when it finished.</summary>
     public static int Summarise(CliContext c, JsonNode final, string what)
     {
-        var status = final["status"]?.ToString();
-        if (c.Out.Json) { c.Out.Raw(final); return status == "Finished" ? 0 : 1; }
-        if (status == "Finished")
+        var instance = ApiClient.Read<InstanceDto>(final);
+        var finished = instance.Status == WorkflowStatus.Finished;
+        if (c.Out.Json) { c.Out.Raw(final); return finished ? 0 : 1; }
+        if (finished)
         {
-            c.Out.Console.MarkupLine($"[green]{Markup.Escape(what)} finished[/] (instance {Markup.Escape(final["id"]?.ToString() ?? "")}).");
+            c.Out.Console.MarkupLine($"[green]{Markup.Escape(what)} finished[/] (instance {Markup.Escape(instance.Id)}).");
             return 0;
         }
-        c.Out.Console.MarkupLine($"[red]{Markup.Escape(what)} {Markup.Escape(status ?? "?")}[/] (instance {Markup.Escape(final["id"]?.ToString() ?? "")}).");
-        foreach (var incident in final["incidents"] as JsonArray ?? [])
-            c.Out.Console.WriteLine($"  incident in {incident?["activityId"]} after {incident?["attempts"]} attempt(s): {incident?["message"]}");
-        if (final["fault"]?.ToString() is { Length: > 0 } fault) c.Out.Console.WriteLine($"  fault: {fault}");
+        c.Out.Console.MarkupLine($"[red]{Markup.Escape(what)} {Markup.Escape(instance.Status.ToString())}[/] (instance {Markup.Escape(instance.Id)}).");
+        foreach (var incident in instance.Incidents)
+            c.Out.Console.WriteLine($"  incident in {incident.ActivityId} after {incident.Attempts} attempt(s): {incident.Message}");
+        if (instance.Fault is { Length: > 0 } fault) c.Out.Console.WriteLine($"  fault: {fault}");
         return 1;
     }
 }

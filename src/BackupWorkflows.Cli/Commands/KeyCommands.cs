@@ -1,4 +1,6 @@
 using System.CommandLine;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -14,8 +16,9 @@ internal static class KeyCommands
         role.AcceptOnlyFromAmong("viewer", "operator", "admin");
         var create = app.Action(Cmd("create", "Creates an API key (shown once).", name, role), async (c, ct) =>
         {
-            var key = await c.Api.PostAsync("api/keys", Body(("name", c.Parse.GetValue(name)), ("role", c.Parse.GetValue(role))), ct);
-            c.Out.Done($"Created key {key?["name"]} ({key?["role"]}); it is shown only now:\n{key?["key"]}", key);
+            var answer = await c.Api.PostAsync("api/keys", new CreateKeyRequest(name: c.Parse.GetValue(name), role: c.Parse.GetValue(role)), ct);
+            var key = ApiClient.Read<CreatedKeyDto>(answer);
+            c.Out.Done($"Created key {key.Name} ({key.Role}); it is shown only now:\n{key.Key}", answer);
             return 0;
         });
         var list = app.Action(Cmd("list", "Lists API keys (names and roles)."), async (c, ct) =>

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -24,10 +26,11 @@ internal static class OfferingCommands
         {
             var p = c.Parse;
             if (p.GetValue(library) is not null && !p.GetValue(compress)) throw new CliUsageException("--compression-library needs --compress.");
-            var offering = await c.Api.PostAsync("api/offerings", Body(("name", p.GetValue(name)), ("chainSize", p.GetValue(chain)),
-                ("compress", p.GetValue(compress)), ("compressionLibrary", p.GetValue(library)), ("validate", p.GetValue(validate)),
-                ("allowQuickRestore", p.GetValue(quick)), ("allowFileExtraction", p.GetValue(extract)), ("quiesce", p.GetValue(quiesce))), ct);
-            c.Out.Done($"Created offering {offering?["name"]} (chain size {offering?["chainSize"]}).", offering);
+            var answer = await c.Api.PostAsync("api/offerings", new CreateOfferingRequest(name: p.GetValue(name), chainSize: p.GetValue(chain),
+                compress: p.GetValue(compress), compressionLibrary: p.GetValue(library), validate: p.GetValue(validate),
+                allowQuickRestore: p.GetValue(quick), allowFileExtraction: p.GetValue(extract), quiesce: p.GetValue(quiesce)), ct);
+            var offering = ApiClient.Read<OfferingDto>(answer);
+            c.Out.Done($"Created offering {offering.Name} (chain size {offering.ChainSize}).", answer);
             return 0;
         });
         var list = app.Action(Cmd("list", "Lists offerings."), async (c, ct) =>

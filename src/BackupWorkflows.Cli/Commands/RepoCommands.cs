@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -14,9 +16,10 @@ internal static class RepoCommands
         var path = Opt("--path", "Directory every host sees at this path.", required: true);
         var add = app.Action(Cmd("add", "Adds a backup repository.", name, path), async (c, ct) =>
         {
-            var repo = await c.Api.PostAsync("api/repositories", Body(("name", c.Parse.GetValue(name)),
-                ("path", Absolute(c.Parse.GetValue(path)))), ct);
-            c.Out.Done($"Added repository {repo?["name"]} at {repo?["path"]}.", repo);
+            var answer = await c.Api.PostAsync("api/repositories", new AddRepositoryRequest(capacityBytes: null, name: c.Parse.GetValue(name),
+                path: Absolute(c.Parse.GetValue(path))), ct);
+            var repo = ApiClient.Read<RepositoryDto>(answer);
+            c.Out.Done($"Added repository {repo.Name} at {repo.Path}.", answer);
             return 0;
         });
         var list = app.Action(Cmd("list", "Lists repositories."), async (c, ct) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -20,8 +21,8 @@ internal static class RestoreCommands
         {
             var p = c.Parse;
             if ((p.GetValue(volume) is null) != (p.GetValue(toVm) is null)) throw new CliUsageException("--volume and --to-vm go together.");
-            var body = Body(("backupId", p.GetValue(id)), ("quick", p.GetValue(quick) ? true : null), ("host", p.GetValue(host)),
-                ("volume", p.GetValue(volume)), ("toVm", p.GetValue(toVm)), ("asNewVm", p.GetValue(asNew)));
+            var body = new RestoreRequest(asNewVm: p.GetValue(asNew), backupId: BackupId(p.GetValue(id)), host: p.GetValue(host),
+                quick: p.GetValue(quick) ? true : null, toVm: p.GetValue(toVm), volume: p.GetValue(volume));
             // One key per invocation: if the request is retried (network error), the server starts nothing new.
             var started = await c.Api.PostAsync("api/restores", body, ct,
                 new Dictionary<string, string> { ["Idempotency-Key"] = Guid.NewGuid().ToString("N") });

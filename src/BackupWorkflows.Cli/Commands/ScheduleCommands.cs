@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -21,9 +23,10 @@ internal static class ScheduleCommands
         {
             var p = c.Parse;
             if ((p.GetValue(vm) is null) == (p.GetValue(offering) is null)) throw new CliUsageException("give a VM or --offering NAME (one of them).");
-            var schedule = await c.Api.PostAsync("api/schedules", Body(("vm", p.GetValue(vm)), ("offering", p.GetValue(offering)),
-                ("cron", p.GetValue(cron)), ("keep", p.GetValue(keep)), ("timeZone", p.GetValue(zone))), ct);
-            c.Out.Done($"Created schedule {schedule?["id"]}; next run {Time(schedule?["nextFireAt"]) ?? "never"}.", schedule);
+            var answer = await c.Api.PostAsync("api/schedules", new CreateScheduleRequest(cron: p.GetValue(cron), keep: p.GetValue(keep),
+                offering: p.GetValue(offering), timeZone: p.GetValue(zone), vm: p.GetValue(vm)), ct);
+            var schedule = ApiClient.Read<ScheduleDto>(answer);
+            c.Out.Done($"Created schedule {schedule.Id}; next run {Time(schedule.NextFireAt) ?? "never"}.", answer);
             return 0;
         });
         var list = app.Action(Cmd("list", "Lists schedules."), async (c, ct) =>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -19,8 +21,9 @@ internal static class SettingCommands
         var value = Arg("VALUE", "New value.");
         var set = app.Action(Cmd("set", "Changes a setting.", name, value), async (c, ct) =>
         {
-            var setting = await c.Api.PutAsync($"api/settings/{Seg(c.Parse.GetValue(name)!)}", Body(("value", c.Parse.GetValue(value))), ct);
-            c.Out.Done($"{setting?["name"]} = {setting?["value"]}", setting);
+            var answer = await c.Api.PutAsync($"api/settings/{Seg(c.Parse.GetValue(name)!)}", new SetSettingRequest(c.Parse.GetValue(value)), ct);
+            var setting = ApiClient.Read<SettingDto>(answer);
+            c.Out.Done($"{setting.Name} = {setting.Value}", answer);
             return 0;
         });
         return Group("setting", "Server settings.", list, set);

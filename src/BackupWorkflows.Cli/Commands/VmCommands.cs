@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using BackupWorkflows.Cli.Client;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -26,9 +28,10 @@ internal static class VmCommands
         var assign = app.Action(Cmd("assign", "Puts a VM under an offering.", vm, offering, repo, assignHost), async (c, ct) =>
         {
             var p = c.Parse;
-            var result = await c.Api.PostAsync($"api/vms/{Seg(p.GetValue(vm)!)}/assign", Body(("offering", p.GetValue(offering)),
-                ("repository", p.GetValue(repo)), ("host", p.GetValue(assignHost))), ct);
-            c.Out.Done($"Assigned {p.GetValue(vm)} on {result?["host"]} to offering {p.GetValue(offering)}, repository {p.GetValue(repo)}.", result);
+            var answer = await c.Api.PostAsync($"api/vms/{Seg(p.GetValue(vm)!)}/assign", new AssignVmRequest(host: p.GetValue(assignHost),
+                offering: p.GetValue(offering), repository: p.GetValue(repo)), ct);
+            var assigned = ApiClient.Read<VmInfo>(answer);
+            c.Out.Done($"Assigned {assigned.Name} on {assigned.Host} to offering {assigned.Offering}, repository {assigned.Repository}.", answer);
             return 0;
         });
         var unassignVm = Arg("VM", "VM name.");

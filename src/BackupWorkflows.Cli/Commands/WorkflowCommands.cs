@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
+using BackupWorkflows.Cli.Client.Models;
 using BackupWorkflows.Cli.Output;
 using static BackupWorkflows.Cli.Commands.CommandSyntax;
 
@@ -55,7 +56,7 @@ internal static class WorkflowCommands
         var publish = app.Action(Cmd("publish", "Publishes a version.", publishId, publishVersion), async (c, ct) =>
         {
             var definition = await c.Api.PostAsync($"api/workflows/{Seg(c.Parse.GetValue(publishId)!)}/publish",
-                Body(("version", c.Parse.GetValue(publishVersion))), ct);
+                new PublishRequest(c.Parse.GetValue(publishVersion)), ct);
             c.Out.Done($"Published {definition?["id"]} v{definition?["version"]}.", definition);
             return 0;
         });
@@ -65,7 +66,7 @@ internal static class WorkflowCommands
         var run = app.Action(Cmd("run", "Starts an instance of the published version.", runId, input, wait), async (c, ct) =>
         {
             var started = await c.Api.PostAsync($"api/workflows/{Seg(c.Parse.GetValue(runId)!)}/run",
-                new JsonObject { ["input"] = ParseInput(c.Parse.GetValue(input) ?? []) }, ct);
+                new RunRequest(ParseInput(c.Parse.GetValue(input) ?? [])), ct);
             return await InstanceWaiter.ReportAsync(c, started, c.Parse.GetValue(wait), $"Workflow {c.Parse.GetValue(runId)}", ct);
         });
         return Group("workflow", "Workflow definitions.", list, show, export, import, publish, run);

@@ -7,6 +7,7 @@ using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
 using BackupWorkflows.Server.Workflows;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -24,7 +25,8 @@ public static class BackupsApi
                 TypedResults.Ok(BackupDto.From(await catalog.ShowAsync(id, ct))))
             .WithName("GetBackup").WithSummary("One backup with its volumes.");
         backups.MapGet("/{id:guid}/screenshot", ScreenshotAsync)
-            .WithName("GetBackupScreenshot").WithSummary("The screen of the guest booted by the latest validation (PNG).");
+            .WithName("GetBackupScreenshot").WithSummary("The screen of the guest booted by the latest validation (PNG).")
+            .Produces<Stream>(StatusCodes.Status200OK, "image/png");
         backups.MapPost("/", CreateAsync).WithName("CreateBackup")
             .WithSummary("Starts the backup workflow for an assigned VM.").RequireAuthorization(Roles.Operator);
         backups.MapPost("/{id:guid}/validate", ValidateAsync).WithName("ValidateBackup")
@@ -39,7 +41,7 @@ public static class BackupsApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateBackupRequest request, VmAssignments vmAssignments, WorkflowLauncher launcher,
+    private static async Task<Accepted<InstanceStarted>> CreateAsync(CreateBackupRequest request, VmAssignments vmAssignments, WorkflowLauncher launcher,
         HttpContext http, CancellationToken ct)
     {
         var rules = new InputRules().VmName("vm", request.Vm);
@@ -56,7 +58,7 @@ public static class BackupsApi
         return TypedResults.Accepted($"/api/instances/{id}", new InstanceStarted(id));
     }
 
-    private static async Task<IResult> ValidateAsync(Guid id, BackupCatalog catalog, WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
+    private static async Task<Accepted<InstanceStarted>> ValidateAsync(Guid id, BackupCatalog catalog, WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
     {
         var backup = await catalog.ShowAsync(id, ct);
         if (backup.State != BackupState.BackedUp) throw new ConflictException($"Backup {id} is {backup.State}; only BackedUp backups can be validated.");

@@ -15,6 +15,7 @@ public static class EventsApi
         app.MapGet("/events", StreamAsync)
             .WithTags("Instances").WithName("StreamEvents")
             .WithSummary("Server-sent events of instances (all, or one with ?instanceId=); X-Api-Key or an event ticket cookie.")
+            .Produces<EventDto>(StatusCodes.Status200OK, "text/event-stream")
             .RequireAuthorization(Roles.Viewer);
         app.MapPost("/events/tickets", IssueTicket)
             .WithTags("Instances").WithName("IssueEventTicket")

@@ -3,6 +3,7 @@ using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Kvm.Hosts;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -21,10 +22,10 @@ public static class HostsApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(HostRegistry registry, CancellationToken ct) =>
+    private static async Task<Ok<IEnumerable<HostDto>>> ListAsync(HostRegistry registry, CancellationToken ct) =>
         TypedResults.Ok((await registry.ListAsync(ct)).Select(h => ToDto(h.Host, h.StagedBytes)));
 
-    private static async Task<IResult> AddAsync(AddHostRequest request, HostRegistry registry, Hosting.ServerConfiguration config,
+    private static async Task<Created<HostDto>> AddAsync(AddHostRequest request, HostRegistry registry, Hosting.ServerConfiguration config,
         CancellationToken ct)
     {
         var rules = new InputRules().Name("name", request.Name)
@@ -48,7 +49,7 @@ public static class HostsApi
         return TypedResults.Created($"/api/hosts/{host.Name}", ToDto(host, 0));
     }
 
-    private static async Task<IResult> RemoveAsync(string name, HostRegistry registry, CancellationToken ct)
+    private static async Task<NoContent> RemoveAsync(string name, HostRegistry registry, CancellationToken ct)
     {
         await registry.RemoveAsync(name, ct);
         return TypedResults.NoContent();

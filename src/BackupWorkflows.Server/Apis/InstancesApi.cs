@@ -5,6 +5,7 @@ using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -35,7 +36,7 @@ public static class InstancesApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string? status, string? definitionId, string? correlationId, int? skip, int? take,
+    private static async Task<Ok<IEnumerable<InstanceSummaryDto>>> ListAsync(string? status, string? definitionId, string? correlationId, int? skip, int? take,
         IWorkflowInstanceQueries queries, CancellationToken ct)
     {
         WorkflowStatus? parsed = null;
@@ -54,7 +55,7 @@ public static class InstancesApi
             i.CreatedAt, i.UpdatedAt, i.EndedAt, i.CorrelationId)));
     }
 
-    private static async Task<IResult> GetAsync(string id, IWorkflowInstanceQueries queries, IWorkflowDefinitionStore store, CancellationToken ct)
+    private static async Task<Ok<InstanceDto>> GetAsync(string id, IWorkflowInstanceQueries queries, IWorkflowDefinitionStore store, CancellationToken ct)
     {
         var instance = await Require(queries, id, ct);
         var journal = await queries.GetJournalAsync(id, ct);
@@ -89,7 +90,7 @@ public static class InstancesApi
             [.. incidents.Select(x => new IncidentDto(x.ActivityId, x.Message, x.CreatedAt, x.Attempts, x.Handled))]));
     }
 
-    private static async Task<IResult> JournalAsync(string id, IWorkflowInstanceQueries queries, CancellationToken ct)
+    private static async Task<Ok<IEnumerable<JournalEntryDto>>> JournalAsync(string id, IWorkflowInstanceQueries queries, CancellationToken ct)
     {
         await Require(queries, id, ct);
         return TypedResults.Ok((await queries.GetJournalAsync(id, ct)).Select(e => new JournalEntryDto(e.Id, e.ActivityId, e.ActivityType,

@@ -1,6 +1,7 @@
 using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -19,7 +20,7 @@ public static class JobsApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string? type, string? state, string? backupId, string? host, JobQueries jobs, CancellationToken ct)
+    private static async Task<Ok<IEnumerable<JobDto>>> ListAsync(string? type, string? state, string? backupId, string? host, JobQueries jobs, CancellationToken ct)
     {
         var rules = new InputRules().OneOf("type", type, [.. Types.Keys], required: false).OneOf("state", state, [.. States.Keys], required: false);
         Guid? backup = null;

@@ -1,6 +1,7 @@
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Apis;
@@ -18,10 +19,10 @@ public static class KeysApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(ApiKeys keys, CancellationToken ct) =>
+    private static async Task<Ok<IEnumerable<ApiKeyDto>>> ListAsync(ApiKeys keys, CancellationToken ct) =>
         TypedResults.Ok((await keys.ListAsync(ct)).Select(k => new ApiKeyDto(k.Name, k.Role, k.CreatedAt)));
 
-    private static async Task<IResult> CreateAsync(CreateKeyRequest request, ApiKeys keys, CancellationToken ct)
+    private static async Task<Created<CreatedKeyDto>> CreateAsync(CreateKeyRequest request, ApiKeys keys, CancellationToken ct)
     {
         new InputRules().Name("name", request.Name).OneOf("role", request.Role, Roles.All).ThrowIfAny();
         if ((await keys.ListAsync(ct)).Any(k => k.Name == request.Name))
@@ -37,7 +38,7 @@ public static class KeysApi
         }
     }
 
-    private static async Task<IResult> RevokeAsync(string name, ApiKeys keys, CancellationToken ct)
+    private static async Task<NoContent> RevokeAsync(string name, ApiKeys keys, CancellationToken ct)
     {
         var all = await keys.ListAsync(ct);
         var key = all.FirstOrDefault(k => k.Name == name) ?? throw new NotFoundException($"No key named '{name}'.");

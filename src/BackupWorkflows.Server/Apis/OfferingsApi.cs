@@ -2,6 +2,7 @@ using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Offerings;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -20,10 +21,10 @@ public static class OfferingsApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(OfferingRegistry registry, CancellationToken ct) =>
+    private static async Task<Ok<IEnumerable<OfferingDto>>> ListAsync(OfferingRegistry registry, CancellationToken ct) =>
         TypedResults.Ok((await registry.ListAsync(ct)).Select(ToDto));
 
-    private static async Task<IResult> CreateAsync(CreateOfferingRequest request, OfferingRegistry registry, CancellationToken ct)
+    private static async Task<Created<OfferingDto>> CreateAsync(CreateOfferingRequest request, OfferingRegistry registry, CancellationToken ct)
     {
         var rules = new InputRules().Name("name", request.Name).Range("chainSize", request.ChainSize, 0, 1000)
             .OneOf("compressionLibrary", request.CompressionLibrary, OfferingRegistry.CompressionLibraries, required: false)
@@ -43,7 +44,7 @@ public static class OfferingsApi
         return TypedResults.Created($"/api/offerings/{offering.Name}", ToDto(offering));
     }
 
-    private static async Task<IResult> DeleteAsync(string name, OfferingRegistry registry, CancellationToken ct)
+    private static async Task<NoContent> DeleteAsync(string name, OfferingRegistry registry, CancellationToken ct)
     {
         await registry.DeleteAsync(name, ct);
         return TypedResults.NoContent();

@@ -1,6 +1,7 @@
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Validation;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -19,11 +20,11 @@ public static class RepositoriesApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(RepositoryRegistry registry, CancellationToken ct) =>
+    private static async Task<Ok<IEnumerable<RepositoryDto>>> ListAsync(RepositoryRegistry registry, CancellationToken ct) =>
         TypedResults.Ok((await registry.ListAsync(ct)).Select(r =>
             new RepositoryDto(r.Repository.Name, r.Repository.Path, r.Repository.CapacityBytes, r.UsedBytes)));
 
-    private static async Task<IResult> AddAsync(AddRepositoryRequest request, RepositoryRegistry registry, CancellationToken ct)
+    private static async Task<Created<RepositoryDto>> AddAsync(AddRepositoryRequest request, RepositoryRegistry registry, CancellationToken ct)
     {
         new InputRules().Name("name", request.Name).Directory("path", request.Path)
             .Range("capacityBytes", request.CapacityBytes, 0, long.MaxValue).ThrowIfAny();
@@ -31,7 +32,7 @@ public static class RepositoriesApi
         return TypedResults.Created($"/api/repositories/{repo.Name}", new RepositoryDto(repo.Name, repo.Path, repo.CapacityBytes, 0));
     }
 
-    private static async Task<IResult> RemoveAsync(string name, RepositoryRegistry registry, CancellationToken ct)
+    private static async Task<NoContent> RemoveAsync(string name, RepositoryRegistry registry, CancellationToken ct)
     {
         await registry.RemoveAsync(name, ct);
         return TypedResults.NoContent();

@@ -5,6 +5,7 @@ using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
 using BackupWorkflows.Server.Workflows;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -20,7 +21,7 @@ public static class RestoresApi
         return app;
     }
 
-    private static async Task<IResult> StartAsync(RestoreRequest request, BackupCatalog catalog, WorkflowLauncher launcher,
+    private static async Task<Accepted<InstanceStarted>> StartAsync(RestoreRequest request, BackupCatalog catalog, WorkflowLauncher launcher,
         HttpContext http, CancellationToken ct)
     {
         var rules = new InputRules();

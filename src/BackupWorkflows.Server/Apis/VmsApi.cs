@@ -8,6 +8,7 @@ using BackupWorkflows.Backup.Vms;
 using BackupWorkflows.Server.Workflows;
 using BackupWorkflows.Engine.Runtime;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
@@ -28,7 +29,7 @@ public static class VmsApi
         return app;
     }
 
-    private static async Task<IResult> AssignAsync(string name, AssignVmRequest request, VmAssignments assignments, OfferingRegistry offerings,
+    private static async Task<Ok<VmInfo>> AssignAsync(string name, AssignVmRequest request, VmAssignments assignments, OfferingRegistry offerings,
         RepositoryRegistry repositories, VmInventory inventory, IWorkflowInstanceQueries queries, CancellationToken ct)
     {
         var rules = new InputRules().VmName("name", name).Name("offering", request.Offering).Name("repository", request.Repository);
@@ -50,7 +51,7 @@ public static class VmsApi
         return TypedResults.Ok(vm with { Offering = assignment.OfferingName, Repository = assignment.RepositoryName });
     }
 
-    private static async Task<IResult> UnassignAsync(string name, string? host, VmAssignments assignments, WorkflowLauncher launcher,
+    private static async Task<Accepted<InstanceStarted>> UnassignAsync(string name, string? host, VmAssignments assignments, WorkflowLauncher launcher,
         CancellationToken ct)
     {
         var assigned = (await assignments.CoveredAsync(name, null, ct)).Where(a => host == null || a.HostName == host).ToList();

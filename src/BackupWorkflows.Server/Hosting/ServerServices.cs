@@ -5,6 +5,7 @@ using BackupWorkflows.Engine;
 using BackupWorkflows.Server.Auth;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Metrics;
+using BackupWorkflows.Server.OpenApi;
 using BackupWorkflows.Server.Persistence;
 using BackupWorkflows.Server.Schedules;
 using BackupWorkflows.Server.Workflows;
@@ -51,7 +52,7 @@ public static class ServerServices
         // (by default, outside Development, the framework answers a bare 400 that names nothing).
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(j => j.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
-        services.AddOpenApi();
+        services.AddApiDocument();
         services.AddApiKeyAuth();
         services.AddServerMetrics(config.NodeId);
 

@@ -1,8 +1,6 @@
 import { request } from './client';
-import type {
-  ActivityDescriptor, Backup, Host, InstanceDetail, InstanceStatus, InstanceSummary, JournalEntry, Me,
-  ApiKeyInfo, CreatedKey, Job, Offering, Repository, Setting, RestoreRequest, Schedule, Vm, WorkflowDefinition, WorkflowSummary, WorkflowVersion,
-} from './types';
+import type { operations } from './schema';
+import type { InstanceStatus, RestoreRequest, WorkflowDefinition } from './types';
 
 const enc = encodeURIComponent;
 const qs = (params: Record<string, string | number | boolean | undefined | null>) => {
@@ -10,61 +8,78 @@ const qs = (params: Record<string, string | number | boolean | undefined | null>
   return p.length ? '?' + p.map(([k, v]) => `${k}=${enc(String(v))}`).join('&') : '';
 };
 
-/** Typed calls of docs/api.md, one function per endpoint. */
-export const api = {
-  me: (key?: string) => request<Me>('GET', '/api/me', { key }),
-  health: () => request<{ status: string }>('GET', '/api/health'),
+type Operation = keyof operations;
+type Responses<Op extends Operation> = operations[Op]['responses'];
+type JsonOf<R> = R extends { content: { 'application/json': infer T } } ? T : never;
+/** The JSON a successful call of operation `Op` answers with (its 200, 201 or 202 body; void when it has none). */
+type Answer<Op extends Operation> = [JsonOf<Responses<Op>[keyof Responses<Op>]>] extends [never] ? void : JsonOf<Responses<Op>[keyof Responses<Op>]>;
+/** The JSON body operation `Op` takes. */
+type Body<Op extends Operation> = operations[Op] extends { requestBody: { content: { 'application/json': infer T } } }
+  ? T : operations[Op] extends { requestBody?: { content: { 'application/json': infer T } } } ? T : never;
 
-  descriptors: () => request<ActivityDescriptor[]>('GET', '/api/activity-descriptors'),
-  workflows: () => request<WorkflowSummary[]>('GET', '/api/workflows'),
-  workflow: (id: string, version?: number) => request<WorkflowDefinition>('GET', `/api/workflows/${enc(id)}${qs({ version })}`),
-  saveWorkflow: (def: WorkflowDefinition) => request<WorkflowDefinition>('PUT', `/api/workflows/${enc(def.id)}`, { body: def }),
-  publish: (id: string, version?: number) => request<WorkflowDefinition>('POST', `/api/workflows/${enc(id)}/publish`, { body: { version } }),
-  versions: (id: string) => request<WorkflowVersion[]>('GET', `/api/workflows/${enc(id)}/versions`),
-  revert: (id: string, version: number) => request<WorkflowDefinition>('POST', `/api/workflows/${enc(id)}/revert`, { body: { version } }),
-  deleteWorkflow: (id: string) => request<void>('DELETE', `/api/workflows/${enc(id)}`),
-  importWorkflow: (def: unknown, publish = false) => request<WorkflowDefinition>('POST', `/api/workflows/import${qs({ publish: publish || undefined })}`, { body: def }),
-  exportWorkflow: (id: string, version?: number) => request<WorkflowDefinition>('GET', `/api/workflows/${enc(id)}/export${qs({ version })}`),
-  run: (id: string, input: Record<string, unknown>) => request<{ instanceId: string }>('POST', `/api/workflows/${enc(id)}/run`, { body: { input } }),
+/** One function per operation of the server's OpenAPI document (docs/openapi.json, docs/api.md), typed from it. */
+export const api = {
+  me: (key?: string) => request<Answer<'GetMe'>>('GET', '/api/me', { key }),
+  health: () => request<Answer<'GetHealth'>>('GET', '/api/health'),
+
+  descriptors: () => request<Answer<'ListActivityDescriptors'>>('GET', '/api/activity-descriptors'),
+  workflows: () => request<Answer<'ListWorkflows'>>('GET', '/api/workflows'),
+  workflow: (id: string, version?: number) => request<Answer<'GetWorkflow'>>('GET', `/api/workflows/${enc(id)}${qs({ version })}`),
+  saveWorkflow: (def: WorkflowDefinition) => request<Answer<'SaveWorkflow'>>('PUT', `/api/workflows/${enc(def.id)}`, { body: def }),
+  publish: (id: string, version?: number) =>
+    request<Answer<'PublishWorkflow'>>('POST', `/api/workflows/${enc(id)}/publish`, { body: { version } satisfies Body<'PublishWorkflow'> }),
+  versions: (id: string) => request<Answer<'ListWorkflowVersions'>>('GET', `/api/workflows/${enc(id)}/versions`),
+  revert: (id: string, version: number) =>
+    request<Answer<'RevertWorkflow'>>('POST', `/api/workflows/${enc(id)}/revert`, { body: { version } satisfies Body<'RevertWorkflow'> }),
+  deleteWorkflow: (id: string) => request<Answer<'DeleteWorkflow'>>('DELETE', `/api/workflows/${enc(id)}`),
+  importWorkflow: (def: unknown, publish = false) =>
+    request<Answer<'ImportWorkflow'>>('POST', `/api/workflows/import${qs({ publish: publish || undefined })}`, { body: def }),
+  exportWorkflow: (id: string, version?: number) => request<Answer<'ExportWorkflow'>>('GET', `/api/workflows/${enc(id)}/export${qs({ version })}`),
+  run: (id: string, input: Record<string, unknown>) =>
+    request<Answer<'RunWorkflow'>>('POST', `/api/workflows/${enc(id)}/run`, { body: { input } satisfies Body<'RunWorkflow'> }),
 
   instances: (f: { status?: InstanceStatus; definitionId?: string; skip?: number; take?: number }) =>
-    request<InstanceSummary[]>('GET', `/api/instances${qs(f)}`),
-  instance: (id: string) => request<InstanceDetail>('GET', `/api/instances/${enc(id)}`),
-  journal: (id: string) => request<JournalEntry[]>('GET', `/api/instances/${enc(id)}/journal`),
-  cancel: (id: string) => request<void>('POST', `/api/instances/${enc(id)}/cancel`),
-  retry: (id: string) => request<void>('POST', `/api/instances/${enc(id)}/retry`),
+    request<Answer<'ListInstances'>>('GET', `/api/instances${qs(f)}`),
+  instance: (id: string) => request<Answer<'GetInstance'>>('GET', `/api/instances/${enc(id)}`),
+  journal: (id: string) => request<Answer<'GetInstanceJournal'>>('GET', `/api/instances/${enc(id)}/journal`),
+  cancel: (id: string) => request<Answer<'CancelInstance'>>('POST', `/api/instances/${enc(id)}/cancel`),
+  retry: (id: string) => request<Answer<'RetryInstance'>>('POST', `/api/instances/${enc(id)}/retry`),
 
-  hosts: () => request<Host[]>('GET', '/api/hosts'),
-  addHost: (h: Host) => request<Host>('POST', '/api/hosts', { body: h }),
-  deleteHost: (name: string) => request<void>('DELETE', `/api/hosts/${enc(name)}`),
-  repositories: () => request<Repository[]>('GET', '/api/repositories'),
-  addRepository: (r: Partial<Repository>) => request<Repository>('POST', '/api/repositories', { body: r }),
-  deleteRepository: (name: string) => request<void>('DELETE', `/api/repositories/${enc(name)}`),
-  offerings: () => request<Offering[]>('GET', '/api/offerings'),
-  addOffering: (o: Offering) => request<Offering>('POST', '/api/offerings', { body: o }),
-  deleteOffering: (name: string) => request<void>('DELETE', `/api/offerings/${enc(name)}`),
+  hosts: () => request<Answer<'ListHosts'>>('GET', '/api/hosts'),
+  addHost: (h: Body<'AddHost'>) => request<Answer<'AddHost'>>('POST', '/api/hosts', { body: h }),
+  deleteHost: (name: string) => request<Answer<'RemoveHost'>>('DELETE', `/api/hosts/${enc(name)}`),
+  repositories: () => request<Answer<'ListRepositories'>>('GET', '/api/repositories'),
+  addRepository: (r: Body<'AddRepository'>) => request<Answer<'AddRepository'>>('POST', '/api/repositories', { body: r }),
+  deleteRepository: (name: string) => request<Answer<'RemoveRepository'>>('DELETE', `/api/repositories/${enc(name)}`),
+  offerings: () => request<Answer<'ListOfferings'>>('GET', '/api/offerings'),
+  addOffering: (o: Body<'CreateOffering'>) => request<Answer<'CreateOffering'>>('POST', '/api/offerings', { body: o }),
+  deleteOffering: (name: string) => request<Answer<'DeleteOffering'>>('DELETE', `/api/offerings/${enc(name)}`),
 
-  vms: (host?: string) => request<Vm[]>('GET', `/api/vms${qs({ host })}`),
-  assign: (vm: string, offering: string, repository: string) => request<void>('POST', `/api/vms/${enc(vm)}/assign`, { body: { offering, repository } }),
-  unassign: (vm: string) => request<void>('POST', `/api/vms/${enc(vm)}/unassign`),
+  vms: (host?: string) => request<Answer<'ListVms'>>('GET', `/api/vms${qs({ host })}`),
+  assign: (vm: string, offering: string, repository: string) =>
+    request<Answer<'AssignVm'>>('POST', `/api/vms/${enc(vm)}/assign`, { body: { offering, repository } satisfies Body<'AssignVm'> }),
+  unassign: (vm: string) => request<Answer<'UnassignVm'>>('POST', `/api/vms/${enc(vm)}/unassign`),
 
-  backups: (vm?: string) => request<Backup[]>('GET', `/api/backups${qs({ vm })}`),
-  deleteBackup: (id: string) => request<void>('DELETE', `/api/backups/${enc(id)}`),
-  startBackup: (vm: string, full?: boolean, isolated?: boolean) => request<{ instanceId: string }>('POST', '/api/backups', { body: { vm, full, isolated } }),
-  validateBackup: (id: string) => request<{ instanceId: string }>('POST', `/api/backups/${enc(id)}/validate`),
+  backups: (vm?: string) => request<Answer<'ListBackups'>>('GET', `/api/backups${qs({ vm })}`),
+  deleteBackup: (id: string) => request<Answer<'DeleteBackup'>>('DELETE', `/api/backups/${enc(id)}`),
+  startBackup: (vm: string, full?: boolean, isolated?: boolean) =>
+    request<Answer<'CreateBackup'>>('POST', '/api/backups', { body: { vm, full, isolated } satisfies Body<'CreateBackup'> }),
+  validateBackup: (id: string) => request<Answer<'ValidateBackup'>>('POST', `/api/backups/${enc(id)}/validate`),
   screenshot: (id: string) => request<Response>('GET', `/api/backups/${enc(id)}/screenshot`, { raw: true, headers: { Accept: 'image/png' } }),
   /** The idempotency key makes a double click start one restore, not two. */
   restore: (r: RestoreRequest, idempotencyKey: string) =>
-    request<{ instanceId: string }>('POST', '/api/restores', { body: r, headers: { 'Idempotency-Key': idempotencyKey } }),
+    request<Answer<'StartRestore'>>('POST', '/api/restores', { body: r, headers: { 'Idempotency-Key': idempotencyKey } }),
 
-  keys: () => request<ApiKeyInfo[]>('GET', '/api/keys'),
-  createKey: (name: string, role: string) => request<CreatedKey>('POST', '/api/keys', { body: { name, role } }),
-  deleteKey: (name: string) => request<void>('DELETE', `/api/keys/${enc(name)}`),
-  settings: () => request<Setting[]>('GET', '/api/settings'),
-  setSetting: (name: string, value: string) => request<Setting>('PUT', `/api/settings/${enc(name)}`, { body: { value } }),
+  keys: () => request<Answer<'ListKeys'>>('GET', '/api/keys'),
+  createKey: (name: string, role: string) =>
+    request<Answer<'CreateKey'>>('POST', '/api/keys', { body: { name, role } satisfies Body<'CreateKey'> }),
+  deleteKey: (name: string) => request<Answer<'RevokeKey'>>('DELETE', `/api/keys/${enc(name)}`),
+  settings: () => request<Answer<'ListSettings'>>('GET', '/api/settings'),
+  setSetting: (name: string, value: string) =>
+    request<Answer<'SetSetting'>>('PUT', `/api/settings/${enc(name)}`, { body: { value } satisfies Body<'SetSetting'> }),
 
-  jobs: () => request<Job[]>('GET', '/api/jobs'),
-  schedules: () => request<Schedule[]>('GET', '/api/schedules'),
-  addSchedule: (s: Partial<Schedule>) => request<Schedule>('POST', '/api/schedules', { body: s }),
-  deleteSchedule: (id: string) => request<void>('DELETE', `/api/schedules/${enc(id)}`),
+  jobs: () => request<Answer<'ListJobs'>>('GET', '/api/jobs'),
+  schedules: () => request<Answer<'ListSchedules'>>('GET', '/api/schedules'),
+  addSchedule: (s: Body<'CreateSchedule'>) => request<Answer<'CreateSchedule'>>('POST', '/api/schedules', { body: s }),
+  deleteSchedule: (id: string) => request<Answer<'DeleteSchedule'>>('DELETE', `/api/schedules/${enc(id)}`),
 };

@@ -1,199 +1,63 @@
-// Shapes of docs/api.md (camelCase JSON). Kept in one file so the contract is read in one place.
+// The API's shapes, named as the studio uses them. Every body the server sends or takes is generated from its
+// OpenAPI document into schema.ts (deploy/openapi.sh; do not edit schema.ts); this file only names them. Narrower
+// unions below spell out values the server sends as plain strings, each checked against the generated type.
+import type { components } from './schema';
 
+type Schemas = components['schemas'];
+
+/** Values of `role` (GET /api/me, keys). */
 export type Role = 'viewer' | 'operator' | 'admin';
-export interface Me { name: string; role: Role }
+export type Me = Schemas['IdentityResponse'];
 
-export interface InputDescriptor {
-  name: string;
-  type: string; // string, int, long, bool, double, string[], object, json
-  uiHint?: string | null;
-  description?: string | null;
-  required: boolean;
-  sensitive: boolean;
-  default?: unknown;
-}
-export interface OutputDescriptor { name: string; type: string; description?: string | null }
-export interface ActivityDescriptor {
-  type: string;
-  version: number;
-  category: string;
-  displayName: string;
-  description?: string | null;
-  inputs: InputDescriptor[];
-  outputs: OutputDescriptor[];
-  outcomes: string[];
-  /** Outcomes also come from the activity's list inputs (Switch cases, Fork branches). */
-  dynamicOutcomes?: boolean;
-}
+export type InputDescriptor = Schemas['ActivityInputDto'];
+export type OutputDescriptor = Schemas['ActivityOutputDto'];
+export type ActivityDescriptor = Schemas['ActivityDescriptorDto'];
 
-export interface WorkflowSummary {
-  id: string;
-  name: string;
-  description?: string | null;
-  latestVersion: number;
-  publishedVersion: number | null;
-  updatedAt: string;
-}
-export interface WorkflowInput { name: string; type: string; required: boolean; description?: string | null; default?: unknown }
-export interface WorkflowVariable { name: string; type: string; default?: unknown }
-export interface RetryPolicy { maxAttempts: number; baseDelaySeconds: number; maxDelaySeconds: number; jitter: boolean }
-export interface ActivityDefinition {
-  id: string;
-  type: string;
-  version: number;
-  displayName?: string | null;
-  /** Each value is a JSON literal or a string holding a `{{ binding }}`. */
-  inputs: Record<string, unknown>;
-  retry?: RetryPolicy | null;
-  timeoutSeconds?: number | null;
-  position: { x: number; y: number };
-}
-export interface Connection { source: string; outcome: string; target: string }
-export interface WorkflowLock { name: string; limit: number }
-export interface WorkflowDefinition {
-  id: string;
-  name: string;
-  description?: string | null;
-  version: number;
-  isPublished: boolean;
-  inputs: WorkflowInput[];
-  variables: WorkflowVariable[];
-  activities: ActivityDefinition[];
-  connections: Connection[];
-  locks: WorkflowLock[];
-}
-export interface WorkflowVersion { version: number; isPublished: boolean; createdAt: string }
+export type WorkflowSummary = Schemas['WorkflowDefinitionSummary'];
+export type WorkflowInput = Schemas['WorkflowInputDefinition'];
+export type WorkflowVariable = Schemas['VariableDefinition'];
+export type RetryPolicy = Schemas['RetryOverride'];
+export type ActivityDefinition = Schemas['ActivityNode'];
+export type Connection = Schemas['Connection'];
+export type WorkflowLock = Schemas['LockDeclaration'];
+export type WorkflowDefinition = Schemas['WorkflowDefinition'];
+export type WorkflowVersion = Schemas['WorkflowVersionDto'];
 
-export const instanceStatuses = ['Running', 'Waiting', 'Suspended', 'Finished', 'Faulted', 'Cancelled'] as const;
-export type InstanceStatus = (typeof instanceStatuses)[number];
-export interface InstanceSummary {
-  id: string;
-  definitionId: string;
-  definitionVersion: number;
-  status: InstanceStatus;
-  createdAt: string;
-  updatedAt: string;
-  finishedAt?: string | null;
-  correlationId?: string | null;
-}
+export type InstanceStatus = Schemas['WorkflowStatus'];
+/** Every instance status, in the order the runs page offers them. */
+export const instanceStatuses = ['Running', 'Waiting', 'Suspended', 'Finished', 'Faulted', 'Cancelled'] as const satisfies readonly InstanceStatus[];
+export type InstanceSummary = Schemas['InstanceSummaryDto'];
+/** Values of an activity's `status` in an instance. */
 export type ActivityState = 'pending' | 'running' | 'done' | 'failed' | 'retrying';
-export interface Progress { done: number; total: number; message?: string | null; updatedAt?: string }
-export interface ActivityRunState { status: ActivityState; attempt: number; progress?: Progress | null; outcome?: string | null }
-export interface Incident { activityId: string; message: string; at: string; attempts?: number; handled?: boolean }
-export interface InstanceDetail {
-  id: string;
-  definitionId: string;
-  definitionVersion: number;
-  status: InstanceStatus;
-  input: Record<string, unknown>;
-  variables: Record<string, unknown>;
-  activities: Record<string, ActivityRunState>;
-  incidents: Incident[];
-  output?: unknown;
-  fault?: string | null;
-  waitingFor?: string | null;
-  createdAt?: string;
-  finishedAt?: string | null;
-}
-export interface JournalEntry {
-  sequence: number;
-  activityId: string;
-  activityType: string;
-  attempt: number;
-  isResume: boolean;
-  startedAt: string;
-  endedAt?: string | null;
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-  outcome?: string | null;
-  error?: string | null;
-  messages: string[];
-}
-export interface RunEvent {
-  kind: 'instance' | 'activity' | 'progress';
-  instanceId: string;
-  activityId?: string;
-  status?: string;
-  progress?: Progress;
-  at: string;
-}
+export type Progress = Schemas['ProgressDto'];
+export type ActivityRunState = Schemas['ActivityStateDto'];
+export type Incident = Schemas['IncidentDto'];
+export type InstanceDetail = Schemas['InstanceDto'];
+export type JournalEntry = Schemas['JournalEntryDto'];
+/** One server-sent event of GET /api/events; `kind` is instance, activity or progress. */
+export type RunEvent = Schemas['EventDto'];
 
-export interface Host {
-  name: string;
-  uri: string;
-  identityFile?: string | null;
-  knownHostsFile?: string | null;
-  stagingDir: string;
-  maxConcurrentBackups: number;
-  /** -1 = no limit of its own (the global per-host setting still caps it). */
-  maxConcurrentCompressions: number;
-  stagingCapacityBytes?: number | null;
-  stagingUsedBytes?: number | null;
-}
-export interface Repository { name: string; path: string; capacityBytes: number; usedBytes: number }
-export interface Offering {
-  name: string;
-  chainSize: number;
-  compress: boolean;
-  compressionLibrary?: string | null;
-  validate: boolean;
-  allowQuickRestore: boolean;
-  allowFileExtraction: boolean;
-  /** require: fail without the guest agent; prefer: crash-consistent without it; skip: never freeze. */
-  quiesce: QuiescePolicy;
-}
+export type Host = Schemas['HostDto'];
+export type AddHostRequest = Schemas['AddHostRequest'];
+export type Repository = Schemas['RepositoryDto'];
+export type Offering = Schemas['OfferingDto'];
+export type CreateOfferingRequest = Schemas['CreateOfferingRequest'];
+/** require: fail without the guest agent; prefer: crash-consistent without it; skip: never freeze. */
 export type QuiescePolicy = 'require' | 'prefer' | 'skip';
-export interface Vm {
-  name: string;
-  uuid: string;
-  host: string;
-  state: string;
-  offering?: string | null;
-  repository?: string | null;
-  disks: { target: string; file: string; format: string }[];
-}
-export type BackupState = 'Creating' | 'BackedUp' | 'Error' | 'Removed' | 'Expunged';
-export interface Backup {
-  id: string;
-  vm: string;
-  type: 'full' | 'incremental' | 'isolated';
-  parentId?: string | null;
-  chainId?: string | null;
-  state: BackupState;
-  createdAt: string;
-  completedAt?: string | null;
-  virtualSize: number;
-  storedSize: number;
-  quiesced: boolean;
-  compressed: boolean;
-  host?: string | null;
-  repository?: string | null;
-  error?: string | null;
-  validation?: { result: 'Valid' | 'Invalid' | 'UnableToValidate'; at: string; screenshotUrl?: string | null } | null;
-  volumes: { target: string; path: string; virtualSize: number; storedSize: number; checksum: string | null }[];
-}
+export type Vm = Schemas['VmInfo'];
+export type BackupState = Schemas['BackupState'];
+export type Backup = Schemas['BackupDto'];
 /** `toVm` overwrites another existing VM; `asNewVm` names a VM to create from the backup. */
-export interface RestoreRequest { backupId: string; quick?: boolean; host?: string; volume?: string; toVm?: string; asNewVm?: string }
-export interface Schedule { id: string; vm?: string | null; offering?: string | null; cron: string; quartzCron?: string; timeZone: string; keep?: number | null; nextFireAt?: string | null }
-
+export type RestoreRequest = Schemas['RestoreRequest'];
+export type Schedule = Schemas['ScheduleDto'];
 /** A compression or validation job (GET /api/jobs): a workflow instance the engine queues, limits and retries. */
-export interface Job {
-  id: string; type: 'compression' | 'validation'; definitionId: string;
-  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  /** Why a queued job waits (host limit, disabled, retry at T ...), or "failed after N attempt(s): cause". */
-  reason?: string | null;
-  attempts: number; retryAt?: string | null;
-  progress?: { done: number; total: number; message?: string | null } | null;
-  backupId?: string | null; host?: string | null; levels?: string | null;
-  createdAt: string; updatedAt: string; finishedAt?: string | null; error?: string | null;
-}
-
-export interface ApiKeyInfo { name: string; role: Role; createdAt?: string }
-export interface CreatedKey { name: string; role: Role; key: string }
+export type Job = Schemas['JobDto'];
+export type ApiKeyInfo = Schemas['ApiKeyDto'];
+export type CreatedKey = Schemas['CreatedKeyDto'];
 /** A setting of the one catalog; `allowed` says its values in words (e.g. "a whole number from 1 to 16"). */
-export interface Setting { name: string; value: string; default?: string; kind?: 'boolean' | 'integer' | 'number' | 'duration' | 'choice'; allowed?: string; description?: string }
+export type Setting = Schemas['SettingDto'];
 
-/** RFC 7807 body; `problems` carries workflow validation problems. */
+/** RFC 7807 body of every refusal (the document describes successes only); `problems` carries workflow validation problems. */
 export interface ProblemDetails {
   type?: string;
   title?: string;

@@ -68,12 +68,12 @@ export function PropertyPanel({ activity: a, descriptor: d, scope, problems, rea
       {retry && (
         <div className="grid2">
           <label className="field"><span>Max attempts</span>
-            <input type="number" min={1} value={retry.maxAttempts} disabled={readOnly} data-testid="prop-retry-maxAttempts" onChange={(e) => setRetry({ maxAttempts: num(e.target.value) })} /></label>
+            <input type="number" min={1} value={retry.maxAttempts ?? undefined} disabled={readOnly} data-testid="prop-retry-maxAttempts" onChange={(e) => setRetry({ maxAttempts: num(e.target.value) })} /></label>
           <label className="field"><span>Base delay (s)</span>
-            <input type="number" min={0} value={retry.baseDelaySeconds} disabled={readOnly} data-testid="prop-retry-baseDelaySeconds" onChange={(e) => setRetry({ baseDelaySeconds: num(e.target.value) })} /></label>
+            <input type="number" min={0} value={retry.baseDelaySeconds ?? undefined} disabled={readOnly} data-testid="prop-retry-baseDelaySeconds" onChange={(e) => setRetry({ baseDelaySeconds: num(e.target.value) })} /></label>
           <label className="field"><span>Max delay (s)</span>
-            <input type="number" min={0} value={retry.maxDelaySeconds} disabled={readOnly} data-testid="prop-retry-maxDelaySeconds" onChange={(e) => setRetry({ maxDelaySeconds: num(e.target.value) })} /></label>
-          <label className="field inline"><input type="checkbox" checked={retry.jitter} disabled={readOnly} onChange={(e) => setRetry({ jitter: e.target.checked })} /><span>Jitter</span></label>
+            <input type="number" min={0} value={retry.maxDelaySeconds ?? undefined} disabled={readOnly} data-testid="prop-retry-maxDelaySeconds" onChange={(e) => setRetry({ maxDelaySeconds: num(e.target.value) })} /></label>
+          <label className="field inline"><input type="checkbox" checked={retry.jitter ?? undefined} disabled={readOnly} onChange={(e) => setRetry({ jitter: e.target.checked })} /><span>Jitter</span></label>
         </div>
       )}
       <label className="field">

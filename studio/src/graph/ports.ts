@@ -30,7 +30,7 @@ export function canConnect(c: DefConnection, existing: DefConnection[]): boolean
 export function groupDescriptors(descriptors: ActivityDescriptor[], search: string): [string, ActivityDescriptor[]][] {
   const q = search.trim().toLowerCase();
   const hit = (d: ActivityDescriptor) =>
-    !q || [d.displayName, d.type, d.category, d.description ?? ''].some((s) => s.toLowerCase().includes(q));
+    !q || [d.displayName, d.type, d.category ?? '', d.description ?? ''].some((s) => s.toLowerCase().includes(q));
   const groups = new Map<string, ActivityDescriptor[]>();
   for (const d of descriptors.filter(hit)) groups.set(d.category || 'Other', [...(groups.get(d.category || 'Other') ?? []), d]);
   return [...groups.entries()]

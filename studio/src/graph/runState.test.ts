@@ -4,8 +4,8 @@ import { applyRunEvent, progressFraction, runStateFromInstance, toActivityState 
 
 const instance: InstanceDetail = {
   id: 'i1', definitionId: 'backup-vm', definitionVersion: 3, status: 'Running', input: {}, variables: {},
-  activities: { snapshot: { status: 'done', attempt: 1, outcome: 'Done' }, copy: { status: 'running', attempt: 1, progress: { done: 10, total: 100, message: 'copying' } } },
-  incidents: [],
+  activities: { snapshot: { status: 'done', attempt: 1, outcome: 'Done' }, copy: { status: 'running', attempt: 1, progress: { done: 10, total: 100, message: 'copying', updatedAt: '2026-01-01T00:00:00Z' } } },
+  incidents: [], createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
 };
 const ev = (e: Partial<RunEvent>): RunEvent => ({ kind: 'activity', instanceId: 'i1', at: '2026-01-01T00:00:00Z', ...e });
 

@@ -5,7 +5,7 @@ import { SessionContext, sessionFor } from '../session';
 import { InfrastructurePage } from './InfrastructurePage';
 
 const local: Host = { name: 'local', uri: 'local', stagingDir: '/data/staging', maxConcurrentBackups: 2, maxConcurrentCompressions: -1, stagingCapacityBytes: null, stagingUsedBytes: 0 };
-const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip' };
+const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, compressionLibrary: 'zstd', validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip' };
 let posted: unknown;
 
 beforeEach(() => {

@@ -5,7 +5,7 @@ import { Empty, ErrorBanner, Loading } from '../components/ErrorBanner';
 import { SimpleForm } from '../components/SimpleForm';
 import { useSession } from '../session';
 import { useLoad } from '../useLoad';
-import type { Host, Offering } from '../api/types';
+import type { AddHostRequest, CreateOfferingRequest } from '../api/types';
 
 /** Hosts with staging usage, repositories with capacity, offerings; admins add and remove them. */
 export function InfrastructurePage() {
@@ -45,7 +45,7 @@ export function InfrastructurePage() {
         )}
         {canAdmin && (
           <details><summary>Add a host</summary>
-            <SimpleForm testId="host-form" submitLabel="Add host" onSubmit={async (v) => { await api.addHost(v as unknown as Host); hosts.reload(); }} fields={[
+            <SimpleForm testId="host-form" submitLabel="Add host" onSubmit={async (v) => { await api.addHost(v as unknown as AddHostRequest); hosts.reload(); }} fields={[
               { name: 'name', label: 'Name', required: true }, { name: 'uri', label: 'URI', required: true, placeholder: 'local or ssh://root@kvm1:22' },
               { name: 'stagingDir', label: 'Staging dir', required: true, placeholder: '/var/lib/bwf/staging' },
               { name: 'maxConcurrentBackups', label: 'Max concurrent backups', kind: 'number', initial: '2' },
@@ -99,7 +99,7 @@ export function InfrastructurePage() {
         )}
         {canAdmin && (
           <details><summary>Add an offering</summary>
-            <SimpleForm testId="offering-form" submitLabel="Add offering" onSubmit={async (v) => { await api.addOffering(v as unknown as Offering); offerings.reload(); }} fields={[
+            <SimpleForm testId="offering-form" submitLabel="Add offering" onSubmit={async (v) => { await api.addOffering(v as unknown as CreateOfferingRequest); offerings.reload(); }} fields={[
               { name: 'name', label: 'Name', required: true }, { name: 'chainSize', label: 'Chain size', kind: 'number', initial: '7' },
               { name: 'compress', label: 'Compress', kind: 'bool' }, { name: 'compressionLibrary', label: 'Compression library', placeholder: 'zstd' },
               { name: 'validate', label: 'Validate (boot test)', kind: 'bool' }, { name: 'allowQuickRestore', label: 'Allow quick restore', kind: 'bool' },

@@ -26,7 +26,7 @@ public sealed class StudioFixture : IAsyncLifetime
     private Task<TestGuest>? _guest;
 
     /// <summary>The repository's root (holds BackupWorkflows.sln).</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot { get; } = BackupWorkflows.Testing.RepositoryRoot.Path;
 
     /// <summary>Where screenshots are kept as test artifacts (git-ignored).</summary>
     public static string ScreenshotDirectory => Path.Combine(RepositoryRoot, "artifacts", "screenshots");
@@ -88,12 +88,5 @@ public sealed class StudioFixture : IAsyncLifetime
         try { Directory.Delete(_data, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "BackupWorkflows.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"No BackupWorkflows.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -11,6 +11,7 @@ describe('RunCanvas', () => {
     const def = definition();
     let run = runStateFromInstance(def.activities.map((a) => a.id), {
       id: 'i', definitionId: def.id, definitionVersion: 3, status: 'Running', input: {}, variables: {}, incidents: [],
+      createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
       activities: { snapshot: { status: 'done', attempt: 1, outcome: 'Done' } },
     });
     run = applyRunEvent(run, 'i', { kind: 'progress', instanceId: 'i', activityId: 'copy', progress: { done: 3, total: 4, message: 'copying' }, at: '' });

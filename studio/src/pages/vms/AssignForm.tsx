@@ -29,8 +29,8 @@ export function AssignForm({ vm, offering, offerings, onDone, onError }: {
         {(repos.data ?? []).map((r) => <option key={r.name}>{r.name}</option>)}
       </select>
       <button className="btn btn-primary" disabled={!choice.offering || !choice.repository} data-testid="assign-submit"
-        onClick={() => void run(() => api.assign(vm, choice.offering, choice.repository))}>Assign</button>
-      {offering && <button className="btn btn-danger" data-testid="unassign" onClick={() => void run(() => api.unassign(vm))}>Unassign</button>}
+        onClick={() => void run(async () => { await api.assign(vm, choice.offering, choice.repository); })}>Assign</button>
+      {offering && <button className="btn btn-danger" data-testid="unassign" onClick={() => void run(async () => { await api.unassign(vm); })}>Unassign</button>}
       <button className="btn btn-ghost" onClick={() => setOpen(false)}>×</button>
     </span>
   );

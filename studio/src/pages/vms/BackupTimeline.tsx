@@ -13,7 +13,7 @@ interface Props {
   onDelete: (b: Backup) => void;
 }
 
-const typeLabel = { full: 'Full', incremental: 'Incr.', isolated: 'Isolated' };
+const typeLabel: Record<string, string> = { full: 'Full', incremental: 'Incr.', isolated: 'Isolated' };
 
 /** Chains newest first, each a left-to-right timeline: the full, then its incrementals. */
 export function BackupTimeline({ chains, canOperate, quickAllowed, onRestore, onValidate, onDelete }: Props) {
