@@ -15,7 +15,7 @@ namespace BackupWorkflows.Backup.Activities;
 [Activity("Backup.AbortBackup", Category = "Backup", DisplayName = "Abort backup",
     Description = "Undoes a failed backup attempt and marks it Error.")]
 [Retry(MaxAttempts = 6, BaseDelaySeconds = 3, MaxDelaySeconds = 60)] // cleanup must outlast a host that is briefly unreachable
-public sealed class AbortBackup(BackupWorkLoader loader, BackupCatalog catalog, PrimaryChains chains,
+public sealed class AbortBackup(BackupContextLoader loader, BackupCatalog catalog, PrimaryChains chains,
     StagingReservations reservations, IWorkflowInstanceQueries instances) : Activity
 {
     [Input(Description = "Id of the backup that failed.", Required = true)]

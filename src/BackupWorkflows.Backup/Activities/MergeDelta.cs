@@ -20,7 +20,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Commits the copied delta into its base on primary (blockcommit, or qemu-img commit when stopped).")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, PrimaryChains chains, SnapshotFiles snapshots) : Activity
+public sealed class MergeDelta(BackupContextLoader loader, BackupCatalog catalog, PrimaryChains chains, SnapshotFiles snapshots) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -65,7 +65,7 @@ public sealed class MergeDelta(BackupWorkLoader loader, BackupCatalog catalog, P
 
     /// <summary>The backup delta the snapshot froze (the topmost one in the frozen image's chain), or null
     /// when there is none (a full with no delta before it, or merged already by an earlier attempt).</summary>
-    private static async Task<string?> PreviousDeltaAsync(BackupWork work, BackupVolume v, CancellationToken ct)
+    private static async Task<string?> PreviousDeltaAsync(BackupContext work, BackupVolume v, CancellationToken ct)
     {
         if (v.SnapshotSourcePath is null || v.SnapshotSourcePath == v.PrimaryBasePath) return null;
         if (!await work.Host.Files.ExistsAsync(v.SnapshotSourcePath, ct)) return null;

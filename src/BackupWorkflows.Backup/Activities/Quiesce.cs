@@ -18,7 +18,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Checks the guest agent per the offering's policy and runs the pre-snapshot command.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class Quiesce(BackupWorkLoader loader, BackupCatalog catalog) : Activity
+public sealed class Quiesce(BackupContextLoader loader, BackupCatalog catalog) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";

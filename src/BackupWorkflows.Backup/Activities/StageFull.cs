@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Backup.Staging;
 using BackupWorkflows.Engine.Activities;
@@ -13,7 +14,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Flattened copy of each volume into the host's staging directory, space reserved first.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(StagingFullException), typeof(Catalog.BackupInputException)])]
-public sealed class StageFull(BackupWorkLoader loader, StagingReservations reservations) : Activity
+public sealed class StageFull(BackupContextLoader loader, StagingReservations reservations) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";

@@ -17,7 +17,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Writes each volume into the repository (temporary name, fsync, checksum, rename).")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
-public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog catalog, RepositoryCapacity capacity,
+public sealed class StoreInRepository(BackupContextLoader loader, BackupCatalog catalog, RepositoryCapacity capacity,
     StagingReservations reservations, Bitmaps.BackupJobs backupJobs) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
@@ -105,7 +105,7 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
     /// taken on top of it, copied, chained and committed into the copy of the delta (a commit keeps
     /// zeroed clusters, which a flattening convert would drop).
     /// </summary>
-    private static async Task CopyWritesSinceAsync(BackupWork work, string frozen, string? parentDelta, string partial, CancellationToken ct)
+    private static async Task CopyWritesSinceAsync(BackupContext work, string frozen, string? parentDelta, string partial, CancellationToken ct)
     {
         var chain = await work.Host.QemuImg.BackingChainAsync(frozen, forceShare: true, cancellationToken: ct);
         var segment = chain.Select(i => i.Filename).TakeWhile(f => f != parentDelta).ToList();
@@ -130,7 +130,7 @@ public sealed class StoreInRepository(BackupWorkLoader loader, BackupCatalog cat
         parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)?.ImagePath
         ?? throw new BackupInputException($"the parent backup has no volume {v.Target}");
 
-    private static async Task<long> EstimateAsync(BackupWork work, CancellationToken ct)
+    private static async Task<long> EstimateAsync(BackupContext work, CancellationToken ct)
     {
         long bytes = 0;
         if (work.Backup.UsesBackupJob) return 0; // already written by the job (a full's room was checked before it began)

@@ -18,7 +18,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Atomic external disk-only snapshot of every included disk.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class TakeDiskSnapshot(BackupWorkLoader loader, BackupCatalog catalog, Bitmaps.BackupJobs backupJobs) : Activity
+public sealed class TakeDiskSnapshot(BackupContextLoader loader, BackupCatalog catalog, Bitmaps.BackupJobs backupJobs) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";

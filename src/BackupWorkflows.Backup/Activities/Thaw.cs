@@ -1,3 +1,4 @@
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Kvm.Agent;
 using BackupWorkflows.Kvm.Domains;
@@ -15,7 +16,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Thaws the guest's file systems if frozen, resumes it if paused, runs the post-snapshot command.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 4, BaseDelaySeconds = 2)]
-public sealed class Thaw(BackupWorkLoader loader) : Activity
+public sealed class Thaw(BackupContextLoader loader) : Activity
 {
     [Input(Description = "Id of the backup being taken.", Required = true)]
     public string BackupId { get; set; } = "";

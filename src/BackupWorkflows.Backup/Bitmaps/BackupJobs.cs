@@ -22,7 +22,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
     /// <c>backup-begin</c> when <paramref name="mode"/> is <c>quiesce</c> (thawed as soon as it returns).</summary>
     /// <returns>Whether the file systems were frozen.</returns>
     /// <remarks>Idempotent: a job already begun (its checkpoint or targets exist) is left to run.</remarks>
-    public async Task<bool> BeginAsync(ActivityContext context, BackupWork work, string mode, CancellationToken ct)
+    public async Task<bool> BeginAsync(ActivityContext context, BackupContext work, string mode, CancellationToken ct)
     {
         var backup = work.Backup;
         var vm = backup.VmName;
@@ -77,7 +77,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
     }
 
     /// <summary>Waits for the VM's backup job to complete, reporting its progress.</summary>
-    public async Task WaitAsync(ActivityContext context, BackupWork work, CancellationToken ct)
+    public async Task WaitAsync(ActivityContext context, BackupContext work, CancellationToken ct)
     {
         var total = work.Backup.Volumes.Sum(v => v.VirtualSize);
         await work.Host.Virsh.WaitForBackupJobAsync(work.Backup.VmName,
@@ -86,7 +86,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
 
     /// <summary>Undoes what a failed attempt began: aborts a running job and deletes this backup's checkpoint,
     /// so the previous checkpoint (still recording) stays the base of the next incremental.</summary>
-    public static async Task AbortAsync(ActivityContext context, BackupWork work, CancellationToken ct)
+    public static async Task AbortAsync(ActivityContext context, BackupContext work, CancellationToken ct)
     {
         var vm = work.Backup.VmName;
         if (!await work.Host.Virsh.ExistsAsync(vm, ct)) return;
@@ -101,7 +101,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
         }
     }
 
-    private static async Task<bool> AlreadyBegunAsync(BackupWork work, CancellationToken ct)
+    private static async Task<bool> AlreadyBegunAsync(BackupContext work, CancellationToken ct)
     {
         if (work.Backup.Checkpoint is { } checkpoint)
             return (await work.Host.Virsh.ListCheckpointNamesAsync(work.Backup.VmName, ct)).Contains(checkpoint);
@@ -109,7 +109,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
         return job.Running && job.Operation == DomainJob.BackupOperation;
     }
 
-    private static async Task<bool> TryFreezeAsync(ActivityContext context, BackupWork work, CancellationToken ct)
+    private static async Task<bool> TryFreezeAsync(ActivityContext context, BackupContext work, CancellationToken ct)
     {
         try
         {

@@ -17,6 +17,32 @@ public sealed class BackupCatalog(BackupDbContext db, TimeProvider time, Metrics
         await db.Backups.Include(b => b.Volumes).FirstOrDefaultAsync(b => b.Id == id, ct)
         ?? throw new BackupNotFoundException(id);
 
+    /// <summary>Backups with their volumes, newest first, optionally of one VM only; read-only.</summary>
+    public async Task<IReadOnlyList<BackupRecord>> ListAsync(string? vm, CancellationToken ct = default)
+    {
+        var rows = await db.Backups.AsNoTracking().Include(b => b.Volumes).Where(b => vm == null || b.VmName == vm).ToListAsync(ct);
+        // SQLite cannot ORDER BY a DateTimeOffset, so order here.
+        return [.. rows.OrderByDescending(b => b.CreatedAt)];
+    }
+
+    /// <summary>One backup with its volumes, read-only, as the API shows it.</summary>
+    /// <exception cref="DomainNotFoundException">No such backup.</exception>
+    public async Task<BackupRecord> ShowAsync(Guid id, CancellationToken ct = default) =>
+        await db.Backups.AsNoTracking().Include(b => b.Volumes).FirstOrDefaultAsync(b => b.Id == id, ct)
+        ?? throw new DomainNotFoundException($"No backup with id {id}.");
+
+    /// <summary>The backup, when it may be deleted (the <c>delete-backup</c> workflow's precondition): it is neither
+    /// being created nor deleted already.</summary>
+    /// <exception cref="DomainNotFoundException">No such backup.</exception>
+    /// <exception cref="DomainConflictException">Being created, or already deleted.</exception>
+    public async Task<BackupRecord> DeletableAsync(Guid id, CancellationToken ct = default)
+    {
+        var backup = await ShowAsync(id, ct);
+        if (backup.State is BackupState.Expunged) throw new DomainConflictException($"Backup {id} is already deleted.");
+        if (backup.State is BackupState.Creating) throw new DomainConflictException($"Backup {id} is still being created.");
+        return backup;
+    }
+
     /// <summary>All backups of one VM on one host, oldest first, with volumes.</summary>
     public async Task<List<BackupRecord>> ListForVmAsync(string host, string vm, CancellationToken ct = default)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Backup.Model;
@@ -28,7 +27,7 @@ namespace BackupWorkflows.Backup.Compression;
 [Activity("Backup.Compress", Category = "Backup", DisplayName = "Compress backup",
     Description = "qemu-img convert -c of each volume (zstd, else zlib), verified with qemu-img compare before it replaces the original.")]
 [Retry(MaxAttempts = 1)]
-public sealed class CompressBackup(BackupWorkLoader loader, BackupCatalog catalog, BackupSettings settings,
+public sealed class CompressBackup(BackupContextLoader loader, BackupCatalog catalog, BackupSettings settings,
     CompressionCapability capability, CompressionLimit limit) : Activity
 {
     [Input(Description = "Id of the backup to compress.", Required = true)]

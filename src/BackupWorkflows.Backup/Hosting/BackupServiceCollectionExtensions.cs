@@ -1,4 +1,3 @@
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Persistence;
@@ -38,9 +37,10 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<RepositoryRegistry>();
         services.AddScoped<Offerings.OfferingRegistry>();
         services.AddScoped<Assignments.VmAssignments>();
+        services.AddScoped<Schedules.ScheduleRegistry>();
         services.AddScoped<Retention.BackupRetention>();
         services.AddScoped<Vms.VmInventory>();
-        services.AddScoped<BackupWorkLoader>();
+        services.AddScoped<BackupContextLoader>();
         services.AddScoped<StagingReservations>();
         services.AddScoped<RepositoryCapacity>();
         services.AddScoped<Bitmaps.BackupJobs>();

@@ -1,4 +1,4 @@
-using BackupWorkflows.Backup.Activities;
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Engine.Activities;
 
@@ -9,7 +9,7 @@ namespace BackupWorkflows.Backup.Jobs;
     Description = "Starts the backup's compression job (offering compresses) and validation job (offering validates) as workflow instances.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2)]
-public sealed class QueueBackupJobs(BackupWorkLoader loader, JobQueue queue) : Activity
+public sealed class QueueBackupJobs(BackupContextLoader loader, JobQueue queue) : Activity
 {
     [Input(Description = "Id of the stored backup.", Required = true)]
     public string BackupId { get; set; } = "";

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace BackupWorkflows.Backup.Offerings;
 
 /// <summary>The offerings (backup policies): lookup for activities, listing, creating and deleting for the API.</summary>
-public sealed class OfferingRegistry(BackupDbContext db, TimeProvider time, IEnumerable<IOfferingUse> uses)
+public sealed class OfferingRegistry(BackupDbContext db, TimeProvider time)
 {
     /// <summary>The compression libraries an offering may name.</summary>
     public static IReadOnlyList<string> CompressionLibraries { get; } = ["zstd", "zlib"];
@@ -36,7 +36,7 @@ public sealed class OfferingRegistry(BackupDbContext db, TimeProvider time, IEnu
         return offering;
     }
 
-    /// <summary>Deletes an offering no VM is assigned to and no <see cref="IOfferingUse"/> holds.</summary>
+    /// <summary>Deletes an offering no VM is assigned to and no schedule covers.</summary>
     /// <exception cref="DomainNotFoundException">No such offering.</exception>
     /// <exception cref="DomainConflictException">The offering is in use.</exception>
     public async Task DeleteAsync(string name, CancellationToken ct = default)
@@ -45,17 +45,9 @@ public sealed class OfferingRegistry(BackupDbContext db, TimeProvider time, IEnu
             ?? throw new DomainNotFoundException($"No offering named '{name}'.");
         if (await db.Assignments.AnyAsync(a => a.OfferingName == name, ct))
             throw new DomainConflictException($"Offering '{name}' is assigned to VMs; unassign them first.");
-        foreach (var use in uses)
-            if (await use.RefusalAsync(name, ct) is { } refusal) throw new DomainConflictException(refusal);
+        if (await db.Schedules.AnyAsync(s => s.OfferingName == name, ct))
+            throw new DomainConflictException($"Offering '{name}' has schedules; delete them first.");
         db.Offerings.Remove(offering);
         await db.SaveChangesAsync(ct);
     }
-}
-
-/// <summary>Something outside the backup tables that holds offerings by name (the server's schedules) and so
-/// keeps one from being deleted.</summary>
-public interface IOfferingUse
-{
-    /// <summary>Why <paramref name="offering"/> cannot be deleted, or null when this user does not hold it.</summary>
-    Task<string?> RefusalAsync(string offering, CancellationToken ct);
 }

@@ -18,6 +18,7 @@ public sealed class BackupDbContext(DbContextOptions<BackupDbContext> options) :
     public DbSet<Validation.ValidationRecord> Validations => Set<Validation.ValidationRecord>();
     public DbSet<Snapshots.VmSnapshot> Snapshots => Set<Snapshots.VmSnapshot>();
     public DbSet<Snapshots.SnapshotDisk> SnapshotDisks => Set<Snapshots.SnapshotDisk>();
+    public DbSet<Schedules.ScheduleRecord> Schedules => Set<Schedules.ScheduleRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(BackupDbContext).Assembly);

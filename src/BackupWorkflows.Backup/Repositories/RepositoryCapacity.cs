@@ -1,4 +1,3 @@
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
@@ -16,7 +15,7 @@ public sealed class RepositoryCapacity(BackupDbContext db)
 
     /// <summary>Checks the configured capacity and the file system's free space.</summary>
     /// <exception cref="BackupInputException">Not enough room; the message gives the numbers.</exception>
-    public async Task EnsureFitsAsync(BackupWork work, long bytes, CancellationToken ct)
+    public async Task EnsureFitsAsync(BackupContext work, long bytes, CancellationToken ct)
     {
         var repo = work.Repository;
         if (repo.CapacityBytes > 0)

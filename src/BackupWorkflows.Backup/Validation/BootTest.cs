@@ -1,5 +1,5 @@
+using BackupWorkflows.Backup.Catalog;
 using System.Diagnostics;
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Jobs;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Kvm.Agent;
@@ -24,7 +24,7 @@ public sealed class BootTest(BackupSettings settings, TimeProvider time)
     public const long OverlayReserveBytes = 64L << 20;
 
     /// <summary>Runs the level.</summary>
-    public async Task<LevelOutcome> RunAsync(BackupWork work, BootCheck check, Action<string> journal, CancellationToken ct)
+    public async Task<LevelOutcome> RunAsync(BackupContext work, BootCheck check, Action<string> journal, CancellationToken ct)
     {
         var host = work.Host;
         var backup = work.Backup;
@@ -97,7 +97,7 @@ public sealed class BootTest(BackupSettings settings, TimeProvider time)
         }
     }
 
-    private static async Task<byte[]?> ScreenshotAsync(BackupWork work, string name, string dir, Action<string> journal, CancellationToken ct)
+    private static async Task<byte[]?> ScreenshotAsync(BackupContext work, string name, string dir, Action<string> journal, CancellationToken ct)
     {
         var file = Path.Combine(dir, "screen.ppm");
         try
@@ -113,7 +113,7 @@ public sealed class BootTest(BackupSettings settings, TimeProvider time)
         }
     }
 
-    private static async Task DestroyQuietlyAsync(BackupWork work, string name)
+    private static async Task DestroyQuietlyAsync(BackupContext work, string name)
     {
         try
         {

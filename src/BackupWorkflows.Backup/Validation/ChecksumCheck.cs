@@ -1,4 +1,4 @@
-using BackupWorkflows.Backup.Activities;
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Kvm.Hosts;
 
@@ -9,7 +9,7 @@ namespace BackupWorkflows.Backup.Validation;
 public static class ChecksumCheck
 {
     /// <summary>Runs the level.</summary>
-    public static async Task<LevelOutcome> RunAsync(BackupWork work, IReadOnlyList<BackupRecord> chain, CancellationToken ct)
+    public static async Task<LevelOutcome> RunAsync(BackupContext work, IReadOnlyList<BackupRecord> chain, CancellationToken ct)
     {
         var count = 0;
         foreach (var b in chain)

@@ -1,4 +1,3 @@
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Kvm.Hosts;
@@ -13,7 +12,7 @@ namespace BackupWorkflows.Backup.Validation;
 public static class ImageChainCheck
 {
     /// <summary>Runs the level; the repository must be reachable (checked by the caller).</summary>
-    public static async Task<LevelOutcome> RunAsync(BackupWork work, IReadOnlyList<BackupRecord> chain, CancellationToken ct)
+    public static async Task<LevelOutcome> RunAsync(BackupContext work, IReadOnlyList<BackupRecord> chain, CancellationToken ct)
     {
         var host = work.Host;
         foreach (var b in chain)

@@ -1,4 +1,3 @@
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Jobs;
@@ -18,7 +17,7 @@ namespace BackupWorkflows.Backup.Validation;
     Description = "Image/chain check, checksums and a boot test; Valid, Invalid or UnableToValidate.")]
 [Outcomes("Valid", "Invalid", "UnableToValidate")]
 [Retry(MaxAttempts = 1)]
-public sealed class ValidateBackup(BackupWorkLoader loader, BackupCatalog catalog, VmAssignments assignments,
+public sealed class ValidateBackup(BackupContextLoader loader, BackupCatalog catalog, VmAssignments assignments,
     BackupDbContext db, BootTest bootTest, TimeProvider time) : Activity
 {
     [Input(Description = "Id of the backup to validate.", Required = true)]

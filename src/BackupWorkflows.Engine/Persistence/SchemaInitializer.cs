@@ -56,6 +56,18 @@ public static partial class SchemaInitializer
         }
     }
 
+    /// <summary>Drops a table an earlier version made and this one no longer has; nothing when it is gone already.</summary>
+    /// <param name="context">Any context on the database.</param>
+    /// <param name="table">The table's name: a constant of the caller, never input.</param>
+    /// <param name="cancellationToken">Cancels the drop.</param>
+    public static async Task DropFormerTableAsync(DbContext context, string table, CancellationToken cancellationToken = default)
+    {
+        // Identifiers cannot be parameters; IF EXISTS makes a drop by another node at the same time harmless.
+#pragma warning disable EF1002
+        await context.Database.ExecuteSqlRawAsync($"DROP TABLE IF EXISTS \"{table}\"", cancellationToken);
+#pragma warning restore EF1002
+    }
+
     /// <summary>The create script with <c>IF NOT EXISTS</c> on each CREATE TABLE / CREATE INDEX.</summary>
     public static string IdempotentCreateScript(string createScript)
     {

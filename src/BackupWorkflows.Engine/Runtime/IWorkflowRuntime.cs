@@ -8,7 +8,9 @@ public sealed record StartOptions
     /// <summary>Free-form id that links the instance to something outside (a job, a request).</summary>
     public string? CorrelationId { get; init; }
 
-    /// <summary>Starting twice with the same key (per definition) returns the first instance.</summary>
+    /// <summary>Starting twice with the same key (per definition) and the same input returns the first instance; the same
+    /// key with another input throws <see cref="WorkflowIdempotencyConflictException"/>. Keys live on the instances, so
+    /// they last until retention purges the instance.</summary>
     public string? IdempotencyKey { get; init; }
 
     /// <summary>
@@ -32,7 +34,9 @@ public interface IWorkflowRuntime
     /// returns its id at once; execution continues in the background on this node.
     /// Throws <see cref="Definitions.WorkflowNotPublishedException"/> for a draft-only definition,
     /// <see cref="Definitions.WorkflowDefinitionNotFoundException"/> for an unknown id and
-    /// <see cref="WorkflowInputException"/> when required inputs are missing; nothing is stored then.
+    /// <see cref="WorkflowInputException"/> when required inputs are missing, and
+    /// <see cref="WorkflowIdempotencyConflictException"/> when the idempotency key started an instance with another input;
+    /// nothing is stored then.
     /// </summary>
     Task<string> StartAsync(string definitionId, JsonObject? input = null, StartOptions? options = null, CancellationToken cancellationToken = default);
 

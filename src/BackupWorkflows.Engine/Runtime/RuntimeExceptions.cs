@@ -21,3 +21,11 @@ public sealed class WorkflowInstanceNotFoundException(string instanceId)
 
 /// <summary>The operation does not apply to the instance's status (e.g. retrying a finished instance).</summary>
 public sealed class WorkflowInstanceStateException(string message) : WorkflowEngineException(message);
+
+/// <summary>An idempotency key that already started an instance of the definition came with another input.</summary>
+public sealed class WorkflowIdempotencyConflictException(string definitionId, string key, string instanceId)
+    : WorkflowEngineException($"Idempotency key '{key}' already started instance '{instanceId}' of workflow '{definitionId}' with another input; use a new key for a new request.")
+{
+    /// <summary>The instance the key started first.</summary>
+    public string InstanceId { get; } = instanceId;
+}

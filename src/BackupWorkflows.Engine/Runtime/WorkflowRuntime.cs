@@ -26,9 +26,7 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
             if (await db.Definitions.AnyAsync(d => d.Id == definitionId, cancellationToken)) throw new WorkflowNotPublishedException(definitionId);
             throw new WorkflowDefinitionNotFoundException(definitionId);
         }
-        if (options.IdempotencyKey is { } key
-            && await db.Instances.Where(i => i.DefinitionId == definitionId && i.IdempotencyKey == key).Select(i => i.Id)
-                .FirstOrDefaultAsync(cancellationToken) is { } existing)
+        if (options.IdempotencyKey is { } key && await ReplayAsync(db, definitionId, key, input, cancellationToken) is { } existing)
             return existing;
 
         var plan = await services.Plans.GetAsync(definitionId, published.Value);
@@ -87,8 +85,8 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
             executor.Unreserve(record.Id);
             if (runner is not null) await runner.DisposeAsync();
             await using var again = await services.Database.CreateAsync(cancellationToken);
-            return await again.Instances.Where(i => i.DefinitionId == definitionId && i.IdempotencyKey == options.IdempotencyKey)
-                .Select(i => i.Id).FirstAsync(cancellationToken);
+            return await ReplayAsync(again, definitionId, options.IdempotencyKey, input, cancellationToken)
+                ?? throw new WorkflowEngineException($"Starting workflow '{definitionId}' failed; start it again.");
         }
         catch
         {
@@ -106,6 +104,30 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
             InstanceId = instanceId, ParentInstanceId = options.ParentInstanceId, TriggerActivityId = options.Trigger?.ActivityId,
             TriggerType = options.Trigger?.Type, TriggerPayload = options.Trigger?.Payload?.ToJsonString(DefinitionJson.Options),
         };
+
+    /// <summary>
+    /// The instance an earlier start with <paramref name="key"/> made, or null when there is none. The engine is the one
+    /// store of idempotency keys: a replay must carry the same input (completed with the defaults of the version the
+    /// first start used), else it is refused, so a key reused for another request never silently answers with the
+    /// first request's instance.
+    /// </summary>
+    /// <exception cref="WorkflowIdempotencyConflictException">The key started an instance with another input.</exception>
+    private async Task<string?> ReplayAsync(EngineDbContext db, string definitionId, string key, JsonObject? input, CancellationToken ct)
+    {
+        var first = await db.Instances.AsNoTracking().Where(i => i.DefinitionId == definitionId && i.IdempotencyKey == key)
+            .Select(i => new { i.Id, i.DefinitionVersion, i.Input }).FirstOrDefaultAsync(ct);
+        if (first is null) return null;
+        JsonObject? replayed;
+        try
+        {
+            var plan = await services.Plans.GetAsync(definitionId, first.DefinitionVersion);
+            replayed = StartInput.Complete(plan.Definition, input);
+        }
+        catch (WorkflowInputException) { replayed = null; } // not even valid for the first start's version: another request
+        if (replayed is null || !JsonNode.DeepEquals(JsonNode.Parse(first.Input), replayed))
+            throw new WorkflowIdempotencyConflictException(definitionId, key, first.Id);
+        return first.Id;
+    }
 
     public async Task<bool> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
     {

@@ -3,7 +3,7 @@ using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Assignments;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Backups;
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
 using BackupWorkflows.Server.Workflows;
@@ -18,11 +18,11 @@ public static class BackupsApi
     public static IEndpointRouteBuilder MapBackupsApi(this IEndpointRouteBuilder app)
     {
         var backups = app.MapGroup("/backups").WithTags("Backups").RequireAuthorization(Roles.Viewer);
-        backups.MapGet("/", async (string? vm, BackupOperations ops, CancellationToken ct) =>
-                TypedResults.Ok((await ops.ListAsync(vm, ct)).Select(BackupDto.From)))
+        backups.MapGet("/", async (string? vm, BackupCatalog catalog, CancellationToken ct) =>
+                TypedResults.Ok((await catalog.ListAsync(vm, ct)).Select(BackupDto.From)))
             .WithName("ListBackups").WithSummary("Backups, newest first, optionally of one VM.");
-        backups.MapGet("/{id:guid}", async (Guid id, BackupOperations ops, CancellationToken ct) =>
-                TypedResults.Ok(BackupDto.From(await ops.GetAsync(id, ct))))
+        backups.MapGet("/{id:guid}", async (Guid id, BackupCatalog catalog, CancellationToken ct) =>
+                TypedResults.Ok(BackupDto.From(await catalog.ShowAsync(id, ct))))
             .WithName("GetBackup").WithSummary("One backup with its volumes.");
         backups.MapGet("/{id:guid}/screenshot", ScreenshotAsync)
             .WithName("GetBackupScreenshot").WithSummary("The screen of the guest booted by the latest validation (PNG).")
@@ -31,9 +31,9 @@ public static class BackupsApi
             .WithSummary("Starts the backup workflow for an assigned VM.").RequireAuthorization(Roles.Operator);
         backups.MapPost("/{id:guid}/validate", ValidateAsync).WithName("ValidateBackup")
             .WithSummary("Starts the validation workflow for a backup.").RequireAuthorization(Roles.Operator);
-        backups.MapDelete("/{id:guid}", async (Guid id, BackupOperations ops, HttpContext http, CancellationToken ct) =>
+        backups.MapDelete("/{id:guid}", async (Guid id, WorkflowLauncher launcher, HttpContext http, CancellationToken ct) =>
             {
-                var instance = await ops.DeleteAsync(id, IdempotencyKey(http), ct);
+                var instance = await launcher.DeleteBackupAsync(id, IdempotencyKey(http), ct);
                 return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
             })
             .WithName("DeleteBackup").WithSummary("Starts the chain-safe delete of a backup (delete-backup workflow).")
@@ -58,18 +58,18 @@ public static class BackupsApi
         return TypedResults.Accepted($"/api/instances/{id}", new InstanceStarted(id));
     }
 
-    private static async Task<Accepted<InstanceStarted>> ValidateAsync(Guid id, BackupOperations ops, WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
+    private static async Task<Accepted<InstanceStarted>> ValidateAsync(Guid id, BackupCatalog catalog, WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
     {
-        var backup = await ops.GetAsync(id, ct);
+        var backup = await catalog.ShowAsync(id, ct);
         if (backup.State != BackupState.BackedUp) throw new ConflictException($"Backup {id} is {backup.State}; only BackedUp backups can be validated.");
         var instance = await launcher.StartAsync(WorkflowLauncher.Validate, new JsonObject { ["backupId"] = id.ToString(), ["host"] = backup.HostName }, IdempotencyKey(http), ct: ct);
         return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
     }
 
-    private static async Task<IResult> ScreenshotAsync(Guid id, BackupOperations ops, HostRegistry hosts,
+    private static async Task<IResult> ScreenshotAsync(Guid id, BackupCatalog catalog, HostRegistry hosts,
         BackupWorkflows.Backup.Validation.ValidationQueries validations, CancellationToken ct)
     {
-        var backup = await ops.GetAsync(id, ct);
+        var backup = await catalog.ShowAsync(id, ct);
         // The boot test stores its screenshot with the validation record: served from any node.
         if (await validations.LatestScreenshotAsync(id, ct) is { } png) return TypedResults.File(png, "image/png");
         var host = await hosts.FindAsync(backup.HostName, ct);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Backups;
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Validation;
 using BackupWorkflows.Server.Workflows;
@@ -21,7 +21,7 @@ public static class RestoresApi
         return app;
     }
 
-    private static async Task<Accepted<InstanceStarted>> StartAsync(RestoreRequest request, BackupOperations ops, WorkflowLauncher launcher,
+    private static async Task<Accepted<InstanceStarted>> StartAsync(RestoreRequest request, BackupCatalog catalog, WorkflowLauncher launcher,
         HttpContext http, CancellationToken ct)
     {
         var rules = new InputRules();
@@ -45,7 +45,7 @@ public static class RestoresApi
             rules.Add("quick", "quick restore restores the whole VM in place; it cannot be combined with toVm or asNewVm.");
         rules.ThrowIfAny();
 
-        var backup = await ops.GetAsync(request.BackupId!.Value, ct);
+        var backup = await catalog.ShowAsync(request.BackupId!.Value, ct);
         if (backup.State != BackupState.BackedUp)
             throw new ConflictException($"Backup {backup.Id} is {backup.State}; only BackedUp backups can be restored.");
         var input = new JsonObject { ["backupId"] = backup.Id.ToString() };

@@ -48,6 +48,9 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         WorkflowDefinitionNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         WorkflowInstanceNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         WorkflowNotPublishedException e => new ProblemDetails { Status = 409, Title = "Workflow not published", Detail = e.Message },
+        WorkflowIdempotencyConflictException e => new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            { ["Idempotency-Key"] = [$"already started instance {e.InstanceId} with another request; repeat that request to get its answer, or use a new key."] })
+            { Status = 422, Title = "Idempotency key reused", Detail = $"Idempotency-Key: already started instance {e.InstanceId} with another request." },
         WorkflowInstanceStateException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
         WorkflowEngineException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
         BadHttpRequestException e => RequestReadProblem.From(e),

@@ -19,6 +19,9 @@ internal sealed class ServerInitializer(IServiceProvider services, ServerConfigu
     /// <summary>File in the data directory holding the first admin key (mode 0600).</summary>
     public const string InitialAdminKeyFile = "initial-admin-key";
 
+    /// <summary>The server's own idempotency table of earlier versions, dropped at start.</summary>
+    public const string FormerIdempotencyTable = "bwf_server_idempotency";
+
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
@@ -26,6 +29,9 @@ internal sealed class ServerInitializer(IServiceProvider services, ServerConfigu
         var serverDb = scope.ServiceProvider.GetRequiredService<ServerDbContext>();
         await BackupSchema.EnsureAsync(backupDb, cancellationToken, logger);
         await SchemaInitializer.EnsureTablesAsync(serverDb, cancellationToken);
+        // Idempotency keys live on the engine's instances only; every key the server's former table held was also
+        // given to the engine (the launcher always passed it on), so dropping it loses no replay.
+        await SchemaInitializer.DropFormerTableAsync(serverDb, FormerIdempotencyTable, cancellationToken);
         if (config.Database == DatabaseKind.Sqlite) await SeedEmbeddedDefaultAsync(backupDb, cancellationToken);
         await CreateFirstAdminKeyAsync(scope.ServiceProvider.GetRequiredService<ApiKeys>(), cancellationToken);
     }

@@ -3,7 +3,6 @@ using BackupWorkflows.Backup.Hosting;
 using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Engine;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Backups;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Metrics;
 using BackupWorkflows.Server.OpenApi;
@@ -58,10 +57,9 @@ public static class ServerServices
         services.AddServerMetrics(config.NodeId);
 
         services.AddScoped<WorkflowLauncher>();
-        services.AddScoped<BackupOperations>();
         services.AddScoped<Snapshots.SnapshotOperations>();
         services.AddScoped<ScheduleService>();
-        services.AddScoped<Backup.Offerings.IOfferingUse, ScheduleOfferingUse>();
+        services.AddSingleton<ScheduleFirings>();
         services.AddScheduling(config);
         services.AddHostedService<Triggers.CronTriggerSync>();
         return builder;

@@ -2,12 +2,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Persistence;
 
-/// <summary>The server's own tables (<c>bwf_server_*</c>), in the same database as the engine's.</summary>
+/// <summary>The server's own table (<c>bwf_server_api_keys</c>: who may call the API), in the same database as the engine's.
+/// Everything of the domain (schedules too) is in <see cref="Backup.Persistence.BackupDbContext"/>.</summary>
 public sealed class ServerDbContext(DbContextOptions<ServerDbContext> options) : DbContext(options)
 {
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
-    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
-    public DbSet<ScheduleRecord> Schedules => Set<ScheduleRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ServerDbContext).Assembly);

@@ -1,11 +1,7 @@
-using BackupWorkflows.Engine.Triggers;
-using BackupWorkflows.Backup.Assignments;
-using BackupWorkflows.Backup.Offerings;
-using BackupWorkflows.Server.Errors;
-using BackupWorkflows.Server.Persistence;
+using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Backup.Schedules;
 using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Validation;
-using Microsoft.EntityFrameworkCore;
 using Quartz;
 
 namespace BackupWorkflows.Server.Schedules;
@@ -13,11 +9,17 @@ namespace BackupWorkflows.Server.Schedules;
 /// <summary>A schedule with its next firing.</summary>
 public sealed record ScheduleView(ScheduleRecord Record, DateTimeOffset? NextFireAt);
 
-/// <summary>Creates, lists and deletes backup schedules: a row in the server's table plus a Quartz job and cron trigger.</summary>
-public sealed class ScheduleService(ServerDbContext db, VmAssignments assignments, OfferingRegistry offerings, ISchedulerFactory schedulers,
+/// <summary>
+/// Creates, lists and deletes backup schedules: the record in the domain's <see cref="ScheduleRegistry"/> plus a
+/// Quartz job and cron trigger of the same id (Quartz, the server's clustered scheduler, decides when they fire).
+/// </summary>
+public sealed class ScheduleService(ScheduleRegistry registry, ISchedulerFactory schedulers, ScheduleFirings firings,
     BackupSettings settings, TimeProvider time)
 {
     /// <summary>Checks the request and schedules it.</summary>
+    /// <exception cref="Errors.InputException">A field is malformed.</exception>
+    /// <exception cref="DomainConflictException">The VM is not assigned.</exception>
+    /// <exception cref="DomainNotFoundException">No such offering.</exception>
     public async Task<ScheduleView> CreateAsync(string? vm, string? offering, string? cron, string? timeZone, int? keep, CancellationToken ct)
     {
         var rules = new InputRules();
@@ -31,18 +33,8 @@ public sealed class ScheduleService(ServerDbContext db, VmAssignments assignment
             rules.Add("timeZone", $"'{timeZone}' is not a known time zone (use an IANA id such as Europe/Berlin).");
         rules.Range("keep", keep, 1, 10000).ThrowIfAny();
 
-        if (vm is not null && !await assignments.IsAssignedAsync(vm, ct))
-            throw new ConflictException($"VM '{vm}' is not assigned to an offering; assign it first.");
-        if (offering is not null && !await offerings.ExistsAsync(offering, ct))
-            throw new NotFoundException($"No offering named '{offering}'.");
-
-        var record = new ScheduleRecord
-        {
-            Id = "s-" + Guid.NewGuid().ToString("N")[..12], VmName = vm, OfferingName = offering, Cron = cron!.Trim(),
-            QuartzCron = quartz!, TimeZone = timeZone ?? "UTC", Keep = keep, CreatedAt = time.GetUtcNow(),
-        };
-        db.Schedules.Add(record);
-        await db.SaveChangesAsync(ct);
+        var record = await registry.AddAsync(new NewSchedule(vm is null ? ScheduleCovers.Offering : ScheduleCovers.Vm, (vm ?? offering)!,
+            cron!.Trim(), quartz!, timeZone ?? "UTC", keep), ct);
         try
         {
             var misfire = await MisfireInstructionAsync(settings, ct);
@@ -57,8 +49,7 @@ public sealed class ScheduleService(ServerDbContext db, VmAssignments assignment
         }
         catch
         {
-            db.Schedules.Remove(record);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await registry.RemoveAsync(record.Id, CancellationToken.None);
             throw;
         }
     }
@@ -72,16 +63,12 @@ public sealed class ScheduleService(ServerDbContext db, VmAssignments assignment
         await settings.GetAsync(SettingCatalog.SchedulesMisfirePolicy, ct) == "skip"
             ? CronTriggerMisfireInstruction.DoNothing : CronTriggerMisfireInstruction.FireAndProceed;
 
-    /// <summary>The schedule, or null when it was deleted.</summary>
-    public Task<ScheduleRecord?> FindAsync(string id, CancellationToken ct) =>
-        db.Schedules.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
-
     /// <summary>Every schedule with its next firing.</summary>
     public async Task<IReadOnlyList<ScheduleView>> ListAsync(CancellationToken ct)
     {
         var scheduler = await schedulers.GetScheduler(ct);
         var views = new List<ScheduleView>();
-        foreach (var record in await db.Schedules.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct))
+        foreach (var record in await registry.ListAsync(ct))
         {
             var trigger = await scheduler.GetTrigger(new TriggerKey(record.Id, SchedulingSetup.Group), ct);
             views.Add(new ScheduleView(record, trigger?.NextFireTimeUtc));
@@ -89,13 +76,17 @@ public sealed class ScheduleService(ServerDbContext db, VmAssignments assignment
         return views;
     }
 
-    /// <summary>Deletes a schedule and its Quartz job.</summary>
+    /// <summary>
+    /// Deletes a schedule and its Quartz job, and returns once no firing of it runs on this node: after that no backup
+    /// of the schedule starts (see <see cref="ScheduleFirings"/>).
+    /// </summary>
+    /// <exception cref="DomainNotFoundException">No such schedule.</exception>
     public async Task DeleteAsync(string id, CancellationToken ct)
     {
-        var record = await db.Schedules.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException($"No schedule {id}.");
+        if (await registry.FindAsync(id, ct) is null) throw new DomainNotFoundException($"No schedule {id}.");
         var scheduler = await schedulers.GetScheduler(ct);
         await scheduler.DeleteJob(new JobKey(id, SchedulingSetup.Group), ct);
-        db.Schedules.Remove(record);
-        await db.SaveChangesAsync(ct);
+        await registry.RemoveAsync(id, ct);
+        await firings.WhenIdleAsync(id, ct);
     }
 }

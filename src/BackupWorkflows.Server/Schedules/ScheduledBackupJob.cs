@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Assignments;
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Retention;
-using BackupWorkflows.Server.Backups;
+using BackupWorkflows.Backup.Schedules;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Workflows;
@@ -18,8 +19,10 @@ namespace BackupWorkflows.Server.Schedules;
 /// <remarks>
 /// The idempotency key is <c>schedule:{id}:{host}/{vm}:{scheduled fire time}</c>: a firing that
 /// is recovered on another node, or fired twice, finds the instance the first run started.
+/// A firing is registered in <see cref="ScheduleFirings"/> before it reads its schedule, so a delete of the schedule
+/// waits for it.
 /// </remarks>
-public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<ScheduledBackupJob> logger) : IJob
+public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ScheduleFirings firings, ILogger<ScheduledBackupJob> logger) : IJob
 {
     /// <summary>Job data key holding the schedule id.</summary>
     public const string ScheduleIdKey = "scheduleId";
@@ -27,10 +30,11 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<Sche
     /// <inheritdoc />
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        var scheduleId = context.MergedJobDataMap.GetString(ScheduleIdKey);
+        var scheduleId = context.MergedJobDataMap.GetString(ScheduleIdKey)!;
+        using var firing = firings.Begin(scheduleId);
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
-        var schedule = await services.GetRequiredService<ScheduleService>().FindAsync(scheduleId!, cancellationToken);
+        var schedule = await services.GetRequiredService<ScheduleRegistry>().FindAsync(scheduleId, cancellationToken);
         if (schedule is null) return; // deleted between firing and now
 
         var vms = await services.GetRequiredService<VmAssignments>().CoveredAsync(schedule.VmName, schedule.OfferingName, cancellationToken);
@@ -56,24 +60,23 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ILogger<Sche
         if (keep > 0)
         {
             var retention = services.GetRequiredService<BackupRetention>();
-            var ops = services.GetRequiredService<BackupOperations>();
-            foreach (var vm in vms) await ApplyRetentionAsync(ops, retention, vm, keep, schedule.Id, cancellationToken);
+            foreach (var vm in vms) await ApplyRetentionAsync(launcher, retention, vm, keep, schedule.Id, cancellationToken);
         }
     }
 
     /// <summary>Starts the chain-safe delete, oldest first, of the completed backups of a VM beyond the newest <paramref name="keep"/>.</summary>
     /// <remarks>Each delete takes the VM's lock in the workflow, so they run one after the other in this order.</remarks>
-    private async Task ApplyRetentionAsync(BackupOperations ops, BackupRetention retention, VmAssignment vm, int keep, string scheduleId,
+    private async Task ApplyRetentionAsync(WorkflowLauncher launcher, BackupRetention retention, VmAssignment vm, int keep, string scheduleId,
         CancellationToken ct)
     {
         foreach (var id in await retention.BeyondKeepAsync(vm.HostName, vm.VmName, keep, ct))
         {
             try
             {
-                var instance = await ops.DeleteAsync(id, $"retention:{scheduleId}:{id}", ct);
+                var instance = await launcher.DeleteBackupAsync(id, $"retention:{scheduleId}:{id}", ct);
                 logger.LogInformation("Retention of {Vm} (keep {Keep}): deleting backup {Id} in instance {Instance}", vm.VmName, keep, id, instance);
             }
-            catch (ApiException e)
+            catch (Exception e) when (e is ApiException or DomainConflictException or DomainNotFoundException)
             {
                 logger.LogWarning("Retention of {Vm} could not delete backup {Id}: {Error}", vm.VmName, id, e.Message);
             }

@@ -1,17 +1,16 @@
 using System.Text.Json.Nodes;
+using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Server.Errors;
-using BackupWorkflows.Server.Persistence;
-using Microsoft.EntityFrameworkCore;
 
 namespace BackupWorkflows.Server.Workflows;
 
 /// <summary>
 /// Starts the domain's workflows (backup, restore, …) for the API and the scheduler, turning a
-/// missing or unpublished definition into a clear 409, and honouring idempotency keys.
+/// missing or unpublished definition into a clear 409, and passing idempotency keys to the engine, the one store of them.
 /// </summary>
-public sealed class WorkflowLauncher(IWorkflowRuntime runtime, ServerDbContext db, TimeProvider time)
+public sealed class WorkflowLauncher(IWorkflowRuntime runtime, BackupCatalog catalog)
 {
     /// <summary>Workflow that backs a VM up; input <c>{ host, vm, type: auto|full|isolated }</c>.</summary>
     public const string Backup = "backup";
@@ -33,21 +32,20 @@ public sealed class WorkflowLauncher(IWorkflowRuntime runtime, ServerDbContext d
 
     /// <summary>
     /// Starts a published workflow. With an <paramref name="idempotencyKey"/>, a second call with the
-    /// same key returns the first call's instance and starts nothing.
+    /// same key and input returns the first call's instance and starts nothing (also after a restart, on any node).
     /// </summary>
+    /// <remarks>The key is stored as <c>{definitionId}:{key}</c>, as since the first versions, so keys given before an
+    /// upgrade still replay.</remarks>
     /// <exception cref="ConflictException">The definition does not exist or has no published version.</exception>
+    /// <exception cref="WorkflowIdempotencyConflictException">The key started an instance with another input (the API answers 422).</exception>
     public async Task<string> StartAsync(string definitionId, JsonObject input, string? idempotencyKey = null,
         string? correlationId = null, CancellationToken ct = default)
     {
         var scoped = idempotencyKey is null ? null : $"{definitionId}:{idempotencyKey}";
-        if (scoped is not null && await db.IdempotencyKeys.AsNoTracking().FirstOrDefaultAsync(k => k.Key == scoped, ct) is { } seen)
-            return seen.InstanceId;
-
-        string instanceId;
         try
         {
-            // The engine dedupes on the key too, so two racing requests with one key get one instance.
-            instanceId = await runtime.StartAsync(definitionId, input,
+            // The engine dedupes on the key under a unique index, so two racing requests with one key get one instance.
+            return await runtime.StartAsync(definitionId, input,
                 new StartOptions { IdempotencyKey = scoped, CorrelationId = correlationId ?? idempotencyKey }, ct);
         }
         catch (WorkflowDefinitionNotFoundException)
@@ -58,19 +56,20 @@ public sealed class WorkflowLauncher(IWorkflowRuntime runtime, ServerDbContext d
         {
             throw new ConflictException($"The workflow '{definitionId}' has no published version; publish it first (bwf workflow publish {definitionId}).");
         }
+    }
 
-        if (scoped is not null)
-        {
-            try
-            {
-                db.IdempotencyKeys.Add(new IdempotencyRecord { Key = scoped, InstanceId = instanceId, CreatedAt = time.GetUtcNow() });
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                // A concurrent request recorded it first; the engine returned that same instance.
-            }
-        }
-        return instanceId;
+    /// <summary>
+    /// Starts the <c>delete-backup</c> workflow, which deletes chain-safely: a backup whose children
+    /// still need it is only marked Removed; deleting the newest backup of the live chain merges its
+    /// delta on primary and ends the chain. Without a key, one delete per backup and state is started.
+    /// Returns the instance id.
+    /// </summary>
+    /// <exception cref="DomainNotFoundException">No such backup.</exception>
+    /// <exception cref="DomainConflictException">Being created or already deleted.</exception>
+    /// <exception cref="ConflictException">The workflow is not published.</exception>
+    public async Task<string> DeleteBackupAsync(Guid id, string? idempotencyKey, CancellationToken ct = default)
+    {
+        var backup = await catalog.DeletableAsync(id, ct);
+        return await StartAsync(DeleteBackup, new JsonObject { ["backupId"] = id.ToString() }, idempotencyKey ?? $"delete:{id}:{backup.State}", ct: ct);
     }
 }

@@ -49,6 +49,6 @@ internal static class JobTestSteps
     public static async Task<BackupRecord> BackupAsync(this BackupHarness h, Guid id)
     {
         await using var scope = h.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Catalog.BackupCatalog>().GetAsync(id);
+        return await scope.ServiceProvider.GetRequiredService<BackupWorkflows.Backup.Catalog.BackupCatalog>().GetAsync(id);
     }
 }

@@ -1,6 +1,7 @@
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Offerings;
+using BackupWorkflows.Backup.Schedules;
 using BackupWorkflows.Backup.Tests.Fixtures;
 using BackupWorkflows.Testing.Databases;
 
@@ -11,12 +12,11 @@ namespace BackupWorkflows.Backup.Tests.Offerings;
 public sealed class OfferingRegistryTests(PostgresCluster postgres)
 {
     [Fact]
-    public async Task Delete_RefusedWhileAssignedOrHeldByAnotherUse_ThenDeletes()
+    public async Task Delete_RefusedWhileAssignedOrScheduled_ThenDeletes()
     {
         await using var database = await DomainDatabase.CreateAsync("sqlite", postgres);
         await using var db = database.Open();
-        var schedules = new HeldBy("gold");
-        var registry = new OfferingRegistry(db, TimeProvider.System, [schedules]);
+        var registry = new OfferingRegistry(db, TimeProvider.System);
         var created = await registry.CreateAsync(new Offering { Name = "gold", ChainSize = 3, Quiesce = QuiescePolicy.Require });
         Assert.NotEqual(default, created.CreatedAt);
         await Assert.ThrowsAsync<DomainConflictException>(() => registry.CreateAsync(new Offering { Name = "gold" }));
@@ -25,20 +25,13 @@ public sealed class OfferingRegistryTests(PostgresCluster postgres)
 
         Assert.Contains("assigned to VMs", (await Assert.ThrowsAsync<DomainConflictException>(() => registry.DeleteAsync("gold"))).Message);
         await database.SeedAsync(d => d.Assignments.RemoveRange(d.Assignments));
-        Assert.Equal("held by gold", (await Assert.ThrowsAsync<DomainConflictException>(() => registry.DeleteAsync("gold"))).Message);
-        schedules.Offering = null;
+        await database.SeedAsync(d => d.Schedules.Add(
+            new ScheduleRecord { Id = "s-gold", OfferingName = "gold", Cron = "daily", QuartzCron = "0 0 0 * * ?", TimeZone = "UTC" }));
+        Assert.Contains("has schedules", (await Assert.ThrowsAsync<DomainConflictException>(() => registry.DeleteAsync("gold"))).Message);
+        await database.SeedAsync(d => d.Schedules.RemoveRange(d.Schedules));
         await registry.DeleteAsync("gold");
         Assert.Empty(await registry.ListAsync());
         await Assert.ThrowsAsync<DomainNotFoundException>(() => registry.DeleteAsync("gold"));
         await Assert.ThrowsAsync<BackupInputException>(() => registry.OfferingAsync("gold"));
-    }
-
-    /// <summary>An <see cref="IOfferingUse"/> holding one offering (pure logic; the server's schedules are tested in Server.Tests).</summary>
-    private sealed class HeldBy(string? offering) : IOfferingUse
-    {
-        public string? Offering { get; set; } = offering;
-
-        public Task<string?> RefusalAsync(string name, CancellationToken ct) =>
-            Task.FromResult(name == Offering ? $"held by {name}" : null);
     }
 }

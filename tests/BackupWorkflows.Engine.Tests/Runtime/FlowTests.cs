@@ -189,6 +189,24 @@ public sealed class FlowTests(PostgresCluster postgres)
     }
 
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task Start_WithSameIdempotencyKeyAndAnotherInput_IsRefused_AndStartsNothing(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        await engine.PublishAsync("""{ "id": "keyed", "inputs": [ { "name": "vm", "type": "string", "required": true }, { "name": "type", "type": "string", "default": "auto" } ], "activities": [ { "id": "r", "type": "Test.Record", "inputs": { "log": "keyed" } } ] }""");
+        var first = await engine.Runtime.StartAsync("keyed", new JsonObject { ["vm"] = "a" }, new StartOptions { IdempotencyKey = "k-1", CorrelationId = "c-k" });
+        // The default filled in is the same request; another value is not.
+        Assert.Equal(first, await engine.Runtime.StartAsync("keyed", new JsonObject { ["vm"] = "a", ["type"] = "auto" }, new StartOptions { IdempotencyKey = "k-1" }));
+        var refused = await Assert.ThrowsAsync<WorkflowIdempotencyConflictException>(() =>
+            engine.Runtime.StartAsync("keyed", new JsonObject { ["vm"] = "b" }, new StartOptions { IdempotencyKey = "k-1", CorrelationId = "c-k" }));
+        Assert.Equal(first, refused.InstanceId);
+        await Assert.ThrowsAsync<WorkflowIdempotencyConflictException>(() =>
+            engine.Runtime.StartAsync("keyed", new JsonObject { ["vm"] = "a", ["type"] = "full" }, new StartOptions { IdempotencyKey = "k-1" }));
+        await engine.WaitAsync(first);
+        var page = await engine.Queries.ListAsync(new InstanceFilter { CorrelationId = "c-k" });
+        Assert.Equal(first, Assert.Single(page.Items).Id);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
     public async Task Purge_DeletesEndedInstancesWithTheirJournal_KeepsFaultedOnes(string provider)
     {
         await using var engine = await EngineHost.StartAsync(provider, postgres);

@@ -115,15 +115,15 @@ public sealed class BackupsTests(ServerFactory server) : IClassFixture<ServerFac
     }
 
     [Fact]
-    public async Task Restore_WithIdempotencyKey_StartsOneInstance()
+    public async Task Restore_WithIdempotencyKey_StartsOneInstance_AndTheKeyWithAnotherBodyIs422()
     {
         var (full, _) = await SeedChainAsync("file-1");
         await server.PublishAsync(ServerFactory.TrivialWorkflow("restore", delaySeconds: 0.2).Replace("\"activities\"",
             "\"inputs\": [{\"name\":\"backupId\",\"type\":\"string\",\"required\":true},{\"name\":\"asNewVm\",\"type\":\"string\"}], \"activities\""));
         var client = await server.ClientInRoleAsync("operator");
-        async Task<HttpResponseMessage> PostAsync()
+        async Task<HttpResponseMessage> PostAsync(string asNewVm = "file-1-copy")
         {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/restores") { Content = JsonContent.Create(new { backupId = full.Id, asNewVm = "file-1-copy" }) };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/restores") { Content = JsonContent.Create(new { backupId = full.Id, asNewVm }) };
             request.Headers.Add("Idempotency-Key", "retry-me-7");
             return await client.SendAsync(request);
         }
@@ -133,6 +133,9 @@ public sealed class BackupsTests(ServerFactory server) : IClassFixture<ServerFac
         Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
         var id = (await first.OkJsonAsync())["instanceId"]!.GetValue<string>();
         Assert.Equal(id, (await second.OkJsonAsync())["instanceId"]!.GetValue<string>());
+        // The same key with another body is refused, naming the header and the first instance, and starts nothing.
+        var reused = await (await PostAsync("other-copy")).AssertProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains(id, reused["errors"]!["Idempotency-Key"]![0]!.GetValue<string>());
         var restores = (await (await server.Admin().GetAsync("/api/instances?definitionId=restore")).OkJsonAsync()).AsArray();
         Assert.Single(restores, r => r!["id"]!.GetValue<string>() == id);
         var instance = await server.WaitForEndAsync(id);

@@ -61,11 +61,52 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
         var listed = (await (await server.Admin().GetAsync("/api/schedules")).OkJsonAsync()).AsArray();
         Assert.Contains(listed, s => s!["id"]!.GetValue<string>() == id && s["timeZone"]!.GetValue<string>() == "Europe/Berlin");
         Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/schedules/{id}")).StatusCode);
-        var countAfterDelete = (await ScheduledRunsAsync(id)).Count;
-        await Task.Delay(2500);
-        Assert.Equal(countAfterDelete, (await ScheduledRunsAsync(id)).Count);
+        // No firing begins after the delete: its Quartz job and trigger are gone (and a firing under way was waited for,
+        // see Delete_DuringAFiring_ReturnsOnlyAfterTheFiringStartedEveryBackup).
+        await AssertUnscheduledAsync(id);
         await (await client.DeleteAsync($"/api/schedules/{id}")).AssertProblemAsync(HttpStatusCode.NotFound);
+        Assert.DoesNotContain((await (await server.Admin().GetAsync("/api/schedules")).OkJsonAsync()).AsArray(), s => s!["id"]!.GetValue<string>() == id);
     }
+
+    [Fact]
+    public async Task Delete_DuringAFiring_ReturnsOnlyAfterTheFiringStartedEveryBackup()
+    {
+        // Many VMs make one firing take a while, so the delete below lands while a firing is starting backups.
+        var vms = Enumerable.Range(1, 60).Select(i => $"wide-{i}").ToList();
+        await server.WithAsync<BackupDbContext>(async db =>
+        {
+            db.Offerings.Add(new Offering { Name = "wide" });
+            foreach (var vm in vms)
+                db.Assignments.Add(new VmAssignment { VmName = vm, HostName = "local", OfferingName = "wide", RepositoryName = "default" });
+            await db.SaveChangesAsync();
+        });
+        await server.PublishAsync(BackupStandIn);
+        var client = await server.ClientInRoleAsync("operator");
+        var schedule = await (await client.PostJsonAsync("/api/schedules", new { offering = "wide", cron = "*/2 * * * * ?" })).OkJsonAsync();
+        var id = schedule["id"]!.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await ScheduledRunsAsync(id)).Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the schedule never fired");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/schedules/{id}")).StatusCode);
+
+        // Once the delete has returned, every firing that began has started the backup of every VM, and none begins later.
+        var byFiring = (await ScheduledRunsAsync(id)).GroupBy(r => r!["correlationId"]!.GetValue<string>().Split(':')[^1]).ToList();
+        Assert.NotEmpty(byFiring);
+        Assert.All(byFiring, firing => Assert.True(firing.Count() == vms.Count, $"firing {firing.Key} had started {firing.Count()} of {vms.Count} backups when the delete returned"));
+        await AssertUnscheduledAsync(id);
+    }
+
+    private Task AssertUnscheduledAsync(string id) =>
+        server.WithAsync<Quartz.ISchedulerFactory>(async factory =>
+        {
+            var scheduler = await factory.GetScheduler();
+            Assert.Null(await scheduler.GetJobDetail(new Quartz.JobKey(id, "schedules")));
+            Assert.Null(await scheduler.GetTrigger(new Quartz.TriggerKey(id, "schedules")));
+        });
 
     [Fact]
     public async Task Keep_DeletesTheOldestCompletedBackupsChainSafely()
@@ -164,6 +205,17 @@ public sealed class SchedulesApiTests(ServerFactory server) : IClassFixture<Serv
         await (await client.PostJsonAsync("/api/schedules", new { vm = "x", cron = "daily", keep = 0 })).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await client.PostJsonAsync("/api/schedules", new { vm = "not-assigned", cron = "daily" })).AssertProblemAsync(HttpStatusCode.Conflict);
         await (await client.PostJsonAsync("/api/schedules", new { offering = "no-such-offering", cron = "daily" })).AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task OfferingWithASchedule_IsNotDeleted_UntilTheScheduleIs()
+    {
+        await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "held" })).OkJsonAsync();
+        var schedule = await (await server.Admin().PostJsonAsync("/api/schedules", new { offering = "held", cron = "daily" })).OkJsonAsync();
+        var held = await (await server.Admin().DeleteAsync("/api/offerings/held")).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("has schedules", held["detail"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync($"/api/schedules/{schedule["id"]}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Admin().DeleteAsync("/api/offerings/held")).StatusCode);
     }
 
     [Fact]

@@ -15,23 +15,3 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKeyRecor
         b.HasIndex(k => k.KeyHash).IsUnique();
     }
 }
-
-internal sealed class IdempotencyConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
-{
-    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
-    {
-        b.ToTable("bwf_server_idempotency");
-        b.HasKey(k => k.Key);
-        b.Property(k => k.Key).HasMaxLength(300);
-    }
-}
-
-internal sealed class ScheduleConfiguration : IEntityTypeConfiguration<ScheduleRecord>
-{
-    public void Configure(EntityTypeBuilder<ScheduleRecord> b)
-    {
-        b.ToTable("bwf_server_schedules");
-        b.HasKey(s => s.Id);
-        b.Property(s => s.Id).HasMaxLength(50);
-    }
-}

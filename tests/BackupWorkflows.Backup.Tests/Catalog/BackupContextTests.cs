@@ -1,12 +1,11 @@
-using BackupWorkflows.Backup.Activities;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace BackupWorkflows.Backup.Tests.Activities;
+namespace BackupWorkflows.Backup.Tests.Catalog;
 
-public sealed class BackupWorkTests
+public sealed class BackupContextTests
 {
     [Fact]
     public async Task Offering_OfAVmWithoutAssignment_IsAClearErrorNamingTheVm_WhileCleanupStillLoads()
@@ -24,7 +23,7 @@ public sealed class BackupWorkTests
         });
 
         await using var scope = harness.Services.CreateAsyncScope();
-        var work = await scope.ServiceProvider.GetRequiredService<BackupWorkLoader>().LoadAsync(id.ToString(), CancellationToken.None);
+        var work = await scope.ServiceProvider.GetRequiredService<BackupContextLoader>().LoadAsync(id.ToString(), CancellationToken.None);
 
         // Host, repository and backup load (so cleanup can run); the policy has no made-up default.
         Assert.Equal("gone-1", work.Backup.VmName);

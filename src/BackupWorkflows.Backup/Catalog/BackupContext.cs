@@ -1,17 +1,17 @@
 using BackupWorkflows.Backup.Assignments;
-using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Hosts;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Offerings;
 using BackupWorkflows.Backup.Repositories;
 using BackupWorkflows.Kvm.Domains;
 
-namespace BackupWorkflows.Backup.Activities;
+namespace BackupWorkflows.Backup.Catalog;
 
-/// <summary>What every step of one backup needs: its record, host, repository and policy.</summary>
+/// <summary>One backup in its context, as every step of it needs it: its record, its host (record and session),
+/// its repository and its offering (policy).</summary>
 /// <remarks>The offering is null when the VM is no longer assigned: cleanup steps still load the
-/// work, and only a step that needs the policy fails, naming the VM.</remarks>
-public sealed record BackupWork(
+/// context, and only a step that needs the policy fails, naming the VM.</remarks>
+public sealed record BackupContext(
     BackupRecord Backup, HostRecord HostRecord, HostSession Host, RepositoryRecord Repository, Offering? AssignedOffering)
 {
     /// <summary>The offering the VM is assigned to.</summary>
@@ -30,12 +30,12 @@ public sealed record BackupWork(
     }
 }
 
-/// <summary>Loads a <see cref="BackupWork"/> by backup id.</summary>
-public sealed class BackupWorkLoader(BackupCatalog catalog, HostRegistry hostRegistry, RepositoryRegistry repositories,
+/// <summary>Loads a <see cref="BackupContext"/> by backup id.</summary>
+public sealed class BackupContextLoader(BackupCatalog catalog, HostRegistry hostRegistry, RepositoryRegistry repositories,
     OfferingRegistry offerings, VmAssignments assignments, HostConnections hosts)
 {
     /// <summary>Loads the backup and everything around it.</summary>
-    public async Task<BackupWork> LoadAsync(string backupId, CancellationToken ct)
+    public async Task<BackupContext> LoadAsync(string backupId, CancellationToken ct)
     {
         var id = BackupIds.Parse(backupId);
         var backup = await catalog.GetAsync(id, ct);
@@ -43,6 +43,6 @@ public sealed class BackupWorkLoader(BackupCatalog catalog, HostRegistry hostReg
         var repo = await repositories.RepositoryAsync(backup.RepositoryName, ct);
         var assignment = await assignments.FindAssignmentAsync(backup.HostName, backup.VmName, ct);
         var offering = assignment is null ? null : await offerings.OfferingAsync(assignment.OfferingName, ct);
-        return new BackupWork(backup, host, hosts.SessionFor(host), repo, offering);
+        return new BackupContext(backup, host, hosts.SessionFor(host), repo, offering);
     }
 }
