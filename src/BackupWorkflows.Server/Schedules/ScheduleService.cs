@@ -1,4 +1,5 @@
 using BackupWorkflows.Backup.Catalog;
+using BackupWorkflows.Engine.Triggers;
 using BackupWorkflows.Backup.Schedules;
 using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Validation;
