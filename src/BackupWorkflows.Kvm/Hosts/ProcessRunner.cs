@@ -118,6 +118,7 @@ internal static class ProcessRunner
     /// (which kills the process) and is rethrown once the process is gone.</summary>
     private static async Task CopyBytesAsync(Stream output, Stream target, CancellationTokenSource failed)
     {
+        WidenPipe(output);
         try
         {
             await output.CopyToAsync(target, 256 * 1024).ConfigureAwait(false);
@@ -127,6 +128,37 @@ internal static class ProcessRunner
             await failed.CancelAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Makes the output pipe hold 1 MiB instead of Linux's 64 KiB. A byte stream (a 1 GiB file) otherwise
+    /// arrives in 16,384 reads, each an asynchronous wake-up on the thread pool: on a loaded machine those
+    /// wake-ups, not the disk, set the throughput. Best effort: without it the copy is only slower.
+    /// </summary>
+    private static void WidenPipe(Stream output)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var handle = output switch
+        {
+            FileStream f => f.SafeFileHandle.DangerousGetHandle(),
+            System.IO.Pipes.PipeStream p => p.SafePipeHandle.DangerousGetHandle(),
+            _ => IntPtr.Zero,
+        };
+        if (handle != IntPtr.Zero)
+        {
+            const int SetPipeSize = 1031; // F_SETPIPE_SZ
+            _ = NativeMethods.Fcntl((int)handle, SetPipeSize, 1 << 20);
+        }
+    }
+
+    private static class NativeMethods
+    {
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+        internal static extern int Fcntl(int fd, int command, int argument);
     }
 
     /// <summary>Reads a stream to its end, keeping all text and emitting lines ended by \n, \r or \r\n.</summary>

@@ -29,6 +29,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problems, ILogg
         InputException e => new HttpValidationProblemDetails(e.Errors) { Status = e.Status, Title = e.Title, Detail = e.Message },
         ApiException e => new ProblemDetails { Status = e.Status, Title = e.Title, Detail = e.Message },
         DomainNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
+        BackupNotFoundException e => new ProblemDetails { Status = 404, Title = "Not found", Detail = e.Message },
         DomainConflictException e => new ProblemDetails { Status = 409, Title = "Conflict", Detail = e.Message },
         Backup.GuestFiles.BrowseInputException e => new HttpValidationProblemDetails(new Dictionary<string, string[]> { [e.Field] = [e.Problem] })
             { Status = 400, Title = "Invalid input", Detail = e.Message },

@@ -58,6 +58,7 @@ public sealed class BrowseCrashTests : IAsyncLifetime
                 var admin = first.Admin();
                 await (await admin.PostAsJsonAsync("/api/offerings", new { name = "files", allowFileExtraction = true })).OkJsonAsync();
                 backupId = await SeedBackupAsync(data, image);
+                await (await admin.GetAsync($"/api/backups/{Guid.NewGuid()}/files?path=/")).AssertProblemAsync(HttpStatusCode.NotFound);
 
                 var ambiguous = await (await admin.GetAsync($"/api/backups/{backupId}/files?volume=vda&path=/")).AssertProblemAsync(HttpStatusCode.BadRequest);
                 Assert.True(ambiguous["errors"]?["volume"]?[0]?.GetValue<string>().Contains("vda1 (ext4), vda2 (ext2)") == true, ambiguous.ToJsonString());

@@ -1,0 +1,35 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { FileBrowser } from './FileBrowser';
+
+const entry = (name: string, type: string, size = 0) =>
+  ({ name, type, size, mode: '0644', uid: 0, gid: 0, modifiedAt: '2026-12-01T03:00:00Z', target: type === 'symlink' ? '/etc/x' : null });
+const listings: Record<string, unknown> = {
+  '/': { volume: 'vda', path: '/', total: 3, fileSystems: [{ name: 'vda', type: 'ext4', size: 1, browsable: true, problem: null }],
+    entries: [entry('etc', 'directory'), entry('f1', 'file', 2048), entry('odd\\x01', 'fifo')] },
+  '/etc': { volume: 'vda', path: '/etc', total: 1, fileSystems: [], entries: [entry('hosts', 'file', 10)] },
+};
+let fetched: string[] = [];
+
+beforeEach(() => {
+  fetched = [];
+  vi.stubGlobal('fetch', vi.fn((url: string) => {
+    fetched.push(url);
+    const path = new URL(url, 'http://x').searchParams.get('path') ?? '/';
+    return Promise.resolve(new Response(JSON.stringify(listings[path])));
+  }));
+});
+afterEach(() => { cleanup(); vi.unstubAllGlobals(); });
+
+describe('File browser', () => {
+  it('lists a backup directory with sizes, opens a directory and shows breadcrumbs; special files get no download', async () => {
+    render(<FileBrowser backupId="b1" onClose={() => {}} />);
+    expect((await screen.findByTestId('file-f1')).textContent).toContain('2.0 KiB');
+    expect(screen.queryByTestId('download-odd\\x01')).toBeNull();
+    expect(screen.getByTestId('download-f1')).toBeTruthy();
+    fireEvent.click(screen.getByText('etc/'));
+    expect((await screen.findByTestId('file-hosts')).textContent).toContain('10 B');
+    expect(screen.getByTestId('file-breadcrumbs').textContent).toContain('vda / etc');
+    expect(fetched[1]).toBe('/api/backups/b1/files?path=%2Fetc&limit=10000');
+  });
+});
