@@ -464,6 +464,233 @@ namespace BackupWorkflows.Cli.Client.Models
 
     }
 
+    /// <summary>
+    /// One entry of a backup's directory; names and link targets in the escaped form (`\xNN` for odd bytes).
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class BackupFileEntryDto
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public BackupFileEntryDto(long @gid, string @mode, System.DateTimeOffset @modifiedAt, string @name, long @size, string? @target, string @type, long @uid)
+        {
+            this.Name = @name;
+            this.Type = @type;
+            this.Size = @size;
+            this.Mode = @mode;
+            this.Uid = @uid;
+            this.Gid = @gid;
+            this.ModifiedAt = @modifiedAt;
+            this.Target = @target;
+        }
+
+        /// <summary>
+        /// Escaped name.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string Name { get; }
+
+        /// <summary>
+        /// file, directory, symlink, blockDevice, charDevice, fifo, socket or other.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        public string Type { get; }
+
+        /// <summary>
+        /// Bytes.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("size")]
+        public long Size { get; }
+
+        /// <summary>
+        /// Permission bits in octal, e.g. 0644.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("mode")]
+        public string Mode { get; }
+
+        /// <summary>
+        /// Owner's numeric id in the guest.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("uid")]
+        public long Uid { get; }
+
+        /// <summary>
+        /// Group's numeric id in the guest.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("gid")]
+        public long Gid { get; }
+
+        /// <summary>
+        /// Last modification.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("modifiedAt")]
+        public System.DateTimeOffset ModifiedAt { get; }
+
+        /// <summary>
+        /// A symlink's target, escaped.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("target")]
+        public string? Target { get; }
+
+    }
+
+    /// <summary>
+    /// A page of a backup's directory.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class BackupFileListingDto
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public BackupFileListingDto(System.Guid @backupId, System.Collections.Generic.IReadOnlyList<BackupFileEntryDto> @entries, System.Collections.Generic.IReadOnlyList<BackupFileSystemDto> @fileSystems, int @limit, int @offset, string @path, int @total, string @volume)
+        {
+            this.BackupId = @backupId;
+            this.Volume = @volume;
+            this.Path = @path;
+            this.FileSystems = @fileSystems;
+            this.Total = @total;
+            this.Offset = @offset;
+            this.Limit = @limit;
+            this.Entries = @entries;
+        }
+
+        /// <summary>
+        /// The backup.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("backupId")]
+        public System.Guid BackupId { get; }
+
+        /// <summary>
+        /// The browsed disk or partition.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("volume")]
+        public string Volume { get; }
+
+        /// <summary>
+        /// The directory, resolved.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("path")]
+        public string Path { get; }
+
+        /// <summary>
+        /// The disk's file systems.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("fileSystems")]
+        public System.Collections.Generic.IReadOnlyList<BackupFileSystemDto> FileSystems { get; }
+
+        /// <summary>
+        /// Entries in the directory.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("total")]
+        public int Total { get; }
+
+        /// <summary>
+        /// First entry of this page.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("offset")]
+        public int Offset { get; }
+
+        /// <summary>
+        /// Largest page asked for.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("limit")]
+        public int Limit { get; }
+
+        /// <summary>
+        /// This page, ordered by name bytes.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("entries")]
+        public System.Collections.Generic.IReadOnlyList<BackupFileEntryDto> Entries { get; }
+
+    }
+
+    /// <summary>
+    /// One path of a backup's file system.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class BackupFileStatDto
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public BackupFileStatDto(System.Guid @backupId, BackupFileEntryDto @entry, string @path, string @volume)
+        {
+            this.BackupId = @backupId;
+            this.Volume = @volume;
+            this.Path = @path;
+            this.Entry = @entry;
+        }
+
+        /// <summary>
+        /// The backup.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("backupId")]
+        public System.Guid BackupId { get; }
+
+        /// <summary>
+        /// The browsed disk or partition.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("volume")]
+        public string Volume { get; }
+
+        /// <summary>
+        /// The path, resolved.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("path")]
+        public string Path { get; }
+
+        /// <summary>
+        /// What is there (a symlink itself).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("entry")]
+        public BackupFileEntryDto Entry { get; }
+
+    }
+
+    /// <summary>
+    /// A file system found on the browsed disk.
+    /// </summary>
+    [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
+    public partial class BackupFileSystemDto
+    {
+        [System.Text.Json.Serialization.JsonConstructor]
+        public BackupFileSystemDto(bool @browsable, string @name, string? @problem, long @size, string @type)
+        {
+            this.Name = @name;
+            this.Type = @type;
+            this.Size = @size;
+            this.Browsable = @browsable;
+            this.Problem = @problem;
+        }
+
+        /// <summary>
+        /// Disk or partition (vda, vda2).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("name")]
+        public string Name { get; }
+
+        /// <summary>
+        /// What blkid calls it (ext4, xfs, …).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("type")]
+        public string Type { get; }
+
+        /// <summary>
+        /// Bytes.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("size")]
+        public long Size { get; }
+
+        /// <summary>
+        /// Mounted and readable.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("browsable")]
+        public bool Browsable { get; }
+
+        /// <summary>
+        /// Why it cannot be browsed.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("problem")]
+        public string? Problem { get; }
+
+    }
+
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public enum BackupState
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.GuestFiles;
 using BackupWorkflows.Server.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Server.Workflows;
 using Microsoft.Net.Http.Headers;
@@ -27,14 +28,16 @@ public static class BackupFilesApi
         files.MapGet("/", ListAsync).WithName("ListBackupFiles")
             .WithSummary("A directory of a backup's file system (paginated: offset, limit), with the disk's file systems.");
         files.MapGet("/stat", StatAsync).WithName("StatBackupFile").WithSummary("One path of a backup's file system (a symlink itself, not its target).");
-        files.MapGet("/content", ContentAsync).WithName("GetBackupFileContent").WithSummary("A regular file's bytes, streamed; Range supported.");
-        files.MapGet("/archive", ArchiveAsync).WithName("GetBackupFileArchive").WithSummary("A directory (or file) as a tar stream.");
+        files.MapGet("/content", ContentAsync).WithName("GetBackupFileContent").WithSummary("A regular file's bytes, streamed; Range supported.")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream").Produces<Stream>(StatusCodes.Status206PartialContent, "application/octet-stream");
+        files.MapGet("/archive", ArchiveAsync).WithName("GetBackupFileArchive").WithSummary("A directory (or file) as a tar stream.")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/x-tar");
         files.MapPost("/restore", RestoreAsync).WithName("RestoreBackupFiles")
             .WithSummary("Starts the restore-files workflow: copies paths into a running VM through its guest agent.");
         return app;
     }
 
-    private static async Task<IResult> ListAsync(Guid id, string? volume, string? path, int? offset, int? limit, BackupFiles files, CancellationToken ct)
+    private static async Task<Ok<BackupFileListingDto>> ListAsync(Guid id, string? volume, string? path, int? offset, int? limit, BackupFiles files, CancellationToken ct)
     {
         if (offset is < 0) throw new InputException("offset", "must be 0 or more.");
         if (limit is < 1 or > MaxLimit) throw new InputException("limit", $"must be from 1 to {MaxLimit}.");
@@ -44,25 +47,17 @@ public static class BackupFilesApi
         var entries = await browsed.ReadAsync(fs => fs.ListAsync(directory, ct));
         var skip = offset ?? 0;
         var take = limit ?? 1000;
-        return TypedResults.Ok(new
-        {
-            backupId = id,
-            volume = browsed.Volume,
-            path = directory.Display,
-            fileSystems = browsed.Lease.Session.FileSystems.Select(f => new { f.Name, f.Type, f.Size, browsable = f.MountDirectory is not null, f.Problem }),
-            total = entries.Count,
-            offset = skip,
-            limit = take,
-            entries = entries.Skip(skip).Take(take).Select(Dto),
-        });
+        return TypedResults.Ok(new BackupFileListingDto(id, browsed.Volume, directory.Display,
+            [.. browsed.Lease.Session.FileSystems.Select(f => new BackupFileSystemDto(f.Name, f.Type, f.Size, f.MountDirectory is not null, f.Problem))],
+            entries.Count, skip, take, [.. entries.Skip(skip).Take(take).Select(Dto)]));
     }
 
-    private static async Task<IResult> StatAsync(Guid id, string? volume, string? path, BackupFiles files, CancellationToken ct)
+    private static async Task<Ok<BackupFileStatDto>> StatAsync(Guid id, string? volume, string? path, BackupFiles files, CancellationToken ct)
     {
         var components = GuestPath.Parse(path);
         await using var browsed = await files.OpenAsync(id, volume, ct);
         var resolved = await browsed.ReadAsync(fs => fs.ResolveAsync(components, followFinal: false, ct));
-        return TypedResults.Ok(new { backupId = id, volume = browsed.Volume, path = resolved.Display, entry = Dto(resolved.Entry) });
+        return TypedResults.Ok(new BackupFileStatDto(id, browsed.Volume, resolved.Display, Dto(resolved.Entry)));
     }
 
     private static async Task ContentAsync(Guid id, string? volume, string? path, BackupFiles files, HttpContext http, CancellationToken ct)
@@ -118,7 +113,7 @@ public static class BackupFilesApi
         });
     }
 
-    private static async Task<IResult> RestoreAsync(Guid id, RestoreFilesRequest request, BackupFiles files,
+    private static async Task<Accepted<InstanceStarted>> RestoreAsync(Guid id, RestoreFilesRequest request, BackupFiles files,
         BackupWorkflows.Backup.Catalog.BackupCatalog catalog, WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
     {
         var rules = new Validation.InputRules();
@@ -179,18 +174,47 @@ public static class BackupFilesApi
     /// <summary>The type as the API writes it: <c>file</c>, <c>directory</c>, <c>symlink</c>, <c>blockDevice</c>, …</summary>
     private static string TypeName(GuestEntryType type) => char.ToLowerInvariant(type.ToString()[0]) + type.ToString()[1..];
 
-    private static object Dto(GuestEntry e) => new
-    {
-        name = GuestPath.Escape(e.Name),
-        type = TypeName(e.Type),
-        size = e.Size,
-        mode = e.ModeText,
-        uid = e.Uid,
-        gid = e.Gid,
-        modifiedAt = e.ModifiedAt,
-        target = e.LinkTarget is null ? null : GuestPath.Escape(e.LinkTarget),
-    };
+    private static BackupFileEntryDto Dto(GuestEntry e) => new(GuestPath.Escape(e.Name), TypeName(e.Type), e.Size, e.ModeText, e.Uid, e.Gid,
+        e.ModifiedAt, e.LinkTarget is null ? null : GuestPath.Escape(e.LinkTarget));
 }
+
+/// <summary>One entry of a backup's directory; names and link targets in the escaped form (<c>\xNN</c> for odd bytes).</summary>
+/// <param name="Name">Escaped name.</param>
+/// <param name="Type">file, directory, symlink, blockDevice, charDevice, fifo, socket or other.</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="Mode">Permission bits in octal, e.g. 0644.</param>
+/// <param name="Uid">Owner's numeric id in the guest.</param>
+/// <param name="Gid">Group's numeric id in the guest.</param>
+/// <param name="ModifiedAt">Last modification.</param>
+/// <param name="Target">A symlink's target, escaped.</param>
+public sealed record BackupFileEntryDto(string Name, string Type, long Size, string Mode, long Uid, long Gid, DateTimeOffset ModifiedAt, string? Target);
+
+/// <summary>A file system found on the browsed disk.</summary>
+/// <param name="Name">Disk or partition (vda, vda2).</param>
+/// <param name="Type">What blkid calls it (ext4, xfs, …).</param>
+/// <param name="Size">Bytes.</param>
+/// <param name="Browsable">Mounted and readable.</param>
+/// <param name="Problem">Why it cannot be browsed.</param>
+public sealed record BackupFileSystemDto(string Name, string Type, long Size, bool Browsable, string? Problem);
+
+/// <summary>A page of a backup's directory.</summary>
+/// <param name="BackupId">The backup.</param>
+/// <param name="Volume">The browsed disk or partition.</param>
+/// <param name="Path">The directory, resolved.</param>
+/// <param name="FileSystems">The disk's file systems.</param>
+/// <param name="Total">Entries in the directory.</param>
+/// <param name="Offset">First entry of this page.</param>
+/// <param name="Limit">Largest page asked for.</param>
+/// <param name="Entries">This page, ordered by name bytes.</param>
+public sealed record BackupFileListingDto(Guid BackupId, string Volume, string Path, IReadOnlyList<BackupFileSystemDto> FileSystems, int Total,
+    int Offset, int Limit, IReadOnlyList<BackupFileEntryDto> Entries);
+
+/// <summary>One path of a backup's file system.</summary>
+/// <param name="BackupId">The backup.</param>
+/// <param name="Volume">The browsed disk or partition.</param>
+/// <param name="Path">The path, resolved.</param>
+/// <param name="Entry">What is there (a symlink itself).</param>
+public sealed record BackupFileStatDto(Guid BackupId, string Volume, string Path, BackupFileEntryDto Entry);
 
 /// <summary>Body of <c>POST /api/backups/{id}/files/restore</c>.</summary>
 /// <param name="Paths">Paths in the backed-up file system (escaped form), files or directories.</param>

@@ -1,5 +1,6 @@
 using BackupWorkflows.Backup.Snapshots;
 using BackupWorkflows.Server.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 using BackupWorkflows.Server.Snapshots;
 using BackupWorkflows.Server.Validation;
 
@@ -34,7 +35,7 @@ public static class SnapshotsApi
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateSnapshotRequest request, SnapshotOperations ops, HttpContext http, CancellationToken ct)
+    private static async Task<Accepted<InstanceStarted>> CreateAsync(CreateSnapshotRequest request, SnapshotOperations ops, HttpContext http, CancellationToken ct)
     {
         var rules = new InputRules().VmName("vm", request.Vm);
         if (request.Host is not null) rules.Name("host", request.Host);
@@ -48,7 +49,7 @@ public static class SnapshotsApi
         return Started(instance);
     }
 
-    private static IResult Started(string instance) => TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
+    private static Accepted<InstanceStarted> Started(string instance) => TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
 }
 
 /// <summary>Body of POST /api/snapshots; <c>host</c> is needed only when the VM's name exists on several hosts.</summary>

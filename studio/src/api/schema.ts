@@ -1027,6 +1027,98 @@ export interface components {
             vm: string;
             volumes: components["schemas"]["VolumeDto"][];
         };
+        /** @description One entry of a backup's directory; names and link targets in the escaped form (`\xNN` for odd bytes). */
+        BackupFileEntryDto: {
+            /**
+             * Format: int64
+             * @description Group's numeric id in the guest.
+             */
+            gid: number;
+            /** @description Permission bits in octal, e.g. 0644. */
+            mode: string;
+            /**
+             * Format: date-time
+             * @description Last modification.
+             */
+            modifiedAt: string;
+            /** @description Escaped name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            /** @description A symlink's target, escaped. */
+            target?: null | string;
+            /** @description file, directory, symlink, blockDevice, charDevice, fifo, socket or other. */
+            type: string;
+            /**
+             * Format: int64
+             * @description Owner's numeric id in the guest.
+             */
+            uid: number;
+        };
+        /** @description A page of a backup's directory. */
+        BackupFileListingDto: {
+            /**
+             * Format: uuid
+             * @description The backup.
+             */
+            backupId: string;
+            /** @description This page, ordered by name bytes. */
+            entries: components["schemas"]["BackupFileEntryDto"][];
+            /** @description The disk's file systems. */
+            fileSystems: components["schemas"]["BackupFileSystemDto"][];
+            /**
+             * Format: int32
+             * @description Largest page asked for.
+             */
+            limit: number;
+            /**
+             * Format: int32
+             * @description First entry of this page.
+             */
+            offset: number;
+            /** @description The directory, resolved. */
+            path: string;
+            /**
+             * Format: int32
+             * @description Entries in the directory.
+             */
+            total: number;
+            /** @description The browsed disk or partition. */
+            volume: string;
+        };
+        /** @description One path of a backup's file system. */
+        BackupFileStatDto: {
+            /**
+             * Format: uuid
+             * @description The backup.
+             */
+            backupId: string;
+            /** @description What is there (a symlink itself). */
+            entry: components["schemas"]["BackupFileEntryDto"];
+            /** @description The path, resolved. */
+            path: string;
+            /** @description The browsed disk or partition. */
+            volume: string;
+        };
+        /** @description A file system found on the browsed disk. */
+        BackupFileSystemDto: {
+            /** @description Mounted and readable. */
+            browsable: boolean;
+            /** @description Disk or partition (vda, vda2). */
+            name: string;
+            /** @description Why it cannot be browsed. */
+            problem?: null | string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            /** @description What blkid calls it (ext4, xfs, …). */
+            type: string;
+        };
         /** @enum {unknown} */
         BackupState: "Creating" | "BackedUp" | "Error" | "Removed" | "Expunged";
         /** @description An edge: when string Connection.Source ends with string Connection.Outcome, string Connection.Target runs. */
@@ -1756,7 +1848,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BackupFileListingDto"];
+                };
             };
         };
     };
@@ -1779,7 +1873,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/x-tar": components["schemas"]["Stream"];
+                };
             };
         };
     };
@@ -1802,7 +1898,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/octet-stream": components["schemas"]["Stream"];
+                };
+            };
+            /** @description Partial Content */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": components["schemas"]["Stream"];
+                };
             };
         };
     };
@@ -1821,12 +1928,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
             };
         };
     };
@@ -1849,7 +1958,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["BackupFileStatDto"];
+                };
             };
         };
     };
@@ -2694,12 +2805,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
             };
         };
     };
@@ -2736,12 +2849,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
             };
         };
     };
@@ -2756,12 +2871,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description OK */
-            200: {
+            /** @description Accepted */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["InstanceStarted"];
+                };
             };
         };
     };
