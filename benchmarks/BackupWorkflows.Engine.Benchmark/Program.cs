@@ -12,6 +12,12 @@ using Microsoft.Extensions.Logging;
 // Finished event - time spent inside the activities) / 10. Also per-step gaps (previous
 // activity's exit to the next one's entry), instances per second with several instances in
 // flight, and managed memory after the run (and at its middle, to show it does not grow).
+// `compose N`: trigger dispatch and RunWorkflow overhead (ComposeBenchmark).
+if (args is ["compose", .. var rest])
+{
+    await ComposeBenchmark.RunAsync(rest is [var count] ? int.Parse(count, CultureInfo.InvariantCulture) : 500);
+    return;
+}
 var instances = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 8;
 var file = Path.Combine(Path.GetTempPath(), $"bwf-bench-{Guid.NewGuid():N}.db");

@@ -3,14 +3,16 @@ using BackupWorkflows.Engine.Activities;
 
 namespace BackupWorkflows.Server.Apis;
 
-/// <summary>An activity type as the studio reads it (docs/api.md): input types as simple names.</summary>
+/// <summary>An activity type as the studio reads it (docs/api.md): input types as simple names; <c>IsTrigger</c> for
+/// trigger activities (Trigger.*), which start the workflow and take no incoming connection.</summary>
 public sealed record ActivityDescriptorDto(string Type, int Version, string? Category, string DisplayName, string? Description,
-    IReadOnlyList<ActivityInputDto> Inputs, IReadOnlyList<ActivityOutputDto> Outputs, IReadOnlyList<string> Outcomes, bool DynamicOutcomes)
+    IReadOnlyList<ActivityInputDto> Inputs, IReadOnlyList<ActivityOutputDto> Outputs, IReadOnlyList<string> Outcomes, bool DynamicOutcomes,
+    bool IsTrigger = false)
 {
     /// <summary>Maps an engine descriptor.</summary>
     public static ActivityDescriptorDto From(ActivityDescriptor d) => new(d.Type, d.Version, d.Category, d.DisplayName, d.Description,
         [.. d.Inputs.Select(i => new ActivityInputDto(i.Name, SimpleType(i.ClrType), i.UIHint, i.Description, i.Required, i.Sensitive, i.Default))],
-        [.. d.Outputs.Select(o => new ActivityOutputDto(o.Name, o.Type, o.Description))], d.Outcomes, d.DynamicOutcomes);
+        [.. d.Outputs.Select(o => new ActivityOutputDto(o.Name, o.Type, o.Description))], d.Outcomes, d.DynamicOutcomes, d.IsTrigger);
 
     /// <summary>string, int, long, bool, double, string[], object or json.</summary>
     internal static string SimpleType(Type type)
