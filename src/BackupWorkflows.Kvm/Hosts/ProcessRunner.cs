@@ -162,13 +162,17 @@ internal static class ProcessRunner
     }
 
     /// <summary>Reads a stream to its end, keeping all text and emitting lines ended by \n, \r or \r\n.</summary>
-    internal static async Task PumpAsync(StreamReader reader, StringBuilder all, Action<string>? onLine)
+    /// <param name="reader">The stream to read.</param>
+    /// <param name="all">Receives all text.</param>
+    /// <param name="onLine">Receives each line, if given.</param>
+    /// <param name="blocking">Read synchronously (for streams without real asynchronous reads, on a thread of its own).</param>
+    internal static async Task PumpAsync(StreamReader reader, StringBuilder all, Action<string>? onLine, bool blocking = false)
     {
         var buffer = new char[8192];
         var line = new StringBuilder();
         var lastWasCr = false;
         int read;
-        while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+        while ((read = blocking ? reader.Read(buffer) : await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
         {
             all.Append(buffer, 0, read);
             if (onLine is null)

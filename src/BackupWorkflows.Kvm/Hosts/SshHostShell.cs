@@ -113,8 +113,8 @@ public sealed class SshHostShell : IHostShell
 
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var readOut = ProcessRunner.PumpAsync(new StreamReader(ssh.OutputStream, Encoding.UTF8), stdout, command.Options.OnOutputLine);
-        var readErr = ProcessRunner.PumpAsync(new StreamReader(ssh.ExtendedOutputStream, Encoding.UTF8), stderr, command.Options.OnErrorLine);
+        var readOut = Pump(ssh.OutputStream, stdout, command.Options.OnOutputLine);
+        var readErr = Pump(ssh.ExtendedOutputStream, stderr, command.Options.OnErrorLine);
         using var timeout = command.KillAfter is { } limit
             ? new CancellationTokenSource(limit, _timeProvider)
             : new CancellationTokenSource();
@@ -163,6 +163,13 @@ public sealed class SshHostShell : IHostShell
 
         throw new HostCommandException(Host, arguments, HostCommandFailure.NonZeroExit, exitCode, error);
     }
+
+    /// <summary>Reads a channel stream on a thread of its own: its reads block, and blocked thread-pool threads
+    /// (two per running command) starved the pool under load, delaying streamed lines by seconds.</summary>
+    private static Task Pump(Stream stream, StringBuilder all, Action<string>? onLine) =>
+        Task.Factory.StartNew(
+            () => ProcessRunner.PumpAsync(new StreamReader(stream, Encoding.UTF8), all, onLine, blocking: true),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private static async Task WriteInputAsync(SshCommand ssh, string? input, CancellationToken cancellationToken)
     {
