@@ -54,7 +54,9 @@ public sealed class RunViewTests(StudioFixture studio)
         await Expect(page.ById("run-live")).ToContainTextAsync("live");
         // While the delay holds the instance, the last nodes are still pending: what follows arrives live.
         await Expect(page.ById("node-start")).ToHaveAttributeAsync("data-state", "done");
-        await Expect(page.ById("node-delay")).ToHaveAttributeAsync("data-state", "running");
+        // Delay is a durable timer: the server says suspended (with when it resumes), not running.
+        await Expect(page.ById("node-delay")).ToHaveAttributeAsync("data-state", "suspended");
+        await Expect(page.ById("resumes-delay")).ToContainTextAsync("resumes at");
         Assert.Equal("pending", await page.ById("node-finish").GetAttributeAsync("data-state"));
         await page.ScreenshotAsync("run-view-running");
 
