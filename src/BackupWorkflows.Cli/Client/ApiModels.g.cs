@@ -31,13 +31,14 @@ namespace BackupWorkflows.Cli.Client.Models
     
 
     /// <summary>
-    /// An activity type as the studio reads it (docs/api.md): input types as simple names.
+    /// An activity type as the studio reads it (docs/api.md): input types as simple names; `IsTrigger` for
+    /// <br/>    trigger activities (Trigger.*), which start the workflow and take no incoming connection.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ActivityDescriptorDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public ActivityDescriptorDto(string? @category, string? @description, string @displayName, bool @dynamicOutcomes, System.Collections.Generic.IReadOnlyList<ActivityInputDto> @inputs, System.Collections.Generic.IReadOnlyList<string> @outcomes, System.Collections.Generic.IReadOnlyList<ActivityOutputDto> @outputs, string @type, int @version)
+        public ActivityDescriptorDto(string? @category, string? @description, string @displayName, bool @dynamicOutcomes, System.Collections.Generic.IReadOnlyList<ActivityInputDto> @inputs, bool @isTrigger, System.Collections.Generic.IReadOnlyList<string> @outcomes, System.Collections.Generic.IReadOnlyList<ActivityOutputDto> @outputs, string @type, int @version)
         {
             this.Type = @type;
             this.Version = @version;
@@ -48,6 +49,7 @@ namespace BackupWorkflows.Cli.Client.Models
             this.Outputs = @outputs;
             this.Outcomes = @outcomes;
             this.DynamicOutcomes = @dynamicOutcomes;
+            this.IsTrigger = @isTrigger;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("type")]
@@ -76,6 +78,9 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("dynamicOutcomes")]
         public bool DynamicOutcomes { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("isTrigger")]
+        public bool IsTrigger { get; }
 
     }
 

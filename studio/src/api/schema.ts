@@ -888,13 +888,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description An activity type as the studio reads it (docs/api.md): input types as simple names. */
+        /**
+         * @description An activity type as the studio reads it (docs/api.md): input types as simple names; `IsTrigger` for
+         *         trigger activities (Trigger.*), which start the workflow and take no incoming connection.
+         */
         ActivityDescriptorDto: {
             category?: null | string;
             description?: null | string;
             displayName: string;
             dynamicOutcomes: boolean;
             inputs: components["schemas"]["ActivityInputDto"][];
+            /** @default false */
+            isTrigger: boolean;
             outcomes: string[];
             outputs: components["schemas"]["ActivityOutputDto"][];
             type: string;
