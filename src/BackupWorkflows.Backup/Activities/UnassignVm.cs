@@ -14,7 +14,7 @@ namespace BackupWorkflows.Backup.Activities;
     Description = "Merges all deltas on primary and removes the VM from its offering.")]
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 3, BaseDelaySeconds = 2, NonRetryable = [typeof(BackupInputException)])]
-public sealed class UnassignVm(HostRegistry hostRegistry, VmAssignments assignments, HostConnections hosts, PrimaryChains chains) : Activity
+public sealed class UnassignVm(HostRegistry hostRegistry, VmAssignments assignments, HostConnections hosts, Snapshots.SnapshotFiles snapshots) : Activity
 {
     [Input(Description = "Host the VM runs on.", Required = true)]
     public string Host { get; set; } = "";
@@ -31,21 +31,16 @@ public sealed class UnassignVm(HostRegistry hostRegistry, VmAssignments assignme
         if (await host.Virsh.ExistsAsync(Vm, ct))
         {
             var def = await host.Virsh.GetDefinitionAsync(Vm, inactive: false, ct);
-            foreach (var disk in def.Disks.Where(d => d.Source is not null && RepositoryLayout.IsPrimaryDelta(d.Source)))
+            foreach (var disk in def.Disks.Where(d => d.Device == "disk" && d.SourceType == "file" && d.Source is not null))
             {
+                // Normally one delta, the active image or under VM snapshot overlays; older ones left by an
+                // interrupted job too. Each is merged where it lies, topmost first; snapshots keep theirs.
                 var chain = await host.QemuImg.BackingChainAsync(disk.Source!, forceShare: true, cancellationToken: ct);
-                var deltas = chain.TakeWhile(i => RepositoryLayout.IsPrimaryDelta(i.Filename)).ToList();
-                var basePath = chain.Skip(deltas.Count).FirstOrDefault()?.Filename;
-                if (basePath is null) continue;
-                // Normally there is one delta; older ones left by an interrupted job are committed too
-                // (committing the highest one merges everything below it into the base).
-                if (deltas.Count > 1)
+                foreach (var delta in chain.Take(chain.Count - 1).Select(i => i.Filename).Where(RepositoryLayout.IsPrimaryDelta))
                 {
-                    await chains.CommitIntoBaseAsync(host, Vm, disk.Target, deltas[1].Filename, basePath, ct);
-                    foreach (var stale in deltas.Skip(2)) await host.Files.DeleteFileAsync(stale.Filename, ct);
+                    var into = await snapshots.MergeDeltaAsync(host, Vm, disk.Target, delta, ct);
+                    context.Journal($"{disk.Target}: delta {delta} merged into {into}");
                 }
-                await chains.CommitActiveIntoBackingAsync(host, Vm, disk.Target, disk.Source!, basePath, ct);
-                context.Journal($"{disk.Target}: deltas merged; the VM runs on {basePath}");
             }
             // The bitmap strategy's checkpoint would keep a bitmap recording every write for nobody.
             var retired = await Bitmaps.BitmapTracking.RetireAsync(host, Vm, keep: null, ct);

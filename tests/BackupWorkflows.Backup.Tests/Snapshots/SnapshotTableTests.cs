@@ -9,7 +9,8 @@ namespace BackupWorkflows.Backup.Tests.Snapshots;
 /// The published snapshot test plan on a real guest that is also backed up: take s1, s2; stop,
 /// revert to s2, start; stop, revert to s1, start; take s3; delete s1 (Removed, kept), s3 (merged
 /// into the current volume), s2 (gone, and s1's image merged): the chain is base + current, and the
-/// next backup is still an incremental holding exactly the writes since the backup before them.
+/// next backup is still an incremental holding exactly the writes since the backup before them;
+/// unassigning the VM merges the backup delta under a snapshot's overlay.
 /// </summary>
 public sealed class SnapshotTableTests
 {
@@ -85,6 +86,17 @@ public sealed class SnapshotTableTests
         Assert.Equal(["a.txt", "d.txt"], await FilesAsync(guest));
         Assert.Equal(aSum, await guest.Sha256Async("/mnt/vda/a.txt"));
         Assert.Equal(dSum, await guest.Sha256Async("/mnt/vda/d.txt"));
+
+        // Unassigning merges the backup delta that lies under a snapshot's overlay; the snapshot keeps its data.
+        var b2 = await harness.BackupOkAsync(guest.Name);
+        var s4 = await snaps.TakeAsync(guest.Name, "s4");
+        Assert.Equal(b2.Volumes[0].PrimaryDeltaPath, s4.Disks[0].ImagePath);
+        var unassign = await harness.RunAsync("unassign-vm", new System.Text.Json.Nodes.JsonObject { ["host"] = harness.HostName, ["vm"] = guest.Name });
+        Assert.True(unassign.Status == Engine.Runtime.WorkflowStatus.Finished, await harness.DescribeAsync(unassign));
+        Assert.Equal([s4.Disks[0].OverlayPath, guest.RootDiskPath], await snaps.ChainAsync(guest));
+        var s4After = await snaps.GetAsync(s4.Id);
+        Assert.Equal((SnapshotState.Ready, guest.RootDiskPath), (s4After.State, s4After.Disks[0].ImagePath));
+        Assert.Equal(["a.txt", "d.txt"], await FilesAsync(guest));
     }
 
     private static async Task<List<string>> FilesAsync(TestGuest guest) =>
