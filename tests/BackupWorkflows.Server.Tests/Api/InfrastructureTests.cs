@@ -122,6 +122,23 @@ public sealed class InfrastructureTests(ServerFactory server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task Offerings_Strategy_IsSetShownAndValidated()
+    {
+        var byDefault = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "s-default" })).OkJsonAsync();
+        Assert.Equal("delta", byDefault["strategy"]!.GetValue<string>());
+        var bitmap = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "s-bitmap", strategy = "bitmap" })).OkJsonAsync();
+        Assert.Equal("bitmap", bitmap["strategy"]!.GetValue<string>());
+        var list = (await (await server.Admin().GetAsync("/api/offerings")).OkJsonAsync()).AsArray();
+        Assert.Contains(list, o => o!["name"]!.GetValue<string>() == "s-bitmap" && o["strategy"]!.GetValue<string>() == "bitmap");
+
+        var problem = await (await server.Admin().PostJsonAsync("/api/offerings", new { name = "s-bad", strategy = "cbt" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("delta, bitmap", problem["errors"]!["strategy"]![0]!.GetValue<string>());
+        var after = (await (await server.Admin().GetAsync("/api/offerings")).OkJsonAsync()).AsArray();
+        Assert.DoesNotContain(after, o => o!["name"]!.GetValue<string>() == "s-bad");
+    }
+
+    [Fact]
     public async Task Settings_ListSetAndValidate()
     {
         var list = (await (await server.Admin().GetAsync("/api/settings")).OkJsonAsync()).AsArray();
