@@ -6,7 +6,7 @@ let n = 0;
 const b = (id: string, type: Backup['type'], parentId: string | null, minute: number, extra: Partial<Backup> = {}): Backup => ({
   id, vm: 'web1', host: 'local', repository: 'default', type, parentId, state: 'BackedUp', createdAt: new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString(),
   completedAt: new Date(Date.UTC(2026, 0, 1, 0, minute, 30 + (n++ % 2) * 10)).toISOString(),
-  virtualSize: 1000, storedSize: 100 + minute, quiesced: true, compressed: false, volumes: [], ...extra,
+  virtualSize: 1000, storedSize: 100 + minute, quiesced: true, compressed: false, strategy: 'delta', volumes: [], ...extra,
 });
 
 describe('chain timeline grouping', () => {

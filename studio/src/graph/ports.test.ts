@@ -13,7 +13,7 @@ describe('ports and palette', () => {
 
   it('adds the list items of dynamic-outcome activities (Switch cases) and keeps wired outcomes', () => {
     const sw = {
-      type: 'Flow.Switch', version: 1, category: 'Flow', displayName: 'Switch', dynamicOutcomes: true, outputs: [], outcomes: ['Default'],
+      type: 'Flow.Switch', version: 1, category: 'Flow', displayName: 'Switch', dynamicOutcomes: true, isTrigger: false, outputs: [], outcomes: ['Default'],
       inputs: [{ name: 'value', type: 'string', required: true, sensitive: false }, { name: 'cases', type: 'string[]', required: false, sensitive: false }],
     };
     const ports = outcomePorts({ id: 'sw', inputs: { value: '{{ input.kind }}', cases: ['full', 'incremental'] } }, sw,

@@ -15,7 +15,7 @@ describe('shipped workflows', () => {
 
   it.each(files)('%s lays out every node clear of every other', (file) => {
     const d = JSON.parse(readFileSync(join(dir, file), 'utf8')) as WorkflowDefinition;
-    const boxes = d.activities.map((a) => ({ id: a.id, ...a.position, ...card }));
+    const boxes = d.activities.map((a) => ({ id: a.id, x: a.position?.x ?? 0, y: a.position?.y ?? 0, ...card }));
     const stacked = boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => overlap(a, b, 20)).map((b) => `${a.id} on ${b.id}`));
     expect(stacked).toEqual([]);
   });

@@ -91,9 +91,9 @@ describe('validateDefinition', () => {
   });
 });
 
-const start: ActivityDescriptor = { type: 'Flow.Start', version: 1, category: 'Flow', displayName: 'Start', inputs: [], outputs: [], outcomes: ['Done'] };
+const start: ActivityDescriptor = { type: 'Flow.Start', version: 1, category: 'Flow', displayName: 'Start', inputs: [], outputs: [], outcomes: ['Done'], dynamicOutcomes: false, isTrigger: false };
 const delay: ActivityDescriptor = {
   type: 'Flow.Delay', version: 1, category: 'Flow', displayName: 'Delay',
   inputs: [{ name: 'seconds', type: 'number', required: false, sensitive: false }, { name: 'until', type: 'string', required: false, sensitive: false }],
-  outputs: [], outcomes: ['Done'],
+  outputs: [], outcomes: ['Done'], dynamicOutcomes: false, isTrigger: false,
 };

@@ -8,7 +8,7 @@ export const descriptors: ActivityDescriptor[] = [
       { name: 'quiesce', type: 'bool', required: false, sensitive: false, default: true },
     ],
     outputs: [{ name: 'snapshotPath', type: 'string' }, { name: 'disks', type: 'string[]' }],
-    outcomes: ['Done', 'Failed'], dynamicOutcomes: false,
+    outcomes: ['Done', 'Failed'], dynamicOutcomes: false, isTrigger: false,
   },
   {
     type: 'Backup.CopyToStaging', version: 1, category: 'Backup', displayName: 'Copy to staging',
@@ -18,13 +18,13 @@ export const descriptors: ActivityDescriptor[] = [
       { name: 'password', type: 'string', required: false, sensitive: true },
     ],
     outputs: [{ name: 'stagedPath', type: 'string' }],
-    outcomes: ['Done'], dynamicOutcomes: false,
+    outcomes: ['Done'], dynamicOutcomes: false, isTrigger: false,
   },
   {
     type: 'Flow.Notify', version: 1, category: 'Flow', displayName: 'Notify', description: 'Send a message',
     inputs: [{ name: 'message', type: 'string', required: true, sensitive: false }, { name: 'options', type: 'json', required: false, sensitive: false }],
     outputs: [],
-    outcomes: ['Done'], dynamicOutcomes: false,
+    outcomes: ['Done'], dynamicOutcomes: false, isTrigger: false,
   },
 ];
 
