@@ -17,8 +17,12 @@ namespace BackupWorkflows.Kvm.Agent;
 /// </remarks>
 public sealed class GuestAgent
 {
-    /// <summary>Raw bytes per <c>guest-file-write</c>; its base64 stays far below the 128 KiB limit of one argument.</summary>
-    private const int WriteChunk = 48 * 1024;
+    /// <summary>
+    /// Raw bytes per <c>guest-file-write</c>. Its base64 (about 43 KiB) and the JSON around it stay below the 128 KiB
+    /// limit of one argument and below SSH.NET's largest packet (68,536 bytes), which carries the whole command line of
+    /// an <c>ssh://</c> host (48 KiB made a 66 KB line plus quoting: "Packet is too big" on a clean-clone run).
+    /// </summary>
+    private const int WriteChunk = 32 * 1024;
 
     /// <summary>Bytes asked per <c>guest-file-read</c>.</summary>
     private const int ReadChunk = 1024 * 1024;
@@ -262,7 +266,7 @@ public sealed class GuestAgent
 
         internal long Handle => _handle;
 
-        /// <summary>Appends bytes (in <c>guest-file-write</c> calls of at most 48 KiB).</summary>
+        /// <summary>Appends bytes (in <c>guest-file-write</c> calls of at most 32 KiB).</summary>
         /// <exception cref="IOException">The agent wrote fewer bytes than given.</exception>
         public async Task WriteAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
         {
