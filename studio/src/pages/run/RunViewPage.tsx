@@ -61,11 +61,14 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
     return () => clearTimeout(t);
   }, [timerUnknown, instance.data]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  // Without the event stream, poll while the instance is active.
+  // While the instance is active its answer is asked for again: every 5 s without the event stream, every 10 s with
+  // it. Events carry no state for a timer that suspends (only the instance's status), and an event sent between the
+  // first answer and the subscription is never seen; a clean-clone run showed a Delay "running" for 30 s after it
+  // had suspended.
   const status = run?.status ?? instance.data?.status ?? '';
   useEffect(() => {
-    if (live || !isInstanceActive(status)) return;
-    const t = setInterval(() => { instance.reload(); journal.reload(); }, 5000);
+    if (!isInstanceActive(status)) return;
+    const t = setInterval(() => { instance.reload(); journal.reload(); }, live ? 10000 : 5000);
     return () => clearInterval(t);
   }, [live, status, instance.reload, journal.reload]); // eslint-disable-line react-hooks/exhaustive-deps
 
