@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Server.Tests.Fixtures;
+using BackupWorkflows.Testing;
 using BackupWorkflows.Testing.Databases;
 using BackupWorkflows.Testing.Servers;
 
@@ -50,19 +51,19 @@ public sealed class CronTriggerTests(PostgresCluster postgres) : IAsyncLifetime
             """, Encoding.UTF8, "application/json"));
         Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
 
-        var runs = await WaitUntilAsync(async () =>
+        var runs = await Eventually.UntilAsync(async () =>
         {
             var list = await RunsAsync(viaB);
             return list.Count >= 5 ? list : null;
         }, "five firings", TimeSpan.FromSeconds(60));
+        Assert.Equal(1, await QuartzTriggersAsync(connection)); // the store holds it while published: its absence below means something
         var unpublished = await viaB.PostAsync("/api/workflows/ticker/unpublish", null);
         Assert.True(unpublished.IsSuccessStatusCode, await unpublished.Content.ReadAsStringAsync());
         var atUnpublish = DateTime.UtcNow;
 
         // Every firing from the first to the last started one instance: no gap, no double.
         runs = await RunsAsync(viaB);
-        var fireTimes = runs.Select(r => DateTime.ParseExact(r[(r.LastIndexOf(':') + 1)..], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture))
-            .Order().ToList();
+        var fireTimes = runs.Select(FireTime).Order().ToList();
         Assert.Equal(runs.Count, runs.Distinct().Count());
         Assert.Equal((int)(fireTimes[^1] - fireTimes[0]).TotalSeconds / 2 + 1, fireTimes.Count);
 
@@ -71,26 +72,34 @@ public sealed class CronTriggerTests(PostgresCluster postgres) : IAsyncLifetime
         Assert.Equal(("Finished", "tick", "Trigger.Cron", "tick"), (instance["status"]!.GetValue<string>(), instance["trigger"]!["activityId"]!.GetValue<string>(),
             instance["trigger"]!["type"]!.GetValue<string>(), instance["output"]!["label"]!.GetValue<string>()));
 
-        // Two more periods pass after the unpublish: nothing new starts (one firing may have been under way at that moment).
-        while (DateTime.UtcNow < atUnpublish.AddSeconds(5)) await Task.Delay(200);
-        var settled = await RunsAsync(viaA);
+        // Unpublishing takes the trigger out of the shared Quartz store: from then on no node can fire it. Once that
+        // is so and every instance has ended, only firings scheduled before the unpublish exist (one may have been
+        // under way at that moment).
+        await Eventually.UntilAsync(async () => await QuartzTriggersAsync(connection) == 0,
+            "the cron trigger gone from Quartz's store", TimeSpan.FromSeconds(60));
+        var settled = await Eventually.UntilAsync(async () =>
+        {
+            var all = (await viaA.GetFromJsonAsync<JsonArray>("/api/instances?definitionId=ticker&take=500"))!;
+            return all.All(i => i!["status"]!.GetValue<string>() is "Finished" or "Faulted" or "Cancelled") ? await RunsAsync(viaA) : null;
+        }, "every ticker instance ended", TimeSpan.FromSeconds(30));
         Assert.True(settled.Count <= runs.Count + 1, $"{settled.Count - runs.Count} instances started after unpublishing");
-        while (DateTime.UtcNow < atUnpublish.AddSeconds(9)) await Task.Delay(200);
-        Assert.Equal(settled.Count, (await RunsAsync(viaA)).Count);
+        Assert.All(settled.Select(FireTime), at => Assert.True(at <= atUnpublish.AddSeconds(1), $"a firing scheduled at {at:O}, after the unpublish at {atUnpublish:O}"));
+    }
+
+    private static DateTime FireTime(string correlationId) =>
+        DateTime.ParseExact(correlationId[(correlationId.LastIndexOf(':') + 1)..], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    /// <summary>Cron triggers of workflows in Quartz's clustered store (group <c>workflow-triggers</c>).</summary>
+    private static async Task<long> QuartzTriggersAsync(string connection)
+    {
+        await using var db = new Npgsql.NpgsqlConnection(connection);
+        await db.OpenAsync();
+        await using var count = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_group = 'workflow-triggers'", db);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     private static async Task<List<string>> RunsAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<JsonArray>("/api/instances?definitionId=ticker&take=500"))!
             .Select(i => i!["correlationId"]?.GetValue<string>() ?? "").Where(c => c.StartsWith("cron:ticker/tick:", StringComparison.Ordinal)).ToList();
-
-    private static async Task<T> WaitUntilAsync<T>(Func<Task<T?>> probe, string what, TimeSpan timeout) where T : class
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await probe() is { } result) return result;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting: {what}");
-            await Task.Delay(200);
-        }
-    }
 }

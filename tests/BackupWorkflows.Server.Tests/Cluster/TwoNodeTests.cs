@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Server.Tests.Fixtures;
+using BackupWorkflows.Testing;
 using BackupWorkflows.Testing.Databases;
 using BackupWorkflows.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
@@ -78,11 +79,11 @@ public sealed class TwoNodeTests(PostgresCluster postgres) : IAsyncLifetime
         // Start the slow workflow on A and kill A while it is in the middle of it.
         var started = await (await viaA.PostAsJsonAsync("/api/workflows/slow/run", new { })).Content.ReadFromJsonAsync<JsonObject>();
         var instanceId = started!["instanceId"]!.GetValue<string>();
-        await WaitUntilAsync(async () => (await viaA.GetFromJsonAsync<JsonObject>($"/api/instances/{instanceId}"))!["activities"]!["first"]!["status"]!.GetValue<string>() != "pending", "slow started on A");
+        await Eventually.UntilAsync(async () => (await viaA.GetFromJsonAsync<JsonObject>($"/api/instances/{instanceId}"))!["activities"]!["first"]!["status"]!.GetValue<string>() != "pending", "slow started on A");
         await Task.Delay(1000);
         a.Kill();
 
-        var finished = await WaitUntilAsync(async () =>
+        var finished = await Eventually.UntilAsync(async () =>
         {
             var instance = (await viaB.GetFromJsonAsync<JsonObject>($"/api/instances/{instanceId}"))!;
             return instance["status"]!.GetValue<string>() == "Finished" ? instance : null;
@@ -100,18 +101,4 @@ public sealed class TwoNodeTests(PostgresCluster postgres) : IAsyncLifetime
         Assert.All(fireTimes.Zip(fireTimes.Skip(1)), pair => Assert.True((pair.Second - pair.First).TotalSeconds >= 2));
         Assert.NotNull(finished);
     }
-
-    private static async Task<T> WaitUntilAsync<T>(Func<Task<T?>> probe, string what, TimeSpan? timeout = null) where T : class
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            if (await probe() is { } result) return result;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting: {what}");
-            await Task.Delay(200);
-        }
-    }
-
-    private static Task WaitUntilAsync(Func<Task<bool>> probe, string what) =>
-        WaitUntilAsync<object>(async () => await probe() ? new object() : null, what);
 }

@@ -8,6 +8,7 @@ using BackupWorkflows.Backup.GuestFiles;
 using BackupWorkflows.Backup.Model;
 using BackupWorkflows.Backup.Persistence;
 using BackupWorkflows.Server.Tests.Fixtures;
+using BackupWorkflows.Testing;
 using BackupWorkflows.Testing.Servers;
 using Microsoft.EntityFrameworkCore;
 
@@ -74,7 +75,7 @@ public sealed class BrowseCrashTests : IAsyncLifetime
 
             await using (var second = await ServerProcess.StartAsync(options))
             {
-                await WaitUntilAsync(() => Leftovers(runDirectory) == "", TimeSpan.FromSeconds(60));
+                await Eventually.UntilAsync(() => Leftovers(runDirectory) == "", "no mount, loop device or session directory left", TimeSpan.FromSeconds(60));
                 Assert.Contains($"{BrowseSessions.RunRoot}/other-{_node}/", File.ReadAllText("/proc/self/mounts"));
                 // Browsing works again after the clean-up.
                 var again = await (await second.Admin().GetAsync($"/api/backups/{backupId}/files?volume=vda2&path=/")).OkJsonAsync();
@@ -174,15 +175,5 @@ public sealed class BrowseCrashTests : IAsyncLifetime
         loops.WaitForExit();
         var dirs = Directory.Exists(runDirectory) ? Directory.GetDirectories(runDirectory) : [];
         return string.Join("\n", mounts.Concat(backing).Concat(dirs));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
-            await Task.Delay(100);
-        }
     }
 }

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.GuestFiles;
 using BackupWorkflows.Server.Tests.Fixtures;
+using BackupWorkflows.Testing;
 using BackupWorkflows.Testing.Guests;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -124,7 +125,7 @@ public sealed class BackupFilesTests(ServerFactory server) : IClassFixture<Serve
         // Idle sessions close; the images are byte-identical and nothing is left on the host.
         await (await admin.PutAsJsonAsync("/api/settings/files.browse.idle.timeout.seconds", new { value = "1" })).OkJsonAsync();
         var sessions = server.Services.GetRequiredService<BrowseSessions>();
-        await Files.BrowseCrashTests.WaitUntilAsync(() => sessions.Open.Count == 0 && Files.BrowseCrashTests.Leftovers(sessions.RunDirectory) == "", TimeSpan.FromSeconds(30));
+        await Eventually.UntilAsync(() => sessions.Open.Count == 0 && Files.BrowseCrashTests.Leftovers(sessions.RunDirectory) == "", "the idle session closed and nothing left", TimeSpan.FromSeconds(30));
         Assert.Equal(images, await ImageChecksumsAsync([b1, b2, b3]));
         Console.WriteLine($"BackupFilesTests took {watch.Elapsed.TotalSeconds:F1} s");
     }
