@@ -122,6 +122,14 @@ internal sealed partial class DefinitionValidator(IActivityRegistry registry)
             }
             foreach (var e in errors) add(a.Id, $"inputs.{name}", e);
         }
+        if (typeof(IDesignChecked).IsAssignableFrom(descriptor.ClrType))
+        {
+            var given = new Dictionary<string, JsonNode?>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, value) in a.Inputs)
+                if (value is not null) given.TryAdd(name, value);
+            var activity = (IDesignChecked)Activator.CreateInstance(descriptor.ClrType)!;
+            foreach (var (input, problem) in activity.CheckDesign(given)) add(a.Id, $"inputs.{input}", problem);
+        }
         foreach (var input in descriptor.Inputs.Where(i => i.Required && i.Default is null))
         {
             var given = a.Inputs.FirstOrDefault(p => string.Equals(p.Key, input.Name, StringComparison.OrdinalIgnoreCase));

@@ -107,4 +107,50 @@ public sealed class ValidationTests
         """, publish: false));
         Assert.Contains(e.Problems, p => p.Path == "locks[0].name" && p.Message.Contains("no input 'vmId'"));
     }
+
+    [Theory]
+    [InlineData("{}", "a Delay needs seconds or until")]
+    [InlineData("{ \"seconds\": -5 }", "from 0 to 3155760000")]
+    [InlineData("{ \"seconds\": 4e9 }", "from 0 to 3155760000")]
+    [InlineData("{ \"seconds\": \"\" }", "is not a valid number")]
+    public async Task Save_DelayWithoutAWaitOrOutOfRange_IsAProblemOnSeconds_AndNothingIsSaved(string inputs, string expected)
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var e = await Assert.ThrowsAsync<WorkflowValidationException>(() => engine.Store.ImportAsync($$"""
+        {
+          "id": "waits",
+          "activities": [
+            { "id": "start", "type": "Flow.Start" },
+            { "id": "wait", "type": "Flow.Delay", "inputs": {{inputs}} }
+          ],
+          "connections": [ { "source": "start", "target": "wait" } ]
+        }
+        """, publish: true));
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal("wait", problem.ActivityId);
+        Assert.Equal("inputs.seconds", problem.Path);
+        Assert.Contains(expected, problem.Message);
+        Assert.Empty(await engine.Store.ListAsync());
+    }
+
+    [Theory]
+    [InlineData("{ \"seconds\": 0 }")]
+    [InlineData("{ \"until\": \"2026-12-01T06:00:00Z\" }")]
+    [InlineData("{ \"seconds\": \"{{ input.wait }}\" }")]
+    public async Task Save_DelayWithSecondsUntilOrABinding_IsAccepted(string inputs)
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        await engine.Store.ImportAsync($$"""
+        {
+          "id": "waits",
+          "inputs": [ { "name": "wait", "type": "number" } ],
+          "activities": [
+            { "id": "start", "type": "Flow.Start" },
+            { "id": "wait", "type": "Flow.Delay", "inputs": {{inputs}} }
+          ],
+          "connections": [ { "source": "start", "target": "wait" } ]
+        }
+        """, publish: true);
+        Assert.Single(await engine.Store.ListAsync());
+    }
 }
