@@ -28,6 +28,15 @@ public sealed class Offering
     /// <summary>How changes between backups are tracked: deltas on primary (default) or dirty bitmaps.</summary>
     public BackupStrategy Strategy { get; set; } = BackupStrategy.Delta;
 
+    /// <summary>The workflow a backup of this offering's VMs starts (API, CLI, studio, and schedules that name none).</summary>
+    public string BackupWorkflow { get; set; } = ShippedWorkflows.Backup;
+
+    /// <summary>The workflow a restore of this offering's backups starts.</summary>
+    public string RestoreWorkflow { get; set; } = ShippedWorkflows.Restore;
+
+    /// <summary>The workflow a quick restore of this offering's backups starts.</summary>
+    public string QuickRestoreWorkflow { get; set; } = ShippedWorkflows.QuickRestore;
+
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -25,6 +25,12 @@ public static class BackupSchema
         // Hosts pin their SSH host key and may have a passphrase file for their private key.
         await AddColumnAsync(db, "bwf_hosts", "HostKeyFingerprint", "varchar(100) NULL", cancellationToken);
         await AddColumnAsync(db, "bwf_hosts", "IdentityPassphraseFile", "text NULL", cancellationToken);
+        // Offerings and schedules name the workflows their entry points start; earlier rows start the shipped ones.
+        await AddColumnAsync(db, "bwf_offerings", "BackupWorkflow", "VARCHAR(100) NOT NULL DEFAULT 'backup'", cancellationToken);
+        await AddColumnAsync(db, "bwf_offerings", "RestoreWorkflow", "VARCHAR(100) NOT NULL DEFAULT 'restore'", cancellationToken);
+        await AddColumnAsync(db, "bwf_offerings", "QuickRestoreWorkflow", "VARCHAR(100) NOT NULL DEFAULT 'quick-restore'", cancellationToken);
+        await AddColumnAsync(db, "bwf_server_schedules", "Workflow", "VARCHAR(100) NULL", cancellationToken);
+        await AddColumnAsync(db, "bwf_server_schedules", "Input", "TEXT NULL", cancellationToken);
         await SettingUpgrade.RunAsync(db, logger ?? NullLogger.Instance, cancellationToken);
     }
 

@@ -24,6 +24,12 @@ public sealed class ScheduleRecord
     /// <summary>Keep at most this many completed backups per VM; null keeps all.</summary>
     public int? Keep { get; set; }
 
+    /// <summary>The workflow each firing starts per VM; null starts the backup workflow of the VM's offering.</summary>
+    public string? Workflow { get; set; }
+
+    /// <summary>Input given to every start (a JSON object), under the <c>host</c> and <c>vm</c> of each VM; null gives none.</summary>
+    public string? Input { get; set; }
+
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -36,6 +36,7 @@ public sealed class ScheduleRegistry(BackupDbContext db, VmAssignments assignmen
             VmName = request.Covers is ScheduleCovers.Vm ? request.Name : null,
             OfferingName = request.Covers is ScheduleCovers.Offering ? request.Name : null,
             Cron = request.Cron, QuartzCron = request.QuartzCron, TimeZone = request.TimeZone, Keep = request.Keep,
+            Workflow = request.Workflow, Input = request.Input,
             CreatedAt = time.GetUtcNow(),
         };
         db.Schedules.Add(schedule);
@@ -64,4 +65,5 @@ public enum ScheduleCovers
 
 /// <summary>A schedule to store: the VM or offering <paramref name="Name"/>, the cron as given and as Quartz reads it,
 /// the IANA time zone and the backups to keep per VM (null keeps all).</summary>
-public sealed record NewSchedule(ScheduleCovers Covers, string Name, string Cron, string QuartzCron, string TimeZone, int? Keep);
+public sealed record NewSchedule(ScheduleCovers Covers, string Name, string Cron, string QuartzCron, string TimeZone, int? Keep,
+    string? Workflow = null, string? Input = null);

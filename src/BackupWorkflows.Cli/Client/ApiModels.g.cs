@@ -802,13 +802,14 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer, `strategy`: delta).
+    /// Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer, `strategy`: delta,
+    /// <br/>    workflows: the shipped `backup`, `restore` and `quick-restore`); a named workflow must exist.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class CreateOfferingRequest
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public CreateOfferingRequest(bool? @allowFileExtraction, bool? @allowQuickRestore, int? @chainSize, bool? @compress, string? @compressionLibrary, string? @name, string? @quiesce, string? @strategy, bool? @validate)
+        public CreateOfferingRequest(bool? @allowFileExtraction, bool? @allowQuickRestore, string? @backupWorkflow, int? @chainSize, bool? @compress, string? @compressionLibrary, string? @name, string? @quickRestoreWorkflow, string? @quiesce, string? @restoreWorkflow, string? @strategy, bool? @validate)
         {
             this.Name = @name;
             this.ChainSize = @chainSize;
@@ -819,6 +820,9 @@ namespace BackupWorkflows.Cli.Client.Models
             this.AllowFileExtraction = @allowFileExtraction;
             this.Quiesce = @quiesce;
             this.Strategy = @strategy;
+            this.BackupWorkflow = @backupWorkflow;
+            this.RestoreWorkflow = @restoreWorkflow;
+            this.QuickRestoreWorkflow = @quickRestoreWorkflow;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
@@ -848,22 +852,35 @@ namespace BackupWorkflows.Cli.Client.Models
         [System.Text.Json.Serialization.JsonPropertyName("strategy")]
         public string? Strategy { get; }
 
+        [System.Text.Json.Serialization.JsonPropertyName("backupWorkflow")]
+        public string? BackupWorkflow { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("restoreWorkflow")]
+        public string? RestoreWorkflow { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("quickRestoreWorkflow")]
+        public string? QuickRestoreWorkflow { get; }
+
     }
 
     /// <summary>
-    /// Body of POST /api/schedules: exactly one of vm and offering.
+    /// Body of POST /api/schedules: exactly one of vm and offering. `workflow` (optional) is started per VM instead
+    /// <br/>    of the offering's backup workflow, with `input` (optional JSON object; `host` and `vm` are set by each
+    /// <br/>    firing, `type` is `auto` unless given).
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class CreateScheduleRequest
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public CreateScheduleRequest(string? @cron, int? @keep, string? @offering, string? @timeZone, string? @vm)
+        public CreateScheduleRequest(string? @cron, JsonObject? @input, int? @keep, string? @offering, string? @timeZone, string? @vm, string? @workflow)
         {
             this.Vm = @vm;
             this.Offering = @offering;
             this.Cron = @cron;
             this.TimeZone = @timeZone;
             this.Keep = @keep;
+            this.Workflow = @workflow;
+            this.Input = @input;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("vm")]
@@ -880,6 +897,12 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("keep")]
         public int? Keep { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("workflow")]
+        public string? Workflow { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("input")]
+        public JsonObject? Input { get; }
 
     }
 
@@ -1581,13 +1604,14 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// An offering as the API shows it; `quiesce` is require, prefer or skip; `strategy` delta or bitmap.
+    /// An offering as the API shows it; `quiesce` is require, prefer or skip; `strategy` delta or bitmap;
+    /// <br/>    the workflows its backups, restores and quick restores start.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class OfferingDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public OfferingDto(bool @allowFileExtraction, bool @allowQuickRestore, int @chainSize, bool @compress, string @compressionLibrary, string @name, string @quiesce, string @strategy, bool @validate)
+        public OfferingDto(bool @allowFileExtraction, bool @allowQuickRestore, string @backupWorkflow, int @chainSize, bool @compress, string @compressionLibrary, string @name, string @quickRestoreWorkflow, string @quiesce, string @restoreWorkflow, string @strategy, bool @validate)
         {
             this.Name = @name;
             this.ChainSize = @chainSize;
@@ -1598,6 +1622,9 @@ namespace BackupWorkflows.Cli.Client.Models
             this.AllowFileExtraction = @allowFileExtraction;
             this.Quiesce = @quiesce;
             this.Strategy = @strategy;
+            this.BackupWorkflow = @backupWorkflow;
+            this.RestoreWorkflow = @restoreWorkflow;
+            this.QuickRestoreWorkflow = @quickRestoreWorkflow;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("name")]
@@ -1626,6 +1653,15 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("strategy")]
         public string Strategy { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("backupWorkflow")]
+        public string BackupWorkflow { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("restoreWorkflow")]
+        public string RestoreWorkflow { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("quickRestoreWorkflow")]
+        public string QuickRestoreWorkflow { get; }
 
     }
 
@@ -1899,13 +1935,13 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// A schedule as the API shows it.
+    /// A schedule as the API shows it; `workflow` null means the backup workflow of each VM's offering.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class ScheduleDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public ScheduleDto(string @cron, string @id, int? @keep, System.DateTimeOffset? @nextFireAt, string? @offering, string @quartzCron, string @timeZone, string? @vm)
+        public ScheduleDto(string @cron, string @id, JsonObject? @input, int? @keep, System.DateTimeOffset? @nextFireAt, string? @offering, string @quartzCron, string @timeZone, string? @vm, string? @workflow)
         {
             this.Id = @id;
             this.Vm = @vm;
@@ -1915,6 +1951,8 @@ namespace BackupWorkflows.Cli.Client.Models
             this.TimeZone = @timeZone;
             this.Keep = @keep;
             this.NextFireAt = @nextFireAt;
+            this.Workflow = @workflow;
+            this.Input = @input;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("id")]
@@ -1940,6 +1978,12 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("nextFireAt")]
         public System.DateTimeOffset? NextFireAt { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("workflow")]
+        public string? Workflow { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("input")]
+        public JsonObject? Input { get; }
 
     }
 

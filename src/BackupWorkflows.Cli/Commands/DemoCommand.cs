@@ -67,7 +67,8 @@ internal static class DemoCommand
                 try
                 {
                     await c.Api.PostAsync("api/offerings", new CreateOfferingRequest(allowFileExtraction: null, allowQuickRestore: null,
-                        chainSize: 4, compress: null, compressionLibrary: null, name: "demo", quiesce: null, strategy: null, validate: null), ct);
+                        backupWorkflow: null, chainSize: 4, compress: null, compressionLibrary: null, name: "demo", quickRestoreWorkflow: null, quiesce: null,
+                        restoreWorkflow: null, strategy: null, validate: null), ct);
                 }
                 catch (ApiError e) when (e.Status == 409) { /* exists from an earlier demo */ }
                 await c.Api.PostAsync($"api/vms/{Vm}/assign", new AssignVmRequest(host: hostName, offering: "demo", repository: repo), ct);

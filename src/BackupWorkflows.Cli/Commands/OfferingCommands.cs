@@ -24,13 +24,18 @@ internal static class OfferingCommands
         quiesce.AcceptOnlyFromAmong("require", "prefer", "skip");
         var strategy = Opt("--strategy", "delta (default: an overlay on primary per backup, merged after) or bitmap (libvirt checkpoints: QEMU tracks changed blocks).");
         strategy.AcceptOnlyFromAmong("delta", "bitmap");
-        var create = app.Action(Cmd("create", "Creates an offering (a backup policy).", name, chain, compress, library, validate, quick, extract, quiesce, strategy), async (c, ct) =>
+        var backupWorkflow = Opt("--backup-workflow", "Workflow its backups start (default backup).");
+        var restoreWorkflow = Opt("--restore-workflow", "Workflow its restores start (default restore).");
+        var quickWorkflow = Opt("--quick-restore-workflow", "Workflow its quick restores start (default quick-restore).");
+        var create = app.Action(Cmd("create", "Creates an offering (a backup policy).", name, chain, compress, library, validate, quick, extract, quiesce, strategy,
+            backupWorkflow, restoreWorkflow, quickWorkflow), async (c, ct) =>
         {
             var p = c.Parse;
             if (p.GetValue(library) is not null && !p.GetValue(compress)) throw new CliUsageException("--compression-library needs --compress.");
             var answer = await c.Api.PostAsync("api/offerings", new CreateOfferingRequest(name: p.GetValue(name), chainSize: p.GetValue(chain),
                 compress: p.GetValue(compress), compressionLibrary: p.GetValue(library), validate: p.GetValue(validate),
-                allowQuickRestore: p.GetValue(quick), allowFileExtraction: p.GetValue(extract), quiesce: p.GetValue(quiesce), strategy: p.GetValue(strategy)), ct);
+                allowQuickRestore: p.GetValue(quick), allowFileExtraction: p.GetValue(extract), quiesce: p.GetValue(quiesce), strategy: p.GetValue(strategy),
+                backupWorkflow: p.GetValue(backupWorkflow), restoreWorkflow: p.GetValue(restoreWorkflow), quickRestoreWorkflow: p.GetValue(quickWorkflow)), ct);
             var offering = ApiClient.Read<OfferingDto>(answer);
             c.Out.Done($"Created offering {offering.Name} (chain size {offering.ChainSize}, strategy {offering.Strategy}).", answer);
             return 0;
@@ -40,7 +45,8 @@ internal static class OfferingCommands
             c.Out.Table(await c.Api.GetAsync("api/offerings", ct), Column.Of("NAME", "name"), Column.Of("CHAIN", "chainSize"),
                 new Column("COMPRESS", r => r?["compress"]?.GetValue<bool>() == true ? Column.Text(r["compressionLibrary"]) : "no"),
                 Column.Of("VALIDATE", "validate"), Column.Of("QUIESCE", "quiesce"), Column.Of("STRATEGY", "strategy"), Column.Of("QUICK RESTORE", "allowQuickRestore"),
-                Column.Of("FILE EXTRACTION", "allowFileExtraction"));
+                Column.Of("FILE EXTRACTION", "allowFileExtraction"),
+                new Column("WORKFLOWS", r => $"{Column.Text(r?["backupWorkflow"])}, {Column.Text(r?["restoreWorkflow"])}, {Column.Text(r?["quickRestoreWorkflow"])}"));
             return 0;
         });
         var deleteName = Arg("NAME", "Offering name.");

@@ -19,12 +19,19 @@ internal static class ScheduleCommands
         var cron = Opt("--cron", "hourly, daily, weekly, monthly, or a cron expression (5 fields Unix, 6-7 Quartz).", required: true);
         var keep = Int("--keep", "Keep at most N completed backups per VM (older ones are deleted chain-safely).");
         var zone = Opt("--time-zone", "IANA time zone the cron is read in (default UTC).");
-        var create = app.Action(Cmd("create", "Schedules backups.", vm, offering, cron, keep, zone), async (c, ct) =>
+        var workflow = Opt("--workflow", "Workflow each firing starts per VM (default: the backup workflow of the VM's offering).");
+        var input = new Option<string[]>("--input")
+        {
+            Description = "Input of every start as key=value (value parsed as JSON when it is JSON); host and vm are set per VM, type defaults to auto.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var create = app.Action(Cmd("create", "Schedules backups (or another workflow) of a VM or an offering's VMs.", vm, offering, cron, keep, zone, workflow, input), async (c, ct) =>
         {
             var p = c.Parse;
             if ((p.GetValue(vm) is null) == (p.GetValue(offering) is null)) throw new CliUsageException("give a VM or --offering NAME (one of them).");
-            var answer = await c.Api.PostAsync("api/schedules", new CreateScheduleRequest(cron: p.GetValue(cron), keep: p.GetValue(keep),
-                offering: p.GetValue(offering), timeZone: p.GetValue(zone), vm: p.GetValue(vm)), ct);
+            var given = p.GetValue(input) is { Length: > 0 } pairs ? WorkflowCommands.ParseInput(pairs) : null;
+            var answer = await c.Api.PostAsync("api/schedules", new CreateScheduleRequest(cron: p.GetValue(cron), input: given, keep: p.GetValue(keep),
+                offering: p.GetValue(offering), timeZone: p.GetValue(zone), vm: p.GetValue(vm), workflow: p.GetValue(workflow)), ct);
             var schedule = ApiClient.Read<ScheduleDto>(answer);
             c.Out.Done($"Created schedule {schedule.Id}; next run {Time(schedule.NextFireAt) ?? "never"}.", answer);
             return 0;
@@ -32,7 +39,9 @@ internal static class ScheduleCommands
         var list = app.Action(Cmd("list", "Lists schedules."), async (c, ct) =>
         {
             c.Out.Table(await c.Api.GetAsync("api/schedules", ct), Column.Of("ID", "id"), Column.Of("VM", "vm"), Column.Of("OFFERING", "offering"),
-                Column.Of("CRON", "cron"), Column.Of("TIME ZONE", "timeZone"), Column.Of("KEEP", "keep"), new Column("NEXT", r => Time(r?["nextFireAt"])));
+                Column.Of("CRON", "cron"), Column.Of("TIME ZONE", "timeZone"), Column.Of("KEEP", "keep"),
+                new Column("WORKFLOW", r => Column.Text(r?["workflow"]) is { Length: > 0 } w ? w : "(offering's backup)"),
+                new Column("NEXT", r => Time(r?["nextFireAt"])));
             return 0;
         });
         var id = Arg("ID", "Schedule id.");

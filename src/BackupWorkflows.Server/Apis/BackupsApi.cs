@@ -28,7 +28,7 @@ public static class BackupsApi
             .WithName("GetBackupScreenshot").WithSummary("The screen of the guest booted by the latest validation (PNG).")
             .Produces<Stream>(StatusCodes.Status200OK, "image/png");
         backups.MapPost("/", CreateAsync).WithName("CreateBackup")
-            .WithSummary("Starts the backup workflow for an assigned VM.").RequireAuthorization(Roles.Operator);
+            .WithSummary("Starts the backup workflow of the VM's offering (backup unless the offering names another).").RequireAuthorization(Roles.Operator);
         backups.MapPost("/{id:guid}/validate", ValidateAsync).WithName("ValidateBackup")
             .WithSummary("Starts the validation workflow for a backup.").RequireAuthorization(Roles.Operator);
         backups.MapDelete("/{id:guid}", async (Guid id, WorkflowLauncher launcher, HttpContext http, CancellationToken ct) =>
@@ -42,7 +42,7 @@ public static class BackupsApi
     }
 
     private static async Task<Accepted<InstanceStarted>> CreateAsync(CreateBackupRequest request, VmAssignments vmAssignments, WorkflowLauncher launcher,
-        HttpContext http, CancellationToken ct)
+        EntryWorkflows entries, HttpContext http, CancellationToken ct)
     {
         var rules = new InputRules().VmName("vm", request.Vm);
         if (request.Full == true && request.Isolated == true) rules.Add("isolated", "cannot be combined with full.");
@@ -54,7 +54,8 @@ public static class BackupsApi
         if (assignments.Count > 1) throw new InputException("host", $"VM '{request.Vm}' is assigned on several hosts; say which.");
         var type = request.Isolated == true ? "isolated" : request.Full == true ? "full" : "auto";
         var input = new JsonObject { ["host"] = assignments[0].HostName, ["vm"] = request.Vm, ["type"] = type };
-        var id = await launcher.StartAsync(WorkflowLauncher.Backup, input, IdempotencyKey(http), ct: ct);
+        var workflow = await entries.BackupAsync(assignments[0].HostName, request.Vm!, ct);
+        var id = await launcher.StartAsync(workflow, input, IdempotencyKey(http), ct: ct);
         return TypedResults.Accepted($"/api/instances/{id}", new InstanceStarted(id));
     }
 

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace BackupWorkflows.Server.Apis;
 
-/// <summary>Restores (operators): start the restore or quick-restore workflow.</summary>
+/// <summary>Restores (operators): start the restore or quick-restore workflow of the backup's offering.</summary>
 public static class RestoresApi
 {
     /// <summary>Maps <c>POST /api/restores</c>.</summary>
@@ -22,7 +22,7 @@ public static class RestoresApi
     }
 
     private static async Task<Accepted<InstanceStarted>> StartAsync(RestoreRequest request, BackupCatalog catalog, WorkflowLauncher launcher,
-        HttpContext http, CancellationToken ct)
+        EntryWorkflows entries, HttpContext http, CancellationToken ct)
     {
         var rules = new InputRules();
         if (request.BackupId is null) rules.Add("backupId", "is required.");
@@ -53,7 +53,7 @@ public static class RestoresApi
         if (request.Volume is not null) input["volume"] = request.Volume;
         if (request.ToVm is not null) input["toVm"] = request.ToVm;
         if (request.AsNewVm is not null) input["asNewVm"] = request.AsNewVm;
-        var definition = request.Quick == true ? WorkflowLauncher.QuickRestore : WorkflowLauncher.Restore;
+        var definition = await entries.RestoreAsync(backup, request.Quick == true, ct);
         var id = await launcher.StartAsync(definition, input, BackupsApi.IdempotencyKey(http), ct: ct);
         return TypedResults.Accepted($"/api/instances/{id}", new InstanceStarted(id));
     }

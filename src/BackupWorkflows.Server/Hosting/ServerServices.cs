@@ -57,6 +57,7 @@ public static class ServerServices
         services.AddServerMetrics(config.NodeId);
 
         services.AddScoped<WorkflowLauncher>();
+        services.AddScoped<EntryWorkflows>();
         services.AddScoped<Snapshots.SnapshotOperations>();
         services.AddScoped<ScheduleService>();
         services.AddSingleton<ScheduleFirings>();

@@ -1,8 +1,10 @@
+using System.Text.Json.Nodes;
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Engine.Triggers;
 using BackupWorkflows.Backup.Schedules;
 using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Validation;
+using BackupWorkflows.Server.Workflows;
 using Quartz;
 
 namespace BackupWorkflows.Server.Schedules;
@@ -15,13 +17,14 @@ public sealed record ScheduleView(ScheduleRecord Record, DateTimeOffset? NextFir
 /// Quartz job and cron trigger of the same id (Quartz, the server's clustered scheduler, decides when they fire).
 /// </summary>
 public sealed class ScheduleService(ScheduleRegistry registry, ISchedulerFactory schedulers, ScheduleFirings firings,
-    BackupSettings settings, TimeProvider time)
+    BackupSettings settings, EntryWorkflows entries, TimeProvider time)
 {
     /// <summary>Checks the request and schedules it.</summary>
     /// <exception cref="Errors.InputException">A field is malformed.</exception>
     /// <exception cref="DomainConflictException">The VM is not assigned.</exception>
     /// <exception cref="DomainNotFoundException">No such offering.</exception>
-    public async Task<ScheduleView> CreateAsync(string? vm, string? offering, string? cron, string? timeZone, int? keep, CancellationToken ct)
+    public async Task<ScheduleView> CreateAsync(string? vm, string? offering, string? cron, string? timeZone, int? keep, CancellationToken ct,
+        string? workflow = null, JsonObject? input = null)
     {
         var rules = new InputRules();
         if ((vm is null) == (offering is null)) rules.Add("vm", "give either vm or offering (exactly one).");
@@ -32,10 +35,14 @@ public sealed class ScheduleService(ScheduleRegistry registry, ISchedulerFactory
         TimeZoneInfo zone = TimeZoneInfo.Utc;
         if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out zone!))
             rules.Add("timeZone", $"'{timeZone}' is not a known time zone (use an IANA id such as Europe/Berlin).");
-        rules.Range("keep", keep, 1, 10000).ThrowIfAny();
+        rules.Range("keep", keep, 1, 10000);
+        await entries.CheckAsync(rules, "workflow", workflow, ct);
+        foreach (var name in ScheduledBackupJob.FiringInputs.Where(n => input?.ContainsKey(n) == true))
+            rules.Add("input", $"'{name}' is given by each firing, for each VM the schedule covers; leave it out.");
+        rules.ThrowIfAny();
 
         var record = await registry.AddAsync(new NewSchedule(vm is null ? ScheduleCovers.Offering : ScheduleCovers.Vm, (vm ?? offering)!,
-            cron!.Trim(), quartz!, timeZone ?? "UTC", keep), ct);
+            cron!.Trim(), quartz!, timeZone ?? "UTC", keep, workflow, input?.ToJsonString()), ct);
         try
         {
             var misfire = await MisfireInstructionAsync(settings, ct);

@@ -8,12 +8,15 @@ using BackupWorkflows.Backup.Schedules;
 using BackupWorkflows.Server.Errors;
 using BackupWorkflows.Backup.Settings;
 using BackupWorkflows.Server.Workflows;
+using BackupWorkflows.Engine.Runtime;
 using Quartz;
 
 namespace BackupWorkflows.Server.Schedules;
 
 /// <summary>
-/// One firing of a schedule: starts the <c>backup</c> workflow for each VM it covers, then
+/// One firing of a schedule: starts the schedule's workflow (by default the backup workflow of the VM's offering) for
+/// each VM it covers, with the schedule's input under <c>host</c> and <c>vm</c> (and <c>type</c> auto unless the input
+/// says otherwise), then
 /// applies retention (keep the newest N completed backups, delete older ones chain-safely).
 /// </summary>
 /// <remarks>
@@ -26,6 +29,9 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ScheduleFiri
 {
     /// <summary>Job data key holding the schedule id.</summary>
     public const string ScheduleIdKey = "scheduleId";
+
+    /// <summary>Inputs each firing sets per VM; a schedule's own input may not give them.</summary>
+    public static IReadOnlyList<string> FiringInputs { get; } = ["host", "vm"];
 
     /// <inheritdoc />
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
@@ -41,18 +47,24 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ScheduleFiri
         var fireTime = (context.ScheduledFireTimeUtc ?? context.FireTimeUtc).ToUniversalTime()
             .ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var launcher = services.GetRequiredService<WorkflowLauncher>();
+        var entries = services.GetRequiredService<EntryWorkflows>();
         foreach (var vm in vms)
         {
             var key = $"schedule:{schedule.Id}:{vm.HostName}/{vm.VmName}:{fireTime}";
             try
             {
-                var input = new JsonObject { ["host"] = vm.HostName, ["vm"] = vm.VmName, ["type"] = "auto" };
-                var instance = await launcher.StartAsync(WorkflowLauncher.Backup, input, key, key, cancellationToken);
-                logger.LogInformation("Schedule {Schedule} started backup {Instance} of {Vm} for firing {Fire}", schedule.Id, instance, vm.VmName, fireTime);
+                var input = schedule.Input is null ? new JsonObject() : JsonNode.Parse(schedule.Input)!.AsObject();
+                input["host"] = vm.HostName;
+                input["vm"] = vm.VmName;
+                if (!input.ContainsKey("type")) input["type"] = "auto";
+                var workflow = schedule.Workflow ?? await entries.BackupAsync(vm.HostName, vm.VmName, cancellationToken);
+                var instance = await launcher.StartAsync(workflow, input, key, key, cancellationToken);
+                logger.LogInformation("Schedule {Schedule} started {Workflow} {Instance} of {Vm} for firing {Fire}",
+                    schedule.Id, workflow, instance, vm.VmName, fireTime);
             }
-            catch (ConflictException e)
+            catch (Exception e) when (e is ConflictException or WorkflowInputException)
             {
-                logger.LogWarning("Schedule {Schedule} could not back up {Vm}: {Error}", schedule.Id, vm.VmName, e.Message);
+                logger.LogWarning("Schedule {Schedule} could not start its workflow for {Vm}: {Error}", schedule.Id, vm.VmName, e.Message);
             }
         }
 

@@ -12,6 +12,9 @@ public sealed partial class InputRules
 {
     private readonly Dictionary<string, List<string>> _errors = [];
 
+    /// <summary>How many problems were added so far.</summary>
+    public int Count => _errors.Values.Sum(l => l.Count);
+
     /// <summary>Adds a problem for a field.</summary>
     public InputRules Add(string field, string message)
     {

@@ -12,15 +12,6 @@ namespace BackupWorkflows.Server.Workflows;
 /// </summary>
 public sealed class WorkflowLauncher(IWorkflowRuntime runtime, BackupCatalog catalog)
 {
-    /// <summary>Workflow that backs a VM up; input <c>{ host, vm, type: auto|full|isolated }</c>.</summary>
-    public const string Backup = "backup";
-
-    /// <summary>Workflow that restores a backup; input <c>{ backupId, host?, volume?, toVm?, asNewVm? }</c>.</summary>
-    public const string Restore = "restore";
-
-    /// <summary>Workflow that runs a VM from its backup at once and moves the disks back in the background.</summary>
-    public const string QuickRestore = "quick-restore";
-
     /// <summary>Workflow that deletes a backup chain-safely; input <c>{ backupId }</c>.</summary>
     public const string DeleteBackup = "delete-backup";
 

@@ -29,7 +29,7 @@ export interface paths {
         /** Backups, newest first, optionally of one VM. */
         get: operations["ListBackups"];
         put?: never;
-        /** Starts the backup workflow for an assigned VM. */
+        /** Starts the backup workflow of the VM's offering (backup unless the offering names another). */
         post: operations["CreateBackup"];
         delete?: never;
         options?: never;
@@ -532,7 +532,7 @@ export interface paths {
         /** Every schedule with its next firing. */
         get: operations["ListSchedules"];
         put?: never;
-        /** Schedules backups of a VM or of an offering's VMs (cron, time zone, keep N). */
+        /** Schedules a workflow (by default the offering's backup) for a VM or an offering's VMs (cron, time zone, keep N, input). */
         post: operations["CreateSchedule"];
         delete?: never;
         options?: never;
@@ -1153,27 +1153,39 @@ export interface components {
             name?: null | string;
             role?: null | string;
         };
-        /** @description Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer, `strategy`: delta). */
+        /**
+         * @description Body of POST /api/offerings; omitted fields take their defaults (`quiesce`: prefer, `strategy`: delta,
+         *         workflows: the shipped `backup`, `restore` and `quick-restore`); a named workflow must exist.
+         */
         CreateOfferingRequest: {
             allowFileExtraction?: null | boolean;
             allowQuickRestore?: null | boolean;
+            backupWorkflow?: null | string;
             /** Format: int32 */
             chainSize?: null | number;
             compress?: null | boolean;
             compressionLibrary?: null | string;
             name?: null | string;
+            quickRestoreWorkflow?: null | string;
             quiesce?: null | string;
+            restoreWorkflow?: null | string;
             strategy?: null | string;
             validate?: null | boolean;
         };
-        /** @description Body of POST /api/schedules: exactly one of vm and offering. */
+        /**
+         * @description Body of POST /api/schedules: exactly one of vm and offering. `workflow` (optional) is started per VM instead
+         *         of the offering's backup workflow, with `input` (optional JSON object; `host` and `vm` are set by each
+         *         firing, `type` is `auto` unless given).
+         */
         CreateScheduleRequest: {
             cron?: null | string;
+            input?: null | components["schemas"]["JsonObject"];
             /** Format: int32 */
             keep?: null | number;
             offering?: null | string;
             timeZone?: null | string;
             vm?: null | string;
+            workflow?: null | string;
         };
         /** @description Body of POST /api/snapshots; `host` is needed only when the VM's name exists on several hosts. */
         CreateSnapshotRequest: {
@@ -1403,16 +1415,22 @@ export interface components {
             /** @description Lock name. */
             name: string;
         };
-        /** @description An offering as the API shows it; `quiesce` is require, prefer or skip; `strategy` delta or bitmap. */
+        /**
+         * @description An offering as the API shows it; `quiesce` is require, prefer or skip; `strategy` delta or bitmap;
+         *         the workflows its backups, restores and quick restores start.
+         */
         OfferingDto: {
             allowFileExtraction: boolean;
             allowQuickRestore: boolean;
+            backupWorkflow: string;
             /** Format: int32 */
             chainSize: number;
             compress: boolean;
             compressionLibrary: string;
             name: string;
+            quickRestoreWorkflow: string;
             quiesce: string;
+            restoreWorkflow: string;
             strategy: string;
             validate: boolean;
         };
@@ -1507,10 +1525,11 @@ export interface components {
         RunRequest: {
             input?: null | components["schemas"]["JsonObject"];
         };
-        /** @description A schedule as the API shows it. */
+        /** @description A schedule as the API shows it; `workflow` null means the backup workflow of each VM's offering. */
         ScheduleDto: {
             cron: string;
             id: string;
+            input?: null | components["schemas"]["JsonObject"];
             /** Format: int32 */
             keep?: null | number;
             /** Format: date-time */
@@ -1519,6 +1538,7 @@ export interface components {
             quartzCron: string;
             timeZone: string;
             vm?: null | string;
+            workflow?: null | string;
         };
         /** @description Body of PUT /api/settings/{name}. */
         SetSettingRequest: {

@@ -4,7 +4,7 @@ import { ErrorBanner } from './ErrorBanner';
 export interface FieldSpec {
   name: string;
   label: string;
-  kind?: 'text' | 'number' | 'bool' | 'gib' | 'select';
+  kind?: 'text' | 'number' | 'bool' | 'gib' | 'select' | 'json';
   /** The choices of a `select` field (the first is the default unless `initial` says otherwise). */
   options?: string[];
   required?: boolean;
@@ -12,7 +12,8 @@ export interface FieldSpec {
   initial?: string | boolean;
 }
 
-/** A compact create form: typed fields, submit, server errors shown inline. `gib` fields are entered in GiB, sent in bytes. */
+/** A compact create form: typed fields, submit, server errors shown inline. `gib` fields are entered in GiB, sent in bytes;
+ * `json` fields hold a JSON object, sent parsed (text that is not one is refused here, naming the field). */
 export function SimpleForm({ fields, submitLabel, testId, onSubmit }: {
   fields: FieldSpec[];
   submitLabel: string;
@@ -33,7 +34,15 @@ export function SimpleForm({ fields, submitLabel, testId, onSubmit }: {
       else if (v === '') continue;
       else if (f.kind === 'number') out[f.name] = Number(v);
       else if (f.kind === 'gib') out[f.name] = Math.round(Number(v) * 1024 ** 3);
-      else out[f.name] = v;
+      else if (f.kind === 'json') {
+        let parsed: unknown;
+        try { parsed = JSON.parse(String(v)); } catch { parsed = undefined; }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          setError(new Error(`${f.label}: not a JSON object, e.g. {"type": "full"}.`));
+          return;
+        }
+        out[f.name] = parsed;
+      } else out[f.name] = v;
     }
     setBusy(true);
     setError(undefined);

@@ -6,7 +6,7 @@ import { InfrastructurePage } from './InfrastructurePage';
 
 const local: Host = { name: 'local', uri: 'local', stagingDir: '/data/staging', maxConcurrentBackups: 2, maxConcurrentCompressions: -1, stagingCapacityBytes: null, stagingUsedBytes: 0 };
 const pinned: Host = { ...local, name: 'kvm-1', uri: 'ssh://root@kvm-1:22', hostKey: 'SHA256:pinnedpinnedpinnedpinnedpinnedpinnedpinned1' };
-const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, compressionLibrary: 'zstd', validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip', strategy: 'bitmap' };
+const crashy: Offering = { name: 'crashy', chainSize: 7, compress: false, compressionLibrary: 'zstd', validate: false, allowQuickRestore: false, allowFileExtraction: false, quiesce: 'skip', strategy: 'bitmap', backupWorkflow: 'backup-and-notify', restoreWorkflow: 'restore', quickRestoreWorkflow: 'quick-restore' };
 let posted: unknown;
 
 beforeEach(() => {
@@ -57,6 +57,7 @@ describe('Infrastructure page offerings', () => {
     );
     expect((await screen.findByTestId('offering-crashy')).textContent).toContain('skip');
     expect(screen.getByTestId('offering-crashy').textContent).toContain('bitmap');
+    expect(screen.getByTestId('offering-workflows-crashy').textContent).toBe('backup-and-notify / restore / quick-restore');
 
     fireEvent.change(screen.getByTestId('offering-form-name'), { target: { value: 'strict' } });
     const quiesce = screen.getByTestId('offering-form-quiesce') as HTMLSelectElement;
@@ -67,9 +68,12 @@ describe('Infrastructure page offerings', () => {
     expect([...strategy.options].map((o) => o.value)).toEqual(['delta', 'bitmap']);
     expect(strategy.value).toBe('delta');
     fireEvent.change(strategy, { target: { value: 'bitmap' } });
+    fireEvent.change(screen.getByTestId('offering-form-backupWorkflow'), { target: { value: 'backup-and-notify' } });
     fireEvent.click(screen.getByTestId('offering-form-submit'));
 
     await waitFor(() => expect(posted).toBeDefined());
-    expect(posted).toMatchObject({ name: 'strict', quiesce: 'require', strategy: 'bitmap' });
+    expect(posted).toMatchObject({ name: 'strict', quiesce: 'require', strategy: 'bitmap', backupWorkflow: 'backup-and-notify' });
+    // Workflows left empty are not sent: the server takes the shipped ones.
+    expect(posted).not.toHaveProperty('restoreWorkflow');
   });
 });

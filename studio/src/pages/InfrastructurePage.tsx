@@ -91,11 +91,12 @@ export function InfrastructurePage() {
         {offerings.data?.length === 0 && <Empty>No offerings configured.</Empty>}
         {!!offerings.data?.length && (
           <table className="table">
-            <thead><tr><th>Name</th><th>Chain size</th><th>Compression</th><th>Validate</th><th>Quiesce</th><th>Strategy</th><th>Quick restore</th><th>File extraction</th><th /></tr></thead>
+            <thead><tr><th>Name</th><th>Chain size</th><th>Compression</th><th>Validate</th><th>Quiesce</th><th>Strategy</th><th>Quick restore</th><th>File extraction</th><th>Workflows</th><th /></tr></thead>
             <tbody>{offerings.data.map((o) => (
               <tr key={o.name} data-testid={`offering-${o.name}`}>
                 <td><strong>{o.name}</strong></td><td>{o.chainSize}</td><td>{o.compress ? o.compressionLibrary ?? 'yes' : 'no'}</td>
                 <td>{o.validate ? 'yes' : 'no'}</td><td>{o.quiesce}</td><td>{o.strategy}</td><td>{o.allowQuickRestore ? 'yes' : 'no'}</td><td>{o.allowFileExtraction ? 'yes' : 'no'}</td>
+                <td className="small" data-testid={`offering-workflows-${o.name}`}>{o.backupWorkflow} / {o.restoreWorkflow} / {o.quickRestoreWorkflow}</td>
                 <td className="actions">{canAdmin && <button className="btn btn-small btn-danger" data-testid={`offering-delete-${o.name}`} onClick={() => void remove(`offering ${o.name}`, () => api.deleteOffering(o.name), offerings.reload)}>Remove</button>}</td>
               </tr>))}
             </tbody>
@@ -110,6 +111,9 @@ export function InfrastructurePage() {
               { name: 'allowFileExtraction', label: 'Allow file extraction', kind: 'bool' },
               { name: 'quiesce', label: 'Quiesce (guest agent freeze)', kind: 'select', options: ['prefer', 'require', 'skip'] },
               { name: 'strategy', label: 'Change tracking (delta on primary, or libvirt bitmaps)', kind: 'select', options: ['delta', 'bitmap'] },
+              { name: 'backupWorkflow', label: 'Backup workflow', placeholder: 'backup' },
+              { name: 'restoreWorkflow', label: 'Restore workflow', placeholder: 'restore' },
+              { name: 'quickRestoreWorkflow', label: 'Quick restore workflow', placeholder: 'quick-restore' },
             ]} />
           </details>
         )}

@@ -35,6 +35,9 @@ internal sealed class OfferingConfiguration : IEntityTypeConfiguration<Offering>
         b.Property(o => o.Name).HasMaxLength(100);
         b.Property(o => o.Quiesce).HasConversion<string>().HasMaxLength(20);
         b.Property(o => o.Strategy).HasConversion<string>().HasMaxLength(20);
+        b.Property(o => o.BackupWorkflow).HasMaxLength(100);
+        b.Property(o => o.RestoreWorkflow).HasMaxLength(100);
+        b.Property(o => o.QuickRestoreWorkflow).HasMaxLength(100);
     }
 }
 

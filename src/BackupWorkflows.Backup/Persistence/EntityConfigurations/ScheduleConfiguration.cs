@@ -13,5 +13,6 @@ internal sealed class ScheduleConfiguration : IEntityTypeConfiguration<ScheduleR
         b.ToTable("bwf_server_schedules");
         b.HasKey(s => s.Id);
         b.Property(s => s.Id).HasMaxLength(50);
+        b.Property(s => s.Workflow).HasMaxLength(100);
     }
 }
