@@ -68,9 +68,10 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
 
   const open = (p: string) => void load(volume, p);
   const crumbs = path === '/' ? [] : path.slice(1).split('/');
-  const save = (e: FileEntry) => void download(
-    filesUrl(backupId, e.type === 'directory' ? '/archive' : '/content', volume, join(path, e.name)),
-    e.type === 'directory' ? `${e.name}.tar` : e.name).catch((err) => setError(describeError(err)));
+  // `at` is the full path of what is saved: a row's entry under the open directory, or the open directory itself.
+  const save = (at: string, name: string, asTar: boolean) => void download(
+    filesUrl(backupId, asTar ? '/archive' : '/content', volume, at), asTar ? `${name}.tar` : name)
+    .catch((err) => setError(describeError(err)));
 
   return (
     <div className="modal-backdrop" onClick={onClose}>
@@ -89,7 +90,7 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
           {crumbs.map((c, i) => (
             <span key={i}> / <a href="#" onClick={(e) => { e.preventDefault(); open('/' + crumbs.slice(0, i + 1).join('/')); }}>{c}</a></span>
           ))}
-          {path !== '/' && <button className="btn btn-small btn-ghost" onClick={() => save({ name: crumbs[crumbs.length - 1], type: 'directory' } as FileEntry)}>Download folder (.tar)</button>}
+          {path !== '/' && <button className="btn btn-small btn-ghost" onClick={() => save(path, crumbs[crumbs.length - 1], true)} data-testid="download-folder">Download folder (.tar)</button>}
         </nav>
         {error && <div className="error-text" data-testid="file-error">{error}</div>}
         {busy && !listing && <div className="muted small">Opening the backup…</div>}
@@ -109,7 +110,7 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
                   <td><code>{e.mode}</code></td>
                   <td>{e.uid}:{e.gid}</td>
                   <td className="small">{formatTime(e.modifiedAt)}</td>
-                  <td>{(e.type === 'file' || e.type === 'directory') && <button className="btn btn-small btn-ghost" onClick={() => save(e)} data-testid={`download-${e.name}`}>Download</button>}</td>
+                  <td>{(e.type === 'file' || e.type === 'directory') && <button className="btn btn-small btn-ghost" onClick={() => save(join(path, e.name), e.name, e.type === 'directory')} data-testid={`download-${e.name}`}>Download</button>}</td>
                 </tr>
               ))}
             </tbody>
