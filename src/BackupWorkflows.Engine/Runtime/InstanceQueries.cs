@@ -82,6 +82,8 @@ internal sealed class InstanceQueries(EngineDatabase database, InstanceExecutor 
             CorrelationId = r.CorrelationId, Input = Parse(r.Input) as JsonObject, Variables = state.Variables, Outputs = state.Outputs,
             Output = Parse(r.Output), Fault = r.Fault, FaultedActivityId = r.FaultedActivityId, WaitingFor = r.WaitingFor,
             ResumeAt = r.ResumeAt is { } at ? EngineDatabase.Time(at) : null, OwnerNode = r.OwnerNode,
+            ActivityResumeAt = state.Items.Where(i => i is { State: WorkItemState.Suspended, ResumeAt: not null })
+                .GroupBy(i => i.ActivityId).ToDictionary(g => g.Key, g => EngineDatabase.Time(g.Min(i => i.ResumeAt!.Value))),
             CreatedAt = EngineDatabase.Time(r.CreatedAt), UpdatedAt = EngineDatabase.Time(r.UpdatedAt),
             EndedAt = r.EndedAt is { } e ? EngineDatabase.Time(e) : null,
         };
