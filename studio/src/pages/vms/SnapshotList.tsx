@@ -32,12 +32,14 @@ interface Props {
   vm: string;
   vmRunning: boolean;
   canOperate: boolean;
+  /** Changes when a run the page follows (one started here) ends: the list is read again. */
+  runsEnded: number;
   onStarted: (text: string, instanceId: string) => void;
 }
 
 /** The VM's snapshots (not the deleted ones), newest first, with take, revert (VM stopped) and delete. */
-export function SnapshotList({ vm, vmRunning, canOperate, onStarted }: Props) {
-  const snapshots = useLoad(() => snapshotApi.list(vm), [vm]);
+export function SnapshotList({ vm, vmRunning, canOperate, runsEnded, onStarted }: Props) {
+  const snapshots = useLoad(() => snapshotApi.list(vm), [vm, runsEnded]);
   const [error, setError] = useState<unknown>();
   const act = async (text: string, call: () => Promise<Started>) => {
     setError(undefined);
