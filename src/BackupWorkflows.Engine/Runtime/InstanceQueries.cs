@@ -14,9 +14,12 @@ internal sealed class InstanceQueries(EngineDatabase database, InstanceExecutor 
     public async Task<WorkflowInstanceInfo?> GetAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         await using var db = await database.CreateAsync(cancellationToken);
-        var record = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-        if (record is null) return null;
-        var origin = await db.Origins.FirstOrDefaultAsync(o => o.InstanceId == instanceId, cancellationToken);
+        // The instance and its origin (if any) in one query.
+        var found = await (from i in db.Instances.Where(i => i.Id == instanceId)
+                           from o in db.Origins.Where(o => o.InstanceId == i.Id).DefaultIfEmpty()
+                           select new { Record = i, Origin = o }).FirstOrDefaultAsync(cancellationToken);
+        if (found is null) return null;
+        var (record, origin) = (found.Record, found.Origin);
         return origin is null ? ToInfo(record) : ToInfo(record) with
         {
             ParentInstanceId = origin.ParentInstanceId,
