@@ -39,16 +39,13 @@ public sealed record BrowsedVolume(BackupRecord Backup, string Volume, GuestFile
 public sealed class BackupFiles(BackupCatalog catalog, HostRegistry hosts, VmAssignments assignments, OfferingRegistry offerings, BrowseSessions sessions)
 {
     /// <summary>Opens <paramref name="volume"/> of backup <paramref name="backupId"/> (the only disk when null).</summary>
-    /// <exception cref="DomainNotFoundException">No such backup.</exception>
+    /// <exception cref="BackupNotFoundException">No such backup.</exception>
     /// <exception cref="DomainConflictException">The backup is not BackedUp, or the host's sessions are all in use.</exception>
     /// <exception cref="FileExtractionForbiddenException">The VM's offering does not allow file extraction.</exception>
     /// <exception cref="BrowseInputException">No such volume, or one that cannot be browsed.</exception>
     public async Task<BrowsedVolume> OpenAsync(Guid backupId, string? volume, CancellationToken ct)
     {
-        var backup = await catalog.GetAsync(backupId, ct);
-        await RequireAllowedAsync(backup, ct);
-        if (backup.State != BackupState.BackedUp)
-            throw new DomainConflictException($"Backup {backup.Id} is {backup.State}; only BackedUp backups can be browsed.");
+        var backup = await RequireBrowsableAsync(backupId, ct);
         var disk = DiskOf(backup, volume);
         var host = await hosts.HostAsync(backup.HostName, ct);
         var lease = await sessions.AcquireAsync(host, backup, disk, ct);
@@ -63,9 +60,23 @@ public sealed class BackupFiles(BackupCatalog catalog, HostRegistry hosts, VmAss
         }
     }
 
+    /// <summary>The backup, when its files may be read: it exists, its VM's offering allows file extraction, and it is
+    /// BackedUp. The one check before browsing and before starting a file restore.</summary>
+    /// <exception cref="BackupNotFoundException">No such backup.</exception>
+    /// <exception cref="FileExtractionForbiddenException">Not allowed, or the VM has no offering any more.</exception>
+    /// <exception cref="DomainConflictException">The backup is not BackedUp.</exception>
+    public async Task<BackupRecord> RequireBrowsableAsync(Guid backupId, CancellationToken ct)
+    {
+        var backup = await catalog.GetAsync(backupId, ct);
+        await RequireAllowedAsync(backup, ct);
+        if (backup.State != BackupState.BackedUp)
+            throw new DomainConflictException($"Backup {backup.Id} is {backup.State}; only the files of BackedUp backups can be read or restored.");
+        return backup;
+    }
+
     /// <summary>Refuses (403) a backup whose VM's offering does not allow file extraction.</summary>
     /// <exception cref="FileExtractionForbiddenException">Not allowed, or the VM has no offering any more.</exception>
-    public async Task RequireAllowedAsync(BackupRecord backup, CancellationToken ct)
+    private async Task RequireAllowedAsync(BackupRecord backup, CancellationToken ct)
     {
         var assignment = await assignments.FindAssignmentAsync(backup.HostName, backup.VmName, ct)
             ?? throw new FileExtractionForbiddenException(

@@ -14,9 +14,12 @@ internal sealed class InstanceQueries(EngineDatabase database, InstanceExecutor 
     public async Task<WorkflowInstanceInfo?> GetAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         await using var db = await database.CreateAsync(cancellationToken);
-        var record = await db.Instances.FirstOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
-        if (record is null) return null;
-        var origin = await db.Origins.FirstOrDefaultAsync(o => o.InstanceId == instanceId, cancellationToken);
+        // The instance and its origin (if any) in one query.
+        var found = await (from i in db.Instances.Where(i => i.Id == instanceId)
+                           from o in db.Origins.Where(o => o.InstanceId == i.Id).DefaultIfEmpty()
+                           select new { Record = i, Origin = o }).FirstOrDefaultAsync(cancellationToken);
+        if (found is null) return null;
+        var (record, origin) = (found.Record, found.Origin);
         return origin is null ? ToInfo(record) : ToInfo(record) with
         {
             ParentInstanceId = origin.ParentInstanceId,
@@ -82,6 +85,8 @@ internal sealed class InstanceQueries(EngineDatabase database, InstanceExecutor 
             CorrelationId = r.CorrelationId, Input = Parse(r.Input) as JsonObject, Variables = state.Variables, Outputs = state.Outputs,
             Output = Parse(r.Output), Fault = r.Fault, FaultedActivityId = r.FaultedActivityId, WaitingFor = r.WaitingFor,
             ResumeAt = r.ResumeAt is { } at ? EngineDatabase.Time(at) : null, OwnerNode = r.OwnerNode,
+            ActivityResumeAt = state.Items.Where(i => i is { State: WorkItemState.Suspended, ResumeAt: not null })
+                .GroupBy(i => i.ActivityId).ToDictionary(g => g.Key, g => EngineDatabase.Time(g.Min(i => i.ResumeAt!.Value))),
             CreatedAt = EngineDatabase.Time(r.CreatedAt), UpdatedAt = EngineDatabase.Time(r.UpdatedAt),
             EndedAt = r.EndedAt is { } e ? EngineDatabase.Time(e) : null,
         };

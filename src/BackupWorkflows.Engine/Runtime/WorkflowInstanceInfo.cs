@@ -29,8 +29,11 @@ public sealed record WorkflowInstanceInfo
     public string? FaultedActivityId { get; init; }
     /// <summary>Lock being waited for (status Waiting).</summary>
     public string? WaitingFor { get; init; }
-    /// <summary>When a suspended instance wakes.</summary>
+    /// <summary>When a suspended instance wakes (the earliest of its timers; set once nothing else runs).</summary>
     public DateTimeOffset? ResumeAt { get; init; }
+    /// <summary>Each activity waiting for its durable timer (a Delay, a durable retry) and when it resumes, read from the
+    /// work items committed with the journal row that suspended it, so also while other branches still run.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset> ActivityResumeAt { get; init; } = new Dictionary<string, DateTimeOffset>();
     /// <summary>Node executing the instance now.</summary>
     public string? OwnerNode { get; init; }
     /// <summary>Created.</summary>

@@ -9,6 +9,21 @@ namespace BackupWorkflows.Engine.Triggers;
 /// </summary>
 public static class ScheduleCron
 {
+    /// <summary>
+    /// A cron expression and its time zone as schedules, <c>Trigger.Cron</c> and the cron preview take them: the Quartz form
+    /// and the zone (no zone given: UTC), or what is wrong, by input (<c>cron</c>, <c>timeZone</c>).
+    /// </summary>
+    public static CronReading Read(string? cron, string? timeZone)
+    {
+        var problems = new List<(string Input, string Problem)>();
+        var (quartz, error) = Parse(cron);
+        if (error is not null) problems.Add(("cron", error));
+        var zone = TimeZoneInfo.Utc;
+        if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out zone!))
+            problems.Add(("timeZone", $"'{timeZone}' is not a known time zone (use an IANA id such as Europe/Berlin)."));
+        return problems.Count == 0 ? new CronReading(quartz, zone, problems) : new CronReading(null, null, problems);
+    }
+
     /// <summary>The Quartz expression, or a message saying what is wrong.</summary>
     public static (string? Quartz, string? Error) Parse(string? text)
     {
@@ -78,4 +93,11 @@ public static class ScheduleCron
         }
         return string.Concat(parts);
     }
+}
+
+/// <summary>What <see cref="ScheduleCron.Read"/> made of a cron expression and a time zone: both, or the problems by input.</summary>
+public sealed record CronReading(string? Quartz, TimeZoneInfo? Zone, IReadOnlyList<(string Input, string Problem)> Problems)
+{
+    /// <summary>Both are valid (<see cref="Quartz"/> and <see cref="Zone"/> are set).</summary>
+    public bool IsValid => Problems.Count == 0;
 }

@@ -48,11 +48,15 @@ internal sealed class TriggerIndex(EngineDatabase database, IActivityRegistry re
         var problems = new List<ValidationProblem>();
         foreach (var group in rows.GroupBy(r => (r.Type, r.Key)).Where(g => g.Count() > 1))
             problems.Add(new(group.Skip(1).First().ActivityId, null, $"{group.Key.Type} '{group.Key.Key}' is used by more than one activity"));
-        foreach (var row in rows)
+        // One query for the keys other workflows hold, not one per row.
+        if (rows.Count > 0)
         {
-            var holder = await db.Triggers.Where(t => t.Type == row.Type && t.Key == row.Key && t.DefinitionId != definition.Id)
-                .Select(t => t.DefinitionId).FirstOrDefaultAsync(ct);
-            if (holder is not null) problems.Add(new(row.ActivityId, null, $"{row.Type} '{row.Key}' is already used by the published workflow '{holder}'"));
+            var keys = rows.Select(r => r.Key).Distinct().ToList();
+            var held = await db.Triggers.Where(t => t.DefinitionId != definition.Id && keys.Contains(t.Key))
+                .Select(t => new { t.Type, t.Key, t.DefinitionId }).ToListAsync(ct);
+            foreach (var row in rows)
+                if (held.FirstOrDefault(h => h.Type == row.Type && h.Key == row.Key) is { } holder)
+                    problems.Add(new(row.ActivityId, null, $"{row.Type} '{row.Key}' is already used by the published workflow '{holder.DefinitionId}'"));
         }
         if (problems.Count > 0) throw new WorkflowValidationException(problems);
         await db.Triggers.Where(t => t.DefinitionId == definition.Id).ExecuteDeleteAsync(ct);

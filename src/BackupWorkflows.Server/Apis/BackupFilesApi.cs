@@ -114,7 +114,7 @@ public static class BackupFilesApi
     }
 
     private static async Task<Accepted<InstanceStarted>> RestoreAsync(Guid id, RestoreFilesRequest request, BackupFiles files,
-        BackupWorkflows.Backup.Catalog.BackupCatalog catalog, WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
+        WorkflowLauncher launcher, HttpContext http, CancellationToken ct)
     {
         var rules = new Validation.InputRules();
         if (request.Paths is not { Count: > 0 }) rules.Add("paths", "give at least one path.");
@@ -131,10 +131,7 @@ public static class BackupFilesApi
             rules.Add("targetDirectory", "must be an absolute guest path without '..'.");
         rules.ThrowIfAny();
 
-        var backup = await catalog.GetAsync(id, ct);
-        await files.RequireAllowedAsync(backup, ct);
-        if (backup.State != BackupWorkflows.Backup.Model.BackupState.BackedUp)
-            throw new ConflictException($"Backup {id} is {backup.State}; only BackedUp backups can be restored from.");
+        await files.RequireBrowsableAsync(id, ct);
         var input = new JsonObject
         {
             ["backupId"] = id.ToString(),

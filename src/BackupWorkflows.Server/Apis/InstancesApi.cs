@@ -74,14 +74,15 @@ public static class InstancesApi
                 ExecutionStatus.Completed => "done",
                 // An attempt the instance's end stopped (cancelled, or another branch faulted) no longer runs.
                 ExecutionStatus.Running or ExecutionStatus.Suspended or ExecutionStatus.Interrupted when ended => "cancelled",
-                ExecutionStatus.Suspended => "suspended",
-                ExecutionStatus.Running or ExecutionStatus.Interrupted => "running",
+                // The instance was read before the journal: a timer it does not show suspended yet still ran at that read.
+                ExecutionStatus.Suspended when instance.ActivityResumeAt.ContainsKey(entry.ActivityId) => "suspended",
+                ExecutionStatus.Running or ExecutionStatus.Interrupted or ExecutionStatus.Suspended => "running",
                 ExecutionStatus.Faulted when failed || ended => "failed",
                 ExecutionStatus.Cancelled => "cancelled",
                 _ => "retrying",
             };
-            // A durable timer's attempt waits until the instance's resume moment (the earliest of its timers).
-            var resumeAt = state == "suspended" ? instance.ResumeAt : null;
+            // A durable timer's attempt waits until its own work item is due (parallel branches wait for different moments).
+            var resumeAt = state == "suspended" ? instance.ActivityResumeAt[entry.ActivityId] : (DateTimeOffset?)null;
             activities[entry.ActivityId] = new ActivityStateDto(state, entry.Attempt, null, entry.Outcome, resumeAt);
         }
         // A finished or cancelled run never comes back for the branches it did not take.

@@ -35,8 +35,7 @@ public static class RestoresApi
         if (request.Volume is not null || request.ToVm is not null)
         {
             if (request.Volume is null || request.ToVm is null) rules.Add("volume", "volume and toVm go together.");
-            else if (!System.Text.RegularExpressions.Regex.IsMatch(request.Volume, "^[a-z]{2,4}[a-z0-9]{1,4}$"))
-                rules.Add("volume", "must be a disk target such as vda.");
+            else rules.DiskTarget("volume", request.Volume);
             if (request.ToVm is not null) rules.VmName("toVm", request.ToVm);
         }
         if (request.AsNewVm is not null) rules.VmName("asNewVm", request.AsNewVm);

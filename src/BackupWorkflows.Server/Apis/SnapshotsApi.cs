@@ -40,9 +40,7 @@ public static class SnapshotsApi
         var rules = new InputRules().VmName("vm", request.Vm);
         if (request.Host is not null) rules.Name("host", request.Host);
         if (request.Name is not null) rules.Name("name", request.Name);
-        foreach (var disk in request.Disks ?? [])
-            if (!System.Text.RegularExpressions.Regex.IsMatch(disk ?? "", "^[a-z]{2,4}[a-z0-9]{1,4}$"))
-                rules.Add("disks", $"'{disk}' is not a disk target such as vda.");
+        foreach (var disk in request.Disks ?? []) rules.DiskTarget("disks", disk);
         rules.ThrowIfAny();
         var instance = await ops.CreateAsync(request.Vm!, request.Host, request.Name, [.. (request.Disks ?? []).Distinct()],
             request.Quiesce == true, BackupsApi.IdempotencyKey(http), ct);

@@ -1,7 +1,7 @@
 using BackupWorkflows.Engine.Activities.Triggers;
 using BackupWorkflows.Engine.Triggers;
 using BackupWorkflows.Server.Auth;
-using BackupWorkflows.Server.Errors;
+using BackupWorkflows.Server.Validation;
 using Quartz;
 
 namespace BackupWorkflows.Server.Apis;
@@ -18,11 +18,10 @@ public static class TriggersApi
             .WithName("ListTriggers").WithSummary("The triggers of published workflows (optionally of one type), with hook URLs.");
         triggers.MapGet("/cron-preview", (string? cron, string? timeZone, int? count, TimeProvider time) =>
             {
-                var (quartz, error) = ScheduleCron.Parse(cron);
-                if (error is not null) throw new InputException("cron", error);
-                var zoneId = string.IsNullOrWhiteSpace(timeZone) ? "UTC" : timeZone;
-                if (!TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
-                    throw new InputException("timeZone", $"'{zoneId}' is not a known time zone (use an IANA id such as Europe/Berlin).");
+                var (quartz, zone, problems) = ScheduleCron.Read(cron, string.IsNullOrWhiteSpace(timeZone) ? null : timeZone);
+                var rules = new InputRules();
+                foreach (var (input, problem) in problems) rules.Add(input, problem);
+                rules.ThrowIfAny();
                 var expression = new CronExpression(quartz!, zone);
                 var next = new List<DateTimeOffset>();
                 var after = time.GetUtcNow();
@@ -31,7 +30,7 @@ public static class TriggersApi
                     next.Add(at);
                     after = at;
                 }
-                return TypedResults.Ok(new CronPreview(quartz!, zone.Id, next));
+                return TypedResults.Ok(new CronPreview(quartz!, zone!.Id, next));
             })
             .WithName("PreviewCron").WithSummary("The Quartz form of a cron expression and its next firings in a time zone.");
         return app;

@@ -39,12 +39,7 @@ public static class VmsApi
             throw new NotFoundException($"No offering named '{request.Offering}'.");
         if (!await repositories.ExistsAsync(request.Repository!, ct))
             throw new NotFoundException($"No repository named '{request.Repository}'.");
-        var candidates = (await inventory.ListAsync(request.Host, ct)).Where(v => v.Name == name && v.State != "missing").ToList();
-        if (candidates.Count == 0)
-            throw new NotFoundException($"No VM named '{name}' on {(request.Host is null ? "any host" : $"host '{request.Host}'")}.");
-        if (candidates.Count > 1)
-            throw new InputException("host", $"VM '{name}' exists on several hosts ({string.Join(", ", candidates.Select(c => c.Host))}); say which.");
-        var vm = candidates[0];
+        var vm = await LocateAsync(inventory, name, request.Host, ct);
         await RefuseWhileUnassigningAsync(queries, vm.Host, name, ct);
 
         var assignment = await assignments.AssignAsync(name, vm.Host, request.Offering!, request.Repository!, ct);
@@ -61,6 +56,19 @@ public static class VmsApi
         var instance = await launcher.StartAsync(WorkflowLauncher.UnassignVm,
             new JsonObject { ["host"] = assigned[0].HostName, ["vm"] = name }, correlationId: UnassignCorrelation(assigned[0].HostName, name), ct: ct);
         return TypedResults.Accepted($"/api/instances/{instance}", new InstanceStarted(instance));
+    }
+
+    /// <summary>The one VM named <paramref name="name"/> that exists (on <paramref name="host"/> when given).</summary>
+    /// <exception cref="NotFoundException">No such VM.</exception>
+    /// <exception cref="InputException">(host) The name exists on several hosts and none was given.</exception>
+    public static async Task<VmInfo> LocateAsync(VmInventory inventory, string name, string? host, CancellationToken ct)
+    {
+        var candidates = (await inventory.ListAsync(host, ct)).Where(v => v.Name == name && v.State != "missing").ToList();
+        if (candidates.Count == 0)
+            throw new NotFoundException($"No VM named '{name}' on {(host is null ? "any host" : $"host '{host}'")}.");
+        if (candidates.Count > 1)
+            throw new InputException("host", $"VM '{name}' exists on several hosts ({string.Join(", ", candidates.Select(c => c.Host))}); say which.");
+        return candidates[0];
     }
 
     private static string UnassignCorrelation(string host, string vm) => $"unassign-vm:{host}/{vm}";

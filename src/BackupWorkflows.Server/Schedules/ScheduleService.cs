@@ -30,11 +30,8 @@ public sealed class ScheduleService(ScheduleRegistry registry, ISchedulerFactory
         if ((vm is null) == (offering is null)) rules.Add("vm", "give either vm or offering (exactly one).");
         if (vm is not null) rules.VmName("vm", vm);
         if (offering is not null) rules.Name("offering", offering);
-        var (quartz, cronError) = ScheduleCron.Parse(cron);
-        if (cronError is not null) rules.Add("cron", cronError);
-        TimeZoneInfo zone = TimeZoneInfo.Utc;
-        if (timeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out zone!))
-            rules.Add("timeZone", $"'{timeZone}' is not a known time zone (use an IANA id such as Europe/Berlin).");
+        var reading = ScheduleCron.Read(cron, timeZone);
+        foreach (var (field, problem) in reading.Problems) rules.Add(field, problem);
         rules.Range("keep", keep, 1, 10000);
         await entries.CheckAsync(rules, "workflow", workflow, ct);
         foreach (var name in ScheduledBackupJob.FiringInputs.Where(n => input?.ContainsKey(n) == true))
@@ -42,7 +39,7 @@ public sealed class ScheduleService(ScheduleRegistry registry, ISchedulerFactory
         rules.ThrowIfAny();
 
         var record = await registry.AddAsync(new NewSchedule(vm is null ? ScheduleCovers.Offering : ScheduleCovers.Vm, (vm ?? offering)!,
-            cron!.Trim(), quartz!, timeZone ?? "UTC", keep, workflow, input?.ToJsonString()), ct);
+            cron!.Trim(), reading.Quartz!, timeZone ?? "UTC", keep, workflow, input?.ToJsonString()), ct);
         try
         {
             var misfire = await MisfireInstructionAsync(settings, ct);
@@ -50,7 +47,7 @@ public sealed class ScheduleService(ScheduleRegistry registry, ISchedulerFactory
             var job = JobBuilder.Create<ScheduledBackupJob>().WithIdentity(record.Id, SchedulingSetup.Group)
                 .UsingJobData(ScheduledBackupJob.ScheduleIdKey, record.Id).RequestRecovery().Build();
             var trigger = TriggerBuilder.Create().WithIdentity(record.Id, SchedulingSetup.Group).ForJob(job)
-                .WithSchedule(CronScheduleBuilder.Create(record.QuartzCron).InTimeZone(zone).WithMisfireInstruction(misfire))
+                .WithSchedule(CronScheduleBuilder.Create(record.QuartzCron).InTimeZone(reading.Zone).WithMisfireInstruction(misfire))
                 .Build();
             await scheduler.ScheduleJob(job, trigger, cancellationToken: ct);
             return new ScheduleView(record, trigger.GetFireTimeAfter(time.GetUtcNow()));

@@ -36,20 +36,17 @@ public sealed class SnapshotOperations(SnapshotCatalog catalog, VmInventory inve
     public async Task<string> CreateAsync(string vm, string? host, string? name, IReadOnlyList<string> disks, bool quiesce,
         string? idempotencyKey, CancellationToken ct)
     {
-        var found = (await inventory.ListAsync(host, ct)).Where(v => v.Name == vm && v.State != "missing").ToList();
-        if (found.Count == 0) throw new NotFoundException($"No VM named '{vm}' on {(host is null ? "any host" : $"host '{host}'")}.");
-        if (found.Count > 1)
-            throw new InputException("host", $"VM '{vm}' exists on several hosts ({string.Join(", ", found.Select(c => c.Host))}); say which.");
-        var session = connections.SessionFor(await hosts.HostAsync(found[0].Host, ct));
+        var found = await Apis.VmsApi.LocateAsync(inventory, vm, host, ct);
+        var session = connections.SessionFor(await hosts.HostAsync(found.Host, ct));
         var definition = await session.Virsh.GetDefinitionAsync(vm, inactive: false, ct);
         try { SnapshotDiskSelection.Select(definition, disks, vm); }
         catch (BackupInputException e) { throw new InputException("disks", e.Message); }
-        if (name is not null && (await catalog.ListForVmAsync(found[0].Host, vm, ct))
+        if (name is not null && (await catalog.ListForVmAsync(found.Host, vm, ct))
                 .Any(s => s.Name == name && s.State is SnapshotState.Creating or SnapshotState.Ready or SnapshotState.Removed))
             throw new ConflictException($"VM '{vm}' already has a snapshot named '{name}'.");
         var input = new JsonObject
         {
-            ["host"] = found[0].Host, ["vm"] = vm, ["name"] = name ?? "", ["disks"] = string.Join(",", disks), ["quiesce"] = quiesce,
+            ["host"] = found.Host, ["vm"] = vm, ["name"] = name ?? "", ["disks"] = string.Join(",", disks), ["quiesce"] = quiesce,
         };
         return await launcher.StartAsync(Create, input, idempotencyKey, ct: ct);
     }

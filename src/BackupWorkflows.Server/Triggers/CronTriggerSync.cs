@@ -55,11 +55,11 @@ public sealed class CronTriggerSync(IWorkflowTriggers triggers, ISchedulerFactor
         {
             var jobKey = new JobKey(trigger.Key, Group);
             wanted.Add(jobKey);
-            var (quartz, error) = ScheduleCron.Parse(trigger.Settings["cron"]?.GetValue<string>());
-            var zoneId = trigger.Settings["timeZone"]?.GetValue<string>() ?? "UTC";
-            if (quartz is null || !TimeZoneInfo.TryFindSystemTimeZoneById(zoneId, out var zone))
+            var (quartz, zone, problems) = ScheduleCron.Read(trigger.Settings["cron"]?.GetValue<string>(), trigger.Settings["timeZone"]?.GetValue<string>());
+            if (quartz is null || zone is null)
             {
-                logger.LogWarning("Cron trigger {Trigger} of {Workflow} is not scheduled: cron {Error}", trigger.Key, trigger.DefinitionId, error ?? $"time zone '{zoneId}' unknown");
+                logger.LogWarning("Cron trigger {Trigger} of {Workflow} is not scheduled: {Problems}", trigger.Key, trigger.DefinitionId,
+                    string.Join("; ", problems.Select(p => $"{p.Input} {p.Problem}")));
                 continue;
             }
             var signature = $"{trigger.DefinitionVersion}|{quartz}|{zone.Id}|{misfire}";

@@ -40,6 +40,13 @@ public sealed partial class InputRules
         return this;
     }
 
+    /// <summary>A disk target as libvirt names it (vda, sdb, hdc, nvme0n1): 2-4 letters, then 1-4 letters or digits.</summary>
+    public InputRules DiskTarget(string field, string? value)
+    {
+        if (!DiskTargetPattern().IsMatch(value ?? "")) Add(field, $"'{value}' is not a disk target such as vda.");
+        return this;
+    }
+
     /// <summary>A directory for backups or staging (see <see cref="PathRule.CheckDirectory"/>); optional unless <paramref name="required"/>, never empty.</summary>
     public InputRules Directory(string field, string? value, bool required = true) =>
         Optional(field, value, required) ? this : Check(field, PathRule.CheckDirectory(value!));
@@ -92,4 +99,7 @@ public sealed partial class InputRules
 
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")]
     private static partial Regex NamePattern();
+
+    [GeneratedRegex("^[a-z]{2,4}[a-z0-9]{1,4}$")]
+    private static partial Regex DiskTargetPattern();
 }

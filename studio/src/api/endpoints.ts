@@ -66,6 +66,12 @@ export const api = {
     request<Answer<'CreateBackup'>>('POST', '/api/backups', { body: { vm, full, isolated } satisfies Body<'CreateBackup'> }),
   validateBackup: (id: string) => request<Answer<'ValidateBackup'>>('POST', `/api/backups/${enc(id)}/validate`),
   screenshot: (id: string) => request<Response>('GET', `/api/backups/${enc(id)}/screenshot`, { raw: true, headers: { Accept: 'image/png' } }),
+  /** A directory of a backup's file system (`volume` empty: the only or first file system). */
+  backupFiles: (id: string, path: string, volume?: string) =>
+    request<Answer<'ListBackupFiles'>>('GET', `/api/backups/${enc(id)}/files${qs({ volume, path, limit: 10000 })}`),
+  /** A file's bytes (`content`) or a directory as tar (`archive`), fetched with the key header a plain link could not send. */
+  backupFileDownload: (id: string, what: 'content' | 'archive', path: string, volume?: string) =>
+    request<Response>('GET', `/api/backups/${enc(id)}/files/${what}${qs({ volume, path })}`, { raw: true, headers: { Accept: '*/*' } }),
   /** The idempotency key makes a double click start one restore, not two. */
   restore: (r: RestoreRequest, idempotencyKey: string) =>
     request<Answer<'StartRestore'>>('POST', '/api/restores', { body: r, headers: { 'Idempotency-Key': idempotencyKey } }),
@@ -77,6 +83,14 @@ export const api = {
   settings: () => request<Answer<'ListSettings'>>('GET', '/api/settings'),
   setSetting: (name: string, value: string) =>
     request<Answer<'SetSetting'>>('PUT', `/api/settings/${enc(name)}`, { body: { value } satisfies Body<'SetSetting'> }),
+
+  snapshots: (vm: string) => request<Answer<'ListSnapshots'>>('GET', `/api/snapshots${qs({ vm })}`),
+  takeSnapshot: (vm: string) => request<Answer<'CreateSnapshot'>>('POST', '/api/snapshots', { body: { vm } satisfies Body<'CreateSnapshot'> }),
+  revertSnapshot: (id: string) => request<Answer<'RevertSnapshot'>>('POST', `/api/snapshots/${enc(id)}/revert`),
+  deleteSnapshot: (id: string) => request<Answer<'DeleteSnapshot'>>('DELETE', `/api/snapshots/${enc(id)}`),
+
+  cronPreview: (cron: string, timeZone: string, count: number) =>
+    request<Answer<'PreviewCron'>>('GET', `/api/triggers/cron-preview${qs({ cron, timeZone, count })}`),
 
   jobs: () => request<Answer<'ListJobs'>>('GET', '/api/jobs'),
   schedules: () => request<Answer<'ListSchedules'>>('GET', '/api/schedules'),

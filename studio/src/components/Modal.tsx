@@ -5,9 +5,11 @@ import { ErrorBanner } from './ErrorBanner';
  * A dialog over the page: Esc or a click beside it closes it, and a failed action's error is shown
  * inside it (a banner on the page behind the backdrop was not seen).
  */
-export function Modal({ label, testId, error, onDismissError, onClose, children }: {
+export function Modal({ label, testId, className, error, onDismissError, onClose, children }: {
   label: string;
   testId: string;
+  /** Extra class of the dialog box (its width). */
+  className?: string;
   error?: unknown;
   onDismissError?: () => void;
   onClose: () => void;
@@ -20,7 +22,7 @@ export function Modal({ label, testId, error, onDismissError, onClose, children 
   }, [onClose]);
   return (
     <div className="modal-backdrop" onClick={onClose}>
-      <div className="modal card" role="dialog" aria-modal="true" aria-label={label} data-testid={testId} onClick={(e) => e.stopPropagation()}>
+      <div className={className ? `modal card ${className}` : 'modal card'} role="dialog" aria-modal="true" aria-label={label} data-testid={testId} onClick={(e) => e.stopPropagation()}>
         <ErrorBanner error={error} onDismiss={onDismissError} />
         {children}
       </div>

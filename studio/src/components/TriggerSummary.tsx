@@ -1,10 +1,7 @@
-import { request } from '../api/client';
+import { api } from '../api/endpoints';
 import type { ActivityBody } from '../graph/model';
 import { Link } from '../router';
 import { useLoad } from '../useLoad';
-
-/** Next firings of a cron expression, as the server's Quartz reads it (GET /api/triggers/cron-preview). */
-interface CronPreview { quartz: string; timeZone: string; next: string[] }
 
 const text = (v: unknown, fallback = '') => (typeof v === 'string' ? v : fallback);
 
@@ -53,7 +50,7 @@ function HookSummary({ activity: a }: { activity: ActivityBody }) {
 
 function CronSummary({ cron, timeZone }: { cron: string; timeZone: string }) {
   const preview = useLoad(() => (cron.trim()
-    ? request<CronPreview>('GET', `/api/triggers/cron-preview?cron=${encodeURIComponent(cron)}&timeZone=${encodeURIComponent(timeZone)}&count=5`)
+    ? api.cronPreview(cron, timeZone, 5)
     : Promise.resolve(undefined)), [cron, timeZone]);
   return (
     <div className="trigger-summary" data-testid="cron-summary">

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { definition } from '../test/fixtures';
 import { copySelection, newActivityId, pasteClip, pasteOffset, uniqueId } from './clipboard';
 import { definitionToFlow } from './convert';
+import { cardSize } from './layout';
 
 describe('copy/paste', () => {
   const select = (ids: string[]) => {
@@ -54,7 +55,7 @@ describe('copy/paste', () => {
   });
 
   it('places pasted copies beside the originals and beside anything else already there', () => {
-    const box = (x: number, y: number) => ({ x, y, width: 220, height: 110 });
+    const box = (x: number, y: number) => ({ x, y, ...cardSize });
     // One node copied: its copy goes right of it, not 40 px onto it.
     expect(pasteOffset([box(0, 0)], [box(0, 0)])).toEqual({ x: 260, y: 0 });
     // A node already right of it: one more step right.

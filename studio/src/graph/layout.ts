@@ -4,6 +4,9 @@
  * by the mean position of their predecessors and placed under them, and rows are spaced by
  * the tallest node so boxes never overlap.
  */
+/** The size the designer assumes for a node card before React Flow has measured it. */
+export const cardSize = { width: 220, height: 110 } as const;
+
 export interface LayoutNode { id: string; width: number; height: number }
 export interface LayoutEdge { source: string; target: string }
 export interface LayoutOptions { gapX: number; gapY: number; origin: { x: number; y: number } }

@@ -2,13 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowDefinition } from '../api/types';
-import { overlap } from './layout';
+import { cardSize as card, overlap } from './layout';
 
 // The workflows the server ships (repository's workflows/), opened in the designer and in every run view.
 const dir = join(__dirname, '..', '..', '..', 'workflows');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-// The size the designer assumes for a node card before it is measured (useWorkflowEditor's nodeSize).
-const card = { width: 220, height: 110 };
 
 describe('shipped workflows', () => {
   it('are found', () => expect(files).toContain('backup.json'));

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using BackupWorkflows.Engine.Journal;
 using BackupWorkflows.Engine.Runtime;
 using BackupWorkflows.Engine.Tests.Fixtures;
+using BackupWorkflows.Testing;
 using BackupWorkflows.Testing.Databases;
 
 namespace BackupWorkflows.Engine.Tests.Runtime;
@@ -111,6 +112,42 @@ public sealed class FlowTests(PostgresCluster postgres)
         var journal = await engine.JournalAsync(id);
         Assert.Single(journal, j => j.ActivityId == "join");
         Assert.All(journal, j => Assert.Equal(ExecutionStatus.Completed, j.Status));
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task ForkWithTwoDelays_EachSuspendedActivityResumesAtItsOwnMoment_WhileAnotherBranchRuns(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var gate = $"timers-{provider}-{Guid.NewGuid():N}";
+        await engine.PublishAsync($$$"""
+            { "id": "timers", "activities": [
+                { "id": "fork", "type": "Flow.Fork", "inputs": { "branches": ["short", "long", "busy"] } },
+                { "id": "short", "type": "Flow.Delay", "inputs": { "seconds": 40 } },
+                { "id": "long", "type": "Flow.Delay", "inputs": { "seconds": 80 } },
+                { "id": "busy", "type": "Test.Gate", "inputs": { "name": "{{{gate}}}" } } ],
+              "connections": [
+                { "source": "fork", "outcome": "short", "target": "short" }, { "source": "fork", "outcome": "long", "target": "long" },
+                { "source": "fork", "outcome": "busy", "target": "busy" } ] }
+            """);
+        var before = DateTimeOffset.UtcNow;
+        var id = await engine.Runtime.StartAsync("timers");
+        // The gated branch keeps the instance running: its own ResumeAt is not set yet, each timer's moment is.
+        var info = await Eventually.UntilAsync(async () => await engine.Queries.GetAsync(id) is { ActivityResumeAt.Count: 2 } i ? i : null,
+            "both delays suspended");
+        var after = DateTimeOffset.UtcNow;
+        Assert.Equal(WorkflowStatus.Running, info.Status);
+        Assert.Null(info.ResumeAt);
+        Assert.InRange(info.ActivityResumeAt["short"], before.AddSeconds(40).AddMilliseconds(-1), after.AddSeconds(40));
+        Assert.InRange(info.ActivityResumeAt["long"], before.AddSeconds(80).AddMilliseconds(-1), after.AddSeconds(80));
+        Assert.False(info.ActivityResumeAt.ContainsKey("busy"));
+
+        Gates.Release(gate);
+        var suspended = await engine.WaitAsync(id, untilIdle: true);
+        Assert.Equal(WorkflowStatus.Suspended, suspended.Status);
+        Assert.Equal(suspended.ActivityResumeAt["short"], suspended.ResumeAt);
+        Assert.Equal(info.ActivityResumeAt, suspended.ActivityResumeAt);
+        Assert.True(await engine.Runtime.CancelAsync(id));
+        Assert.Equal(WorkflowStatus.Cancelled, (await engine.WaitAsync(id)).Status);
     }
 
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]

@@ -89,6 +89,26 @@ public sealed class RefusalsTests(ServerFactory server) : IClassFixture<ServerFa
     }
 
     [Fact]
+    public async Task CronPreview_NamesEveryBadInput_AndReadsWithoutAZoneInUtc()
+    {
+        var both = await AssertRefusedAsync(await server.Admin().GetAsync("/api/triggers/cron-preview?cron=every%20day&timeZone=Mars%2FOlympus"), "cron");
+        Assert.Contains("'Mars/Olympus' is not a known time zone", both["errors"]!["timeZone"]![0]!.GetValue<string>());
+        var utc = await (await server.Admin().GetAsync("/api/triggers/cron-preview?cron=daily&count=2")).OkJsonAsync();
+        Assert.Equal(("0 0 0 * * ?", "UTC", 2), (utc["quartz"]!.GetValue<string>(), utc["timeZone"]!.GetValue<string>(), utc["next"]!.AsArray().Count));
+    }
+
+    [Fact]
+    public async Task SnapshotDisksAndRestoreVolume_NotADiskTarget_Are400WithTheSameWords()
+    {
+        var operatorClient = await server.ClientInRoleAsync("operator");
+        var snapshot = await AssertRefusedAsync(await operatorClient.PostAsJsonAsync("/api/snapshots", new { vm = "web-1", disks = new[] { "vda", "VDA;x" } }), "disks");
+        Assert.Equal(["'VDA;x' is not a disk target such as vda."], snapshot["errors"]!["disks"]!.AsArray().Select(e => e!.GetValue<string>()));
+        var restore = await AssertRefusedAsync(await operatorClient.PostAsJsonAsync("/api/restores",
+            new { backupId = Guid.NewGuid(), volume = "../vda", toVm = "web-2" }), "volume");
+        Assert.Equal(["'../vda' is not a disk target such as vda."], restore["errors"]!["volume"]!.AsArray().Select(e => e!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task MissingOrWrongContentType_Is415_Or401WithoutAKey()
     {
         var missing = new ByteArrayContent(Encoding.UTF8.GetBytes("{\"name\":\"x\"}"));

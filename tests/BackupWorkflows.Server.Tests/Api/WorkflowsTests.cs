@@ -108,6 +108,32 @@ public sealed class WorkflowsTests(ServerFactory server) : IClassFixture<ServerF
     }
 
     [Fact]
+    public async Task Instances_ForkWithTwoDelays_GiveEachSuspendedActivityItsOwnResumeAt()
+    {
+        await server.PublishAsync("""
+            { "id": "two-timers", "activities": [
+                { "id": "fork", "type": "Flow.Fork", "inputs": { "branches": ["short", "long"] } },
+                { "id": "short", "type": "Flow.Delay", "inputs": { "seconds": 40 } },
+                { "id": "long", "type": "Flow.Delay", "inputs": { "seconds": 80 } } ],
+              "connections": [ { "source": "fork", "outcome": "short", "target": "short" }, { "source": "fork", "outcome": "long", "target": "long" } ] }
+            """);
+        var before = DateTimeOffset.UtcNow;
+        var run = await (await server.Admin().PostJsonAsync("/api/workflows/two-timers/run", new { })).OkJsonAsync();
+        var id = run["instanceId"]!.GetValue<string>();
+        var instance = await server.WaitForStatusAsync(id, null, "Suspended");
+        var after = DateTimeOffset.UtcNow;
+        DateTimeOffset ResumeAt(string activity)
+        {
+            Assert.Equal("suspended", instance["activities"]![activity]!["status"]!.GetValue<string>());
+            return instance["activities"]![activity]!["resumeAt"]!.GetValue<DateTimeOffset>();
+        }
+        Assert.InRange(ResumeAt("short"), before.AddSeconds(40).AddMilliseconds(-1), after.AddSeconds(40));
+        Assert.InRange(ResumeAt("long"), before.AddSeconds(80).AddMilliseconds(-1), after.AddSeconds(80));
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Admin().PostAsync($"/api/instances/{id}/cancel", null)).StatusCode);
+        Assert.Equal("Cancelled", (await server.WaitForEndAsync(id))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Events_StreamActivityAndInstanceEventsOfARun()
     {
         await server.PublishAsync(ServerFactory.TrivialWorkflow("evented", delaySeconds: 0.3));

@@ -39,4 +39,20 @@ public sealed class ScheduleCronTests
         Assert.Null(quartz);
         Assert.NotNull(error);
     }
+
+    [Fact]
+    public void Read_GivesQuartzAndZone_UtcWithoutOne_AndEveryProblemByInput()
+    {
+        var utc = ScheduleCron.Read("daily", null);
+        Assert.True(utc.IsValid);
+        Assert.Equal(("0 0 0 * * ?", TimeZoneInfo.Utc), (utc.Quartz, utc.Zone));
+        Assert.Equal("Europe/Berlin", ScheduleCron.Read("30 2 * * *", "Europe/Berlin").Zone!.Id);
+
+        var bad = ScheduleCron.Read("every day", "Mars/Olympus");
+        Assert.False(bad.IsValid);
+        Assert.Equal((null, null), (bad.Quartz, bad.Zone));
+        Assert.Equal(["cron", "timeZone"], bad.Problems.Select(p => p.Input));
+        Assert.Contains("'Mars/Olympus' is not a known time zone", bad.Problems[1].Problem);
+        Assert.Equal("timeZone", Assert.Single(ScheduleCron.Read("daily", "").Problems).Input);
+    }
 }

@@ -29,9 +29,6 @@ public sealed class CronTrigger : TriggerActivity
     /// <inheritdoc />
     public override IEnumerable<(string Input, string Problem)> CheckSettings()
     {
-        var (_, error) = ScheduleCron.Parse(Cron);
-        if (error is not null) yield return ("cron", error);
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _))
-            yield return ("timeZone", $"'{TimeZone}' is not a known time zone (use an IANA id such as Europe/Berlin)");
+        foreach (var problem in ScheduleCron.Read(Cron, TimeZone ?? "").Problems) yield return problem;
     }
 }

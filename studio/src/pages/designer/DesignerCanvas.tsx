@@ -4,6 +4,7 @@ import { CanvasContext } from '../../components/CanvasContext';
 import { nodeTypes } from '../../components/ActivityNode';
 import { paletteMime } from '../../components/Palette';
 import { edgeToConnection } from '../../graph/convert';
+import { cardSize } from '../../graph/layout';
 import { outcomeOfHandle } from '../../graph/model';
 import { canConnect } from '../../graph/ports';
 import { fitToNodes } from './fit';
@@ -68,7 +69,7 @@ export function DesignerCanvas({ editor, readOnly, onSave, fitRequest }: { edito
     const type = e.dataTransfer.getData(paletteMime);
     if (!type || readOnly) return;
     const p = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-    actions.addActivity(type, { x: Math.round(p.x - 110), y: Math.round(p.y - 30) });
+    actions.addActivity(type, { x: Math.round(p.x - cardSize.width / 2), y: Math.round(p.y - 30) });
   };
 
   return (

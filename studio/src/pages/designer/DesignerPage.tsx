@@ -8,6 +8,7 @@ import { ErrorBanner, Loading } from '../../components/ErrorBanner';
 import { Palette } from '../../components/Palette';
 import { PropertyPanel } from '../../components/PropertyPanel';
 import { WorkflowPanel } from '../../components/WorkflowPanel';
+import { cardSize } from '../../graph/layout';
 import { navigate, navigateAway, useLeaveGuard } from '../../router';
 import { useSession } from '../../session';
 import { useLoad } from '../../useLoad';
@@ -158,7 +159,7 @@ function Designer({ workflowId, version, onSavedAsNew }: { workflowId: string; v
   const addAtCentre = (type: string) => {
     const r = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     const centre = r ? flow.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
-    editor.actions.addActivity(type, { x: Math.round(centre.x - 110), y: Math.round(centre.y - 50) });
+    editor.actions.addActivity(type, { x: Math.round(centre.x - cardSize.width / 2), y: Math.round(centre.y - 50) });
   };
 
   if (wf.error && !wf.data) return <div className="page"><ErrorBanner error={wf.error} onRetry={wf.reload} /></div>;

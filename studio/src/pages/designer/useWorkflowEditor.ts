@@ -5,7 +5,7 @@ import { copySelection, newActivityId, pasteClip, pasteOffset } from '../../grap
 import { definitionToFlow, edgeToConnection, flowToDefinition, connectionToEdge } from '../../graph/convert';
 import { editorReducer, initialEditorState } from '../../graph/editorState';
 import { canRedo, canUndo } from '../../graph/history';
-import { freeSpot, layeredLayout } from '../../graph/layout';
+import { cardSize, freeSpot, layeredLayout } from '../../graph/layout';
 import type { ActivityBody, FlowGraph, Problem } from '../../graph/model';
 import { canConnect, outcomePorts } from '../../graph/ports';
 import { scopeFor } from '../../graph/scope';
@@ -19,7 +19,7 @@ export const blankMeta = (id = 'new-workflow'): WorkflowMeta => ({
 const contentKey = (d: WorkflowDefinition) =>
   JSON.stringify([d.id, d.name, d.description ?? '', d.inputs, d.variables, d.locks, d.activities, d.connections]);
 
-const nodeSize = (n: FlowGraph['nodes'][number]) => ({ width: n.measured?.width ?? 220, height: n.measured?.height ?? 110 });
+const nodeSize = (n: FlowGraph['nodes'][number]) => ({ width: n.measured?.width ?? cardSize.width, height: n.measured?.height ?? cardSize.height });
 
 /** The designer's model: graph with undo/redo, workflow metadata, validation, clipboard. */
 export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
@@ -69,7 +69,7 @@ export function useWorkflowEditor(descriptors: ActivityDescriptor[]) {
       edit((g) => {
         const id = newActivityId(type, new Set(g.nodes.map((n) => n.id)));
         const activity: ActivityBody = { id, type, version: d?.version ?? 1, displayName: null, inputs: {} };
-        const at = freeSpot(position, { width: 220, height: 110 }, g.nodes.map((n) => ({ ...n.position, ...nodeSize(n) })));
+        const at = freeSpot(position, cardSize, g.nodes.map((n) => ({ ...n.position, ...nodeSize(n) })));
         return { nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), { id, type: 'activity', position: at, selected: true, data: { activity } }], edges: g.edges };
       });
     },

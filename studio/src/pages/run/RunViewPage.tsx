@@ -28,8 +28,6 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
   const [actionError, setActionError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const refresh = useRef<ReturnType<typeof setTimeout>>(undefined);
-  // An instance event asks for the instance again; a later activity event re-arms the timer but must not drop that.
-  const instanceStale = useRef(false);
 
   // The instance answer is authoritative; events move the view forward between answers.
   useEffect(() => {
@@ -39,27 +37,15 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
   useEffect(() => {
     const unsubscribe = subscribeToEvents(instanceId, (e) => {
       setRun((s) => (s ? applyRunEvent(s, instanceId, e) : s));
-      // Journal rows and incidents change when activities finish: fetch them, at most once a second.
+      // Journal rows, incidents and timers change when activities end (a Delay that suspends is sent as done, and the
+      // instance's answer gives it suspended with its resume moment): fetch both, at most once a second.
       if (e.kind !== 'progress') {
-        if (e.kind === 'instance') instanceStale.current = true;
         clearTimeout(refresh.current);
-        refresh.current = setTimeout(() => {
-          journal.reload();
-          if (instanceStale.current) { instanceStale.current = false; instance.reload(); }
-        }, 800);
+        refresh.current = setTimeout(() => { journal.reload(); instance.reload(); }, 800);
       }
     }, setLive);
     return () => { unsubscribe(); clearTimeout(refresh.current); };
   }, [instanceId]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // A timer whose resume moment the server did not know yet (the activity suspended, the instance record not yet
-  // written: separate reads) is asked for again until it is known.
-  const timerUnknown = run ? Object.values(run.nodes).some((n) => n.state === 'suspended' && !n.resumeAt) : false;
-  useEffect(() => {
-    if (!timerUnknown) return;
-    const t = setTimeout(() => instance.reload(), 1000);
-    return () => clearTimeout(t);
-  }, [timerUnknown, instance.data]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // While the instance is active its answer is asked for again: every 5 s without the event stream, every 10 s with
   // it. Events carry no state for a timer that suspends (only the instance's status), and an event sent between the

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileBrowser } from './FileBrowser';
 
@@ -31,5 +31,23 @@ describe('File browser', () => {
     expect((await screen.findByTestId('file-hosts')).textContent).toContain('10 B');
     expect(screen.getByTestId('file-breadcrumbs').textContent).toContain('vda / etc');
     expect(fetched[1]).toBe('/api/backups/b1/files?path=%2Fetc&limit=10000');
+  });
+
+  it('downloads the open folder as a tar of its own path, a row directory as tar and a file as content', async () => {
+    vi.stubGlobal('URL', Object.assign(URL, { createObjectURL: vi.fn(() => 'blob:x'), revokeObjectURL: vi.fn() }));
+    const saved: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) { saved.push(this.download); });
+    render(<FileBrowser backupId="b1" onClose={() => {}} />);
+    fireEvent.click(await screen.findByTestId('download-etc'));
+    await waitFor(() => expect(fetched).toContain('/api/backups/b1/files/archive?path=%2Fetc'));
+    fireEvent.click(screen.getByText('etc/'));
+    await screen.findByTestId('file-hosts');
+    fetched = [];
+    fireEvent.click(screen.getByTestId('download-folder'));
+    await waitFor(() => expect(fetched).toEqual(['/api/backups/b1/files/archive?path=%2Fetc']));
+    fireEvent.click(screen.getByTestId('download-hosts'));
+    await waitFor(() => expect(fetched[1]).toBe('/api/backups/b1/files/content?path=%2Fetc%2Fhosts'));
+    await waitFor(() => expect(saved).toEqual(['etc.tar', 'etc.tar', 'hosts']));
+    click.mockRestore();
   });
 });

@@ -1,45 +1,24 @@
 import { useState } from 'react';
-import { request } from '../../api/client';
+import { api } from '../../api/endpoints';
 import { StatusBadge } from '../../components/Badges';
 import { Empty, ErrorBanner } from '../../components/ErrorBanner';
 import { formatTime } from '../../format';
 import { useLoad } from '../../useLoad';
 
-/** A disk-only VM snapshot as GET /api/snapshots returns it (docs/api.md). */
-export interface VmSnapshot {
-  id: string;
-  vm: string;
-  host: string;
-  name: string;
-  state: 'Creating' | 'Ready' | 'Removed' | 'Deleted' | 'Error';
-  createdAt: string;
-  quiesced: boolean;
-  vmWasRunning: boolean;
-  error?: string | null;
-  disks: { target: string; image: string; overlay: string }[];
-}
-
-type Started = { instanceId: string };
-const enc = encodeURIComponent;
-const snapshotApi = {
-  list: (vm: string) => request<VmSnapshot[]>('GET', `/api/snapshots?vm=${enc(vm)}`),
-  take: (vm: string) => request<Started>('POST', '/api/snapshots', { body: { vm } }),
-  revert: (id: string) => request<Started>('POST', `/api/snapshots/${enc(id)}/revert`),
-  remove: (id: string) => request<Started>('DELETE', `/api/snapshots/${enc(id)}`),
-};
-
 interface Props {
   vm: string;
   vmRunning: boolean;
   canOperate: boolean;
+  /** Changes when a run the page follows (one started here) ends: the list is read again. */
+  runsEnded: number;
   onStarted: (text: string, instanceId: string) => void;
 }
 
 /** The VM's snapshots (not the deleted ones), newest first, with take, revert (VM stopped) and delete. */
-export function SnapshotList({ vm, vmRunning, canOperate, onStarted }: Props) {
-  const snapshots = useLoad(() => snapshotApi.list(vm), [vm]);
+export function SnapshotList({ vm, vmRunning, canOperate, runsEnded, onStarted }: Props) {
+  const snapshots = useLoad(() => api.snapshots(vm), [vm, runsEnded]);
   const [error, setError] = useState<unknown>();
-  const act = async (text: string, call: () => Promise<Started>) => {
+  const act = async (text: string, call: () => Promise<{ instanceId: string }>) => {
     setError(undefined);
     try { onStarted(text, (await call()).instanceId); snapshots.reload(); } catch (e) { setError(e); }
   };
@@ -49,7 +28,7 @@ export function SnapshotList({ vm, vmRunning, canOperate, onStarted }: Props) {
       <div className="page-head">
         <h2>Snapshots</h2>
         <span className="spacer" />
-        {canOperate && <button className="btn btn-small" onClick={() => void act('Snapshot started', () => snapshotApi.take(vm))} data-testid="snapshot-take">Take snapshot</button>}
+        {canOperate && <button className="btn btn-small" onClick={() => void act('Snapshot started', () => api.takeSnapshot(vm))} data-testid="snapshot-take">Take snapshot</button>}
       </div>
       <ErrorBanner error={error} onDismiss={() => setError(undefined)} />
       <ErrorBanner error={snapshots.error} onRetry={snapshots.reload} />
@@ -64,9 +43,9 @@ export function SnapshotList({ vm, vmRunning, canOperate, onStarted }: Props) {
             {canOperate && s.state === 'Ready' && (
               <div className="backup-actions">
                 <button className="btn btn-small" disabled={vmRunning} title={vmRunning ? 'Stop the VM to revert it' : undefined}
-                  onClick={() => void act(`Revert to ${s.name} started`, () => snapshotApi.revert(s.id))} data-testid={`snapshot-revert-${s.name}`}>Revert</button>
+                  onClick={() => void act(`Revert to ${s.name} started`, () => api.revertSnapshot(s.id))} data-testid={`snapshot-revert-${s.name}`}>Revert</button>
                 <button className="btn btn-small btn-ghost btn-danger"
-                  onClick={() => { if (confirm(`Delete snapshot ${s.name}?`)) void act(`Delete of ${s.name} started`, () => snapshotApi.remove(s.id)); }}
+                  onClick={() => { if (confirm(`Delete snapshot ${s.name}?`)) void act(`Delete of ${s.name} started`, () => api.deleteSnapshot(s.id)); }}
                   data-testid={`snapshot-delete-${s.name}`}>Delete</button>
               </div>
             )}

@@ -1,10 +1,14 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Vm } from '../../api/types';
+import type { RunEvent, Vm } from '../../api/types';
 import { SessionContext, sessionFor } from '../../session';
 import { VmsPage } from './VmsPage';
 
 const vm = (offering: string | null): Vm => ({ name: 'web-1', uuid: 'u', host: 'local', state: 'running', offering, repository: offering ? 'default' : null, disks: [] });
+
+/** The event handler of the run the page follows (the real stream needs a server). */
+let runEvents: ((e: RunEvent) => void) | undefined;
+vi.mock('../../api/events', () => ({ subscribeToEvents: (_id: string, onEvent: (e: RunEvent) => void) => { runEvents = onEvent; return () => {}; } }));
 
 /** The answer to GET /api/snapshots?vm=web-1. */
 let snapshots: unknown[] = [];
@@ -85,6 +89,24 @@ describe('VM page snapshots', () => {
     await waitFor(() => expect(revert.disabled).toBe(false));
     revert.click();
     await waitFor(() => expect(screen.getByTestId('action-started').textContent).toMatch(/Revert to s1 started/));
+  });
+
+  it('reads the snapshots again when the run it started ends', async () => {
+    snapshots = [snap('s1', 'Ready')];
+    renderVm();
+    vmList.resolve(new Response(JSON.stringify([{ ...vm('nightly'), state: 'shut off' }])));
+    const revert = await screen.findByTestId('snapshot-revert-s1') as HTMLButtonElement;
+    await waitFor(() => expect(revert.disabled).toBe(false));
+    revert.click();
+    await screen.findByTestId('action-started');
+    const listed = () => vi.mocked(fetch).mock.calls.filter(([url]) => url === '/api/snapshots?vm=web-1').length;
+    await waitFor(() => expect(listed()).toBe(2)); // the first read and the one after starting
+    snapshots = [snap('s2', 'Ready')];
+    runEvents!({ kind: 'activity', instanceId: 'i-revert', activityId: 'revert', status: 'done', at: '2026-12-01T05:01:00Z' } as RunEvent);
+    expect(listed()).toBe(2);
+    runEvents!({ kind: 'instance', instanceId: 'i-revert', status: 'Finished', at: '2026-12-01T05:01:00Z' } as RunEvent);
+    await screen.findByTestId('snapshot-s2');
+    expect(screen.queryByTestId('snapshot-s1')).toBeNull();
   });
 
   it('disables revert while the VM runs', async () => {

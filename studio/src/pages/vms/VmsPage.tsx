@@ -76,12 +76,16 @@ function VmBackups({ vm, offering: info, onAssigned, running }: { vm: string; of
   // Quick restore is offered once the offering says it may be used, not while it loads.
   const quickAllowed = known && (offering === null || off?.allowQuickRestore === true);
 
-  // When an action's run ends, the backups it made, validated or restored are shown without a reload.
+  // When an action's run ends, the backups and snapshots it made, validated, restored, reverted or deleted are shown
+  // without a reload: the one follower of the page's runs; the snapshot list reads again when `runsEnded` changes.
   const followed = result?.instanceId;
+  const [runsEnded, setRunsEnded] = useState(0);
   useEffect(() => {
     if (!followed) return;
     return subscribeToEvents(followed, (e) => {
-      if (e.kind === 'instance' && ['finished', 'faulted', 'cancelled'].includes(String(e.status).toLowerCase())) backups.reload();
+      if (e.kind !== 'instance' || !['finished', 'faulted', 'cancelled'].includes(String(e.status).toLowerCase())) return;
+      backups.reload();
+      setRunsEnded((n) => n + 1);
     });
   }, [followed]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -145,7 +149,7 @@ function VmBackups({ vm, offering: info, onAssigned, running }: { vm: string; of
           )}
         </>
       )}
-      <SnapshotList vm={vm} vmRunning={running} canOperate={canOperate} onStarted={(text, instanceId) => setResult({ text, instanceId })} />
+      <SnapshotList vm={vm} vmRunning={running} canOperate={canOperate} runsEnded={runsEnded} onStarted={(text, instanceId) => setResult({ text, instanceId })} />
       {filesOf && <FileBrowser backupId={filesOf} onClose={() => setFilesOf(null)} />}
       {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} error={error}
         onConfirm={(r) => void doRestore(r)} onClose={() => { setRestore(null); setError(undefined); }} />}
