@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { describeError, request } from '../../api/client';
 import { formatBytes, formatTime } from '../../format';
+import { RestoreFilesDialog } from './RestoreFilesDialog';
 import './FileBrowser.css';
 
 /** One entry of `GET /api/backups/{id}/files` (names escaped by the server: `\xNN`, `\\`). */
@@ -40,14 +41,17 @@ async function download(url: string, name: string) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-/** A backup's files: breadcrumbs, directories to open, files and directories (as tar) to download. */
-export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: () => void }) {
+/** A backup's files: breadcrumbs, directories to open, files and directories (as tar) to download, and files and
+ * directories chosen (across directories) to restore into a VM (default: the backup's own, `vm`) or onto a host path. */
+export function FileBrowser({ backupId, vm, onClose }: { backupId: string; vm?: string; onClose: () => void }) {
   const [volume, setVolume] = useState<string | undefined>(undefined);
   const [path, setPath] = useState('/');
   const [listing, setListing] = useState<Listing | null>(null);
   const [shown, setShown] = useState(pageSize);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [restoring, setRestoring] = useState(false);
 
   const load = useCallback(async (v: string | undefined, p: string) => {
     setBusy(true);
@@ -72,7 +76,10 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
     filesUrl(backupId, e.type === 'directory' ? '/archive' : '/content', volume, join(path, e.name)),
     e.type === 'directory' ? `${e.name}.tar` : e.name).catch((err) => setError(describeError(err)));
 
+  const toggle = (p: string) => setSelected((s) => (s.includes(p) ? s.filter((x) => x !== p) : [...s, p]));
+
   return (
+    <>
     <div className="modal-backdrop" onClick={onClose}>
       <div className="modal file-browser" onClick={(e) => e.stopPropagation()} data-testid="file-browser">
         <header className="file-browser-head">
@@ -82,6 +89,9 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
               {listing.fileSystems.map((f) => <option key={f.name} value={f.name} disabled={!f.browsable}>{f.name} ({f.type || 'unknown'})</option>)}
             </select>
           )}
+          <span className="spacer" />
+          <button className="btn btn-small" disabled={selected.length === 0} onClick={() => setRestoring(true)} data-testid="file-restore">
+            Restore…{selected.length > 0 ? ` (${selected.length})` : ''}</button>
           <button className="btn btn-small btn-ghost" onClick={onClose}>Close</button>
         </header>
         <nav className="breadcrumbs" data-testid="file-breadcrumbs">
@@ -95,10 +105,13 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
         {busy && !listing && <div className="muted small">Opening the backup…</div>}
         {listing && (
           <table className="table file-table">
-            <thead><tr><th>Name</th><th>Size</th><th>Mode</th><th>Owner</th><th>Modified</th><th /></tr></thead>
+            <thead><tr><th /><th>Name</th><th>Size</th><th>Mode</th><th>Owner</th><th>Modified</th><th /></tr></thead>
             <tbody>
               {listing.entries.slice(0, shown).map((e) => (
                 <tr key={e.name} data-testid={`file-${e.name}`}>
+                  <td>{(e.type === 'file' || e.type === 'directory') && (
+                    <input type="checkbox" aria-label={`Select ${e.name}`} checked={selected.includes(join(path, e.name))}
+                      onChange={() => toggle(join(path, e.name))} data-testid={`select-${e.name}`} />)}</td>
                   <td>
                     {e.type === 'directory'
                       ? <a href="#" onClick={(ev) => { ev.preventDefault(); open(join(path, e.name)); }}>{e.name}/</a>
@@ -121,5 +134,7 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
         {listing && listing.total > listing.entries.length && <div className="muted small">Showing the first {listing.entries.length} of {listing.total} entries.</div>}
       </div>
     </div>
+    {restoring && <RestoreFilesDialog backupId={backupId} vm={vm} volume={volume} paths={selected} onClose={() => setRestoring(false)} />}
+    </>
   );
 }
