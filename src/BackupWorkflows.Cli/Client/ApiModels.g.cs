@@ -1779,8 +1779,7 @@ namespace BackupWorkflows.Cli.Client.Models
         public bool? Overwrite { get; }
 
         /// <summary>
-        /// Instead of a VM: an absolute directory on the backup's host (the repository's host) they go under,
-        /// <br/>    at their backed-up paths, with owners, modes, times and symlinks kept (not '/', a top-level or a system directory).
+        /// Instead of a VM: an absolute directory on the backup's host (the repository's host) they go under, at their backed-up paths, with owners, modes, times and symlinks kept (not '/', a top-level or a system directory).
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("toHostPath")]
         public string? ToHostPath { get; }

@@ -1461,10 +1461,7 @@ export interface components {
             paths?: null | string[];
             /** @description Guest directory they go under, at their backed-up paths (default `/`). */
             targetDirectory?: null | string;
-            /**
-             * @description Instead of a VM: an absolute directory on the backup's host (the repository's host) they go under,
-             *         at their backed-up paths, with owners, modes, times and symlinks kept (not '/', a top-level or a system directory).
-             */
+            /** @description Instead of a VM: an absolute directory on the backup's host (the repository's host) they go under, at their backed-up paths, with owners, modes, times and symlinks kept (not '/', a top-level or a system directory). */
             toHostPath?: null | string;
             /** @description Running VM on the backup's host to copy them into. */
             toVm?: null | string;
