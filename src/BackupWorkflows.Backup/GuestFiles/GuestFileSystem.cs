@@ -138,6 +138,81 @@ public sealed class GuestFileSystem(IHostShell shell, string mountDirectory)
             new HostCommandOptions { StandardOutputTarget = target }, ct);
     }
 
+    /// <summary>Which of <paramref name="entries"/> (paths below the file system's root, with whether each
+    /// is a directory) are in the way under <paramref name="targetDirectory"/> on this host: anything at
+    /// a file's or symlink's place, a non-directory (or a symlink) at a directory's place.</summary>
+    /// <returns>Indexes into <paramref name="entries"/>.</returns>
+    public async Task<IReadOnlyList<int>> ConflictsOnHostAsync(IReadOnlyList<(IReadOnlyList<byte[]> Path, bool Directory)> entries,
+        string targetDirectory, CancellationToken ct)
+    {
+        if (entries.Count == 0) return [];
+        const string script = """
+            t=$1; i=0
+            while IFS= read -r line; do
+              k=${line%%:*}; p=$(printf '%b/' "${line#*:}"); f=$t/${p%/}
+              if [ "$k" = d ]; then
+                if [ -L "$f" ] || { [ -e "$f" ] && [ ! -d "$f" ]; }; then echo "$i"; fi
+              elif [ -e "$f" ] || [ -L "$f" ]; then echo "$i"; fi
+              i=$((i+1))
+            done
+            """;
+        var input = string.Concat(entries.Select(e => (e.Directory ? "d:" : "f:") + GuestPath.ForPrintf(Relative(e.Path)) + "\n"));
+        var output = await shell.RunAsync(["sh", "-c", script, "sh", targetDirectory], new HostCommandOptions { StandardInput = input }, ct);
+        return [.. output.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l, CultureInfo.InvariantCulture))];
+    }
+
+    /// <summary>
+    /// Copies <paramref name="entries"/> (files, directories and symlinks, parents before children; each
+    /// path below the file system's root, no symlink in it) to the same paths under
+    /// <paramref name="targetDirectory"/> on this host (created when missing), with a tar pipe that never
+    /// leaves the host: owners (numeric, as in the guest), modes and modification times are kept, symlinks
+    /// stay symlinks. Without <paramref name="overwrite"/> tar refuses any file that exists
+    /// (<c>--keep-old-files</c>); check first with <see cref="ConflictsOnHostAsync"/>.
+    /// </summary>
+    /// <param name="entries">What to copy, each listed on its own (no recursion).</param>
+    /// <param name="targetDirectory">Absolute host directory.</param>
+    /// <param name="overwrite">Replace existing files.</param>
+    /// <param name="onBytes">Called with the bytes archived so far (in steps of about 1 MiB).</param>
+    /// <param name="ct">Cancellation.</param>
+    public Task CopyToHostAsync(IReadOnlyList<IReadOnlyList<byte[]>> entries, string targetDirectory, bool overwrite,
+        Action<long>? onBytes, CancellationToken ct)
+    {
+        // POSIX sh has no pipefail: the archiving side's status goes through a file.
+        const string script = """
+            m=$1; t=$2; shift 2
+            mkdir -p -- "$t" || exit 1
+            s=$(mktemp) || exit 1
+            { while IFS= read -r a; do printf '%b\0' "$a"; done |
+                tar -C "$m" -H posix --numeric-owner --checkpoint=100 '--checkpoint-action=echo=bwf-progress %u' --null --no-recursion -T - -cf -
+              echo $? > "$s"; } |
+              tar -C "$t" --numeric-owner --same-owner --same-permissions "$@" -xf -
+            x=$?; c=$(cat "$s"); rm -f -- "$s"
+            [ "$x" = 0 ] && [ "$c" = 0 ]
+            """;
+        var input = string.Concat(entries.Select(e => GuestPath.ForPrintf(Relative(e)) + "\n"));
+        var options = new HostCommandOptions
+        {
+            StandardInput = input,
+            OnErrorLine = line =>
+            {
+                // tar writes "tar: bwf-progress N" each 100 records of 10 KiB.
+                var at = line.IndexOf("bwf-progress ", StringComparison.Ordinal);
+                if (at >= 0 && long.TryParse(line.AsSpan(at + 13).Trim(), CultureInfo.InvariantCulture, out var checkpoint))
+                    onBytes?.Invoke(checkpoint * 100 * 10240);
+            },
+        };
+        return shell.RunAsync(["sh", "-c", script, "sh", MountDirectory, targetDirectory, overwrite ? "--overwrite-dir" : "--keep-old-files"], options, ct);
+    }
+
+    /// <summary>Components as a relative path (<c>./a/b</c>, <c>.</c> for the root).</summary>
+    private static byte[] Relative(IReadOnlyList<byte[]> components)
+    {
+        using var path = new MemoryStream();
+        path.WriteByte((byte)'.');
+        foreach (var c in components) { path.WriteByte((byte)'/'); path.Write(c); }
+        return path.ToArray();
+    }
+
     /// <summary>The one entry per existing path (keyed by host path bytes as text), without following symlinks.</summary>
     private async Task<Dictionary<string, GuestEntry>> LstatAsync(IEnumerable<List<byte[]>> paths, CancellationToken ct)
     {

@@ -1774,13 +1774,14 @@ namespace BackupWorkflows.Cli.Client.Models
     public partial class RestoreFilesRequest
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public RestoreFilesRequest(bool? @overwrite, System.Collections.Generic.IReadOnlyList<string>? @paths, string? @targetDirectory, string? @toVm, string? @volume)
+        public RestoreFilesRequest(bool? @overwrite, System.Collections.Generic.IReadOnlyList<string>? @paths, string? @targetDirectory, string? @toHostPath, string? @toVm, string? @volume)
         {
             this.Paths = @paths;
             this.ToVm = @toVm;
             this.Volume = @volume;
             this.TargetDirectory = @targetDirectory;
             this.Overwrite = @overwrite;
+            this.ToHostPath = @toHostPath;
         }
 
         /// <summary>
@@ -1812,6 +1813,12 @@ namespace BackupWorkflows.Cli.Client.Models
         /// </summary>
         [System.Text.Json.Serialization.JsonPropertyName("overwrite")]
         public bool? Overwrite { get; }
+
+        /// <summary>
+        /// Instead of a VM: an absolute directory on the backup's host (the repository's host) they go under, at their backed-up paths, with owners, modes, times and symlinks kept (not '/', a top-level or a system directory).
+        /// </summary>
+        [System.Text.Json.Serialization.JsonPropertyName("toHostPath")]
+        public string? ToHostPath { get; }
 
     }
 

@@ -85,18 +85,21 @@ internal static class BackupFileCommands
     {
         var id = Arg("ID", "Backup id.");
         var paths = new Argument<string[]>("PATH") { Description = "Files or directories in the backed-up file system.", Arity = ArgumentArity.OneOrMore };
-        var toVm = Opt("--to-vm", "Running VM to copy them into (through its guest agent).", required: true);
-        var target = Opt("--target", "Guest directory they go under, at their backed-up paths (default /).");
+        var toVm = Opt("--to-vm", "Running VM to copy them into (through its guest agent); or --to-host-path.");
+        var toHostPath = Opt("--to-host-path", "Instead of a VM: absolute directory on the backup's host they go under, at their backed-up paths (owners, modes, times and symlinks kept).");
+        var target = Opt("--target", "Guest directory they go under, at their backed-up paths (default /; with --to-vm).");
         var volume = Opt("--volume", "File system: disk target (vda) or partition (vda2); default the only disk.");
         var overwrite = Flag("--overwrite", "Replace files that exist (default: refuse and write nothing).");
         var wait = Flag("--wait", "Show progress until the restore ends.");
-        return app.Action(Cmd("restore-files", "Copies files of a backup into a running VM.", id, paths, toVm, target, volume, overwrite, wait), async (c, ct) =>
+        return app.Action(Cmd("restore-files", "Copies files of a backup into a running VM, or onto a directory of the backup's host.",
+            id, paths, toVm, toHostPath, target, volume, overwrite, wait), async (c, ct) =>
         {
             var p = c.Parse;
             var body = new RestoreFilesRequest(overwrite: p.GetValue(overwrite) ? true : null, paths: p.GetValue(paths), targetDirectory: p.GetValue(target),
-                toVm: p.GetValue(toVm), volume: p.GetValue(volume));
+                toVm: p.GetValue(toVm), toHostPath: p.GetValue(toHostPath), volume: p.GetValue(volume));
             var started = await c.Api.PostAsync($"api/backups/{Seg(p.GetValue(id)!)}/files/restore", body, ct);
-            return await InstanceWaiter.ReportAsync(c, started, p.GetValue(wait), $"Restore of files into {p.GetValue(toVm)}", ct);
+            var where = p.GetValue(toHostPath) is { } hostPath ? $"onto host path {hostPath}" : $"into {p.GetValue(toVm)}";
+            return await InstanceWaiter.ReportAsync(c, started, p.GetValue(wait), $"Restore of files {where}", ct);
         });
     }
 

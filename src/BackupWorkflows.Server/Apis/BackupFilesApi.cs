@@ -33,7 +33,7 @@ public static class BackupFilesApi
         files.MapGet("/archive", ArchiveAsync).WithName("GetBackupFileArchive").WithSummary("A directory (or file) as a tar stream.")
             .Produces<Stream>(StatusCodes.Status200OK, "application/x-tar");
         files.MapPost("/restore", RestoreAsync).WithName("RestoreBackupFiles")
-            .WithSummary("Starts the restore-files workflow: copies paths into a running VM through its guest agent.");
+            .WithSummary("Starts the restore-files workflow: copies paths into a running VM through its guest agent, or onto a directory of the backup's host.");
         return app;
     }
 
@@ -125,7 +125,13 @@ public static class BackupFilesApi
                 if (string.IsNullOrWhiteSpace(p) || p.Contains('\n') || p.Contains('\r')) { rules.Add("paths", "each path must be non-empty and on one line (escape a newline in a name as \\x0a)."); break; }
                 try { GuestPath.Parse(p); } catch (BrowseInputException e) { rules.Add("paths", $"'{p}' {e.Problem}"); break; }
             }
-        if (request.ToVm is null) rules.Add("toVm", "is required: the running VM to copy the files into.");
+        if (request.ToHostPath is not null)
+        {
+            if (request.ToVm is not null) rules.Add("toHostPath", "give either toVm (into a running VM) or toHostPath (onto the backup's host), not both.");
+            else rules.Directory("toHostPath", request.ToHostPath);
+            if (request.TargetDirectory is not null) rules.Add("targetDirectory", "is for a VM target; with toHostPath the files go under that directory.");
+        }
+        else if (request.ToVm is null) rules.Add("toVm", "is required: the running VM to copy the files into (or give toHostPath, a directory on the backup's host).");
         else rules.VmName("toVm", request.ToVm);
         if (request.TargetDirectory is { } t && (!t.StartsWith('/') || t.Contains('\0') || t.Split('/').Contains("..")))
             rules.Add("targetDirectory", "must be an absolute guest path without '..'.");
@@ -137,7 +143,8 @@ public static class BackupFilesApi
             ["backupId"] = id.ToString(),
             ["volume"] = request.Volume ?? "",
             ["paths"] = string.Join('\n', request.Paths!),
-            ["toVm"] = request.ToVm,
+            ["toVm"] = request.ToVm ?? "",
+            ["toHostPath"] = request.ToHostPath ?? "",
             ["targetDirectory"] = request.TargetDirectory ?? "/",
             ["overwrite"] = request.Overwrite == true ? "true" : "false",
         };
@@ -219,4 +226,6 @@ public sealed record BackupFileStatDto(Guid BackupId, string Volume, string Path
 /// <param name="Volume">File system (vda, vda2); empty for the only disk.</param>
 /// <param name="TargetDirectory">Guest directory they go under, at their backed-up paths (default <c>/</c>).</param>
 /// <param name="Overwrite">Replace existing files (default false: refuse, writing nothing).</param>
-public sealed record RestoreFilesRequest(IReadOnlyList<string>? Paths, string? ToVm, string? Volume, string? TargetDirectory, bool? Overwrite);
+/// <param name="ToHostPath">Instead of a VM: an absolute directory on the backup's host (the repository's host) they go under, at their backed-up paths, with owners, modes, times and symlinks kept (not '/', a top-level or a system directory).</param>
+public sealed record RestoreFilesRequest(IReadOnlyList<string>? Paths, string? ToVm, string? Volume, string? TargetDirectory, bool? Overwrite,
+    string? ToHostPath = null);

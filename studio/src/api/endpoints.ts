@@ -1,6 +1,6 @@
 import { request } from './client';
 import type { operations } from './schema';
-import type { InstanceStatus, RestoreRequest, WorkflowDefinition } from './types';
+import type { InstanceStatus, RestoreFilesRequest, RestoreRequest, WorkflowDefinition } from './types';
 
 const enc = encodeURIComponent;
 const qs = (params: Record<string, string | number | boolean | undefined | null>) => {
@@ -75,6 +75,10 @@ export const api = {
   /** The idempotency key makes a double click start one restore, not two. */
   restore: (r: RestoreRequest, idempotencyKey: string) =>
     request<Answer<'StartRestore'>>('POST', '/api/restores', { body: r, headers: { 'Idempotency-Key': idempotencyKey } }),
+  /** Files of a backup into a running VM or onto a directory of the backup's host; the key makes a double click start one run. */
+  restoreFiles: (backupId: string, r: RestoreFilesRequest, idempotencyKey: string) =>
+    request<Answer<'RestoreBackupFiles'>>('POST', `/api/backups/${enc(backupId)}/files/restore`,
+      { body: r satisfies Body<'RestoreBackupFiles'>, headers: { 'Idempotency-Key': idempotencyKey } }),
 
   keys: () => request<Answer<'ListKeys'>>('GET', '/api/keys'),
   createKey: (name: string, role: string) =>

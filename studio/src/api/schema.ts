@@ -115,7 +115,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Starts the restore-files workflow: copies paths into a running VM through its guest agent. */
+        /** Starts the restore-files workflow: copies paths into a running VM through its guest agent, or onto a directory of the backup's host. */
         post: operations["RestoreBackupFiles"];
         delete?: never;
         options?: never;
@@ -1479,6 +1479,8 @@ export interface components {
             paths?: null | string[];
             /** @description Guest directory they go under, at their backed-up paths (default `/`). */
             targetDirectory?: null | string;
+            /** @description Instead of a VM: an absolute directory on the backup's host (the repository's host) they go under, at their backed-up paths, with owners, modes, times and symlinks kept (not '/', a top-level or a system directory). */
+            toHostPath?: null | string;
             /** @description Running VM on the backup's host to copy them into. */
             toVm?: null | string;
             /** @description File system (vda, vda2); empty for the only disk. */

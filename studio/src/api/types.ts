@@ -52,6 +52,7 @@ export type BackupState = Schemas['BackupState'];
 export type Backup = Schemas['BackupDto'];
 /** `toVm` overwrites another existing VM; `asNewVm` names a VM to create from the backup. */
 export type RestoreRequest = Schemas['RestoreRequest'];
+export type RestoreFilesRequest = Schemas['RestoreFilesRequest'];
 export type Schedule = Schemas['ScheduleDto'];
 /** A compression or validation job (GET /api/jobs): a workflow instance the engine queues, limits and retries. */
 export type Job = Schemas['JobDto'];

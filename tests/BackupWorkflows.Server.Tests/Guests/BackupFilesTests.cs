@@ -35,7 +35,8 @@ public sealed class BackupFilesTests(ServerFactory server) : IClassFixture<Serve
         var sums = new Dictionary<string, string>();
         await guest.Agent.ShellAsync("""
             cd /mnt/vda && mkdir -p d/sub && head -c 300000 /dev/urandom > f1 && echo nested > d/sub/x && head -c 5000 /dev/urandom > d/y
-            ln -s ../../../../.. up && ln -s /etc/hostname abs && ln -s d/sub/x rel && printf odd > "$(printf 'odd\001name')" && sync
+            ln -s ../../../../.. up && ln -s /etc/hostname abs && ln -s d/sub/x rel && printf odd > "$(printf 'odd\001name')"
+            chown 1234:2345 d/sub/x && chmod 0604 d/sub/x && touch -d @1600000000 d/sub/x && chmod 0750 d/sub && sync
             """);
         foreach (var f in new[] { "f1", "d/sub/x", "d/y" }) sums[f] = await guest.Sha256Async($"/mnt/vda/{f}");
         var b1 = await BackupAsync(guest.Name);
@@ -121,6 +122,53 @@ public sealed class BackupFilesTests(ServerFactory server) : IClassFixture<Serve
         var overwritten = await RestoreAsync(b2, new { paths = new[] { "/f1" }, toVm = guest.Name, targetDirectory = "/restored", overwrite = true });
         Assert.Equal("Finished", overwritten["status"]!.GetValue<string>());
         Assert.Equal(sums["f1"], await guest.Sha256Async("/restored/f1"));
+        // Owner, mode and modification time came along (chown/chmod/touch through the agent).
+        Assert.Equal(await GuestStatAsync(guest, "/mnt/vda/d/sub/x"), await GuestStatAsync(guest, "/restored/d/sub/x"));
+
+        // Onto a host path (this machine is the backup's host): bad targets are refused naming the field.
+        var hostDirectory = Path.Combine("/var/tmp", "bwf-files-" + Guid.NewGuid().ToString("N")[..8]);
+        foreach (var (body, field) in new (object, string)[]
+                 {
+                     (new { paths = new[] { "/d" }, toHostPath = "relative/dir" }, "toHostPath"),
+                     (new { paths = new[] { "/d" }, toHostPath = "/etc" }, "toHostPath"),
+                     (new { paths = new[] { "/d" }, toHostPath = hostDirectory, toVm = guest.Name }, "toHostPath"),
+                     (new { paths = new[] { "/d" }, toHostPath = hostDirectory, targetDirectory = "/x" }, "targetDirectory"),
+                 })
+        {
+            var problem = await (await admin.PostJsonAsync($"/api/backups/{b3}/files/restore", body)).AssertProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(problem["errors"]?[field] is not null, problem.ToJsonString());
+        }
+        try
+        {
+            // The whole file system of b3: contents, owners, modes and times as in the guest; symlinks as symlinks, not followed.
+            var onHost = await RestoreAsync(b3, new { paths = new[] { "/" }, toHostPath = hostDirectory });
+            Assert.True(onHost["status"]!.GetValue<string>() == "Finished", onHost.ToJsonString());
+            foreach (var f in new[] { "f2", "f3", "d/sub/x", "d/y" })
+                Assert.Equal(sums[f], Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(hostDirectory, f)))));
+            foreach (var f in new[] { "f3", "d", "d/sub", "d/sub/x", "lost+found" })
+                Assert.Equal(await GuestStatAsync(guest, $"/mnt/vda/{f}"), (await ProcessUtil.RunAsync("stat", "-c", "%a %u %g %Y", Path.Combine(hostDirectory, f))).Trim());
+            Assert.Equal(("/etc/hostname", "../../../../..", "d/sub/x"),
+                (new FileInfo(Path.Combine(hostDirectory, "abs")).LinkTarget, new FileInfo(Path.Combine(hostDirectory, "up")).LinkTarget,
+                    new FileInfo(Path.Combine(hostDirectory, "rel")).LinkTarget));
+            Assert.Equal("odd", await File.ReadAllTextAsync(Path.Combine(hostDirectory, "odd\u0001name")));
+
+            // Without overwrite one existing file refuses the whole restore: that file is untouched, a missing one is not written.
+            await File.WriteAllTextAsync(Path.Combine(hostDirectory, "f2"), "changed\n");
+            File.Delete(Path.Combine(hostDirectory, "f3"));
+            var refusedOnHost = await RestoreAsync(b3, new { paths = new[] { "/" }, toHostPath = hostDirectory });
+            Assert.Equal("Faulted", refusedOnHost["status"]!.GetValue<string>());
+            Assert.Contains("overwrite is off", refusedOnHost.ToJsonString());
+            Assert.Equal("changed\n", await File.ReadAllTextAsync(Path.Combine(hostDirectory, "f2")));
+            Assert.False(File.Exists(Path.Combine(hostDirectory, "f3")));
+            var overwrittenOnHost = await RestoreAsync(b3, new { paths = new[] { "/f2", "/f3" }, toHostPath = hostDirectory, overwrite = true });
+            Assert.True(overwrittenOnHost["status"]!.GetValue<string>() == "Finished", overwrittenOnHost.ToJsonString());
+            Assert.Equal(sums["f2"], Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(hostDirectory, "f2")))));
+            Assert.Equal(sums["f3"], Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(hostDirectory, "f3")))));
+        }
+        finally
+        {
+            if (Directory.Exists(hostDirectory)) Directory.Delete(hostDirectory, recursive: true);
+        }
 
         // Idle sessions close; the images are byte-identical and nothing is left on the host.
         await (await admin.PutAsJsonAsync("/api/settings/files.browse.idle.timeout.seconds", new { value = "1" })).OkJsonAsync();
@@ -143,6 +191,10 @@ public sealed class BackupFilesTests(ServerFactory server) : IClassFixture<Serve
         var started = await (await server.Admin().PostJsonAsync($"/api/backups/{backup}/files/restore", body)).OkJsonAsync();
         return await server.WaitForEndAsync(started["instanceId"]!.GetValue<string>(), TimeSpan.FromMinutes(2));
     }
+
+    /// <summary>Mode, owner, group and modification time (whole seconds) of a path in the guest, as <c>stat -c '%a %u %g %Y'</c> prints them.</summary>
+    private static async Task<string> GuestStatAsync(TestGuest guest, string path) =>
+        (await guest.Agent.ShellAsync("stat -c '%a %u %g %Y' \"$1\"", [path])).Trim();
 
     private async Task<string[]> NamesAsync(string backup, string path)
     {

@@ -10,10 +10,16 @@ const listings: Record<string, unknown> = {
   '/etc': { volume: 'vda', path: '/etc', total: 1, fileSystems: [], entries: [entry('hosts', 'file', 10)] },
 };
 let fetched: string[] = [];
+let posted: { url: string; body: unknown; headers: Record<string, string> }[] = [];
 
 beforeEach(() => {
   fetched = [];
-  vi.stubGlobal('fetch', vi.fn((url: string) => {
+  posted = [];
+  vi.stubGlobal('fetch', vi.fn((url: string, init?: RequestInit) => {
+    if (init?.method === 'POST') {
+      posted.push({ url, body: JSON.parse(String(init.body)), headers: Object.fromEntries(new Headers(init.headers).entries()) });
+      return Promise.resolve(new Response(JSON.stringify({ instanceId: 'run-1' }), { status: 202 }));
+    }
     fetched.push(url);
     const path = new URL(url, 'http://x').searchParams.get('path') ?? '/';
     return Promise.resolve(new Response(JSON.stringify(listings[path])));
@@ -49,5 +55,37 @@ describe('File browser', () => {
     await waitFor(() => expect(fetched[1]).toBe('/api/backups/b1/files/content?path=%2Fetc%2Fhosts'));
     await waitFor(() => expect(saved).toEqual(['etc.tar', 'etc.tar', 'hosts']));
     click.mockRestore();
+  });
+
+  it('restores files chosen in several directories onto a host path and links to the started run', async () => {
+    render(<FileBrowser backupId="b1" vm="vm1" onClose={() => {}} />);
+    await screen.findByTestId('file-f1');
+    expect(screen.queryByTestId('select-odd\\x01')).toBeNull();
+    expect((screen.getByTestId('file-restore') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByTestId('select-f1'));
+    fireEvent.click(screen.getByText('etc/'));
+    fireEvent.click(await screen.findByTestId('select-hosts'));
+    fireEvent.click(screen.getByTestId('file-restore'));
+    expect((screen.getByTestId('restore-files-vm') as HTMLInputElement).value).toBe('vm1');
+    fireEvent.click(screen.getByTestId('restore-files-kind-host'));
+    expect((screen.getByTestId('restore-files-confirm') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(screen.getByTestId('restore-files-host-path'), { target: { value: '/var/tmp/r' } });
+    fireEvent.click(screen.getByTestId('restore-files-overwrite'));
+    fireEvent.click(screen.getByTestId('restore-files-confirm'));
+    expect((await screen.findByTestId('restore-files-run')).getAttribute('href')).toBe('#/runs/run-1');
+    expect(posted).toHaveLength(1);
+    expect(posted[0].url).toBe('/api/backups/b1/files/restore');
+    expect(posted[0].body).toEqual({ paths: ['/f1', '/etc/hosts'], toHostPath: '/var/tmp/r', overwrite: true });
+    expect(posted[0].headers['idempotency-key']).toBeTruthy();
+  });
+
+  it('restores into the VM under a guest directory by default', async () => {
+    render(<FileBrowser backupId="b1" vm="vm1" onClose={() => {}} />);
+    fireEvent.click(await screen.findByTestId('select-etc'));
+    fireEvent.click(screen.getByTestId('file-restore'));
+    fireEvent.change(screen.getByTestId('restore-files-directory'), { target: { value: '/restored' } });
+    fireEvent.click(screen.getByTestId('restore-files-confirm'));
+    await screen.findByTestId('restore-files-started');
+    expect(posted[0].body).toEqual({ paths: ['/etc'], toVm: 'vm1', targetDirectory: '/restored' });
   });
 });

@@ -4,6 +4,7 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { Modal } from '../../components/Modal';
 import { formatBytes, formatTime } from '../../format';
 import { useLoad } from '../../useLoad';
+import { RestoreFilesDialog } from './RestoreFilesDialog';
 import './FileBrowser.css';
 
 const pageSize = 500;
@@ -19,9 +20,9 @@ async function saveAs(res: Promise<Response>, name: string) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
-/** A backup's files: breadcrumbs, directories to open, files and directories (as tar) to download. Names and paths are
- * in the server's escaped form (`\xNN`, `\\`). */
-export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: () => void }) {
+/** A backup's files: breadcrumbs, directories to open, files and directories (as tar) to download, and files and
+ * directories chosen (across directories) to restore into a VM (default: the backup's own, `vm`) or onto a host path. */
+export function FileBrowser({ backupId, vm, onClose }: { backupId: string; vm?: string; onClose: () => void }) {
   const [volume, setVolume] = useState<string | undefined>(undefined);
   const [asked, setAsked] = useState('/');
   const files = useLoad(() => api.backupFiles(backupId, asked, volume), [backupId, asked, volume]);
@@ -30,6 +31,8 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
   const [shown, setShown] = useState(pageSize);
   const [error, setError] = useState<unknown>();
   useEffect(() => setShown(pageSize), [listing]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [restoring, setRestoring] = useState(false);
 
   const open = (p: string) => setAsked(p);
   const crumbs = path === '/' ? [] : path.slice(1).split('/');
@@ -37,7 +40,10 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
   const save = (at: string, name: string, asTar: boolean) => void saveAs(
     api.backupFileDownload(backupId, asTar ? 'archive' : 'content', at, volume), asTar ? `${name}.tar` : name).catch(setError);
 
+  const toggle = (p: string) => setSelected((s) => (s.includes(p) ? s.filter((x) => x !== p) : [...s, p]));
+
   return (
+    <>
     <Modal label="Backup files" testId="file-browser" className="file-browser" error={error} onDismissError={() => setError(undefined)} onClose={onClose}>
       <header className="file-browser-head">
         <strong>Files of backup <code>{backupId.slice(0, 12)}</code></strong>
@@ -46,6 +52,9 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
             {listing.fileSystems.map((f) => <option key={f.name} value={f.name} disabled={!f.browsable}>{f.name} ({f.type || 'unknown'})</option>)}
           </select>
         )}
+        <span className="spacer" />
+        <button className="btn btn-small" disabled={selected.length === 0} onClick={() => setRestoring(true)} data-testid="file-restore">
+          Restore…{selected.length > 0 ? ` (${selected.length})` : ''}</button>
         <button className="btn btn-small btn-ghost" onClick={onClose}>Close</button>
       </header>
       <nav className="breadcrumbs" data-testid="file-breadcrumbs">
@@ -59,10 +68,13 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
       {files.loading && !listing && <div className="muted small">Opening the backup…</div>}
       {listing && (
         <table className="table file-table">
-          <thead><tr><th>Name</th><th>Size</th><th>Mode</th><th>Owner</th><th>Modified</th><th /></tr></thead>
+          <thead><tr><th /><th>Name</th><th>Size</th><th>Mode</th><th>Owner</th><th>Modified</th><th /></tr></thead>
           <tbody>
             {listing.entries.slice(0, shown).map((e) => (
               <tr key={e.name} data-testid={`file-${e.name}`}>
+                <td>{(e.type === 'file' || e.type === 'directory') && (
+                  <input type="checkbox" aria-label={`Select ${e.name}`} checked={selected.includes(join(path, e.name))}
+                    onChange={() => toggle(join(path, e.name))} data-testid={`select-${e.name}`} />)}</td>
                 <td>
                   {e.type === 'directory'
                     ? <a href="#" onClick={(ev) => { ev.preventDefault(); open(join(path, e.name)); }}>{e.name}/</a>
@@ -84,5 +96,7 @@ export function FileBrowser({ backupId, onClose }: { backupId: string; onClose: 
       )}
       {listing && listing.total > listing.entries.length && <div className="muted small">Showing the first {listing.entries.length} of {listing.total} entries.</div>}
     </Modal>
+    {restoring && <RestoreFilesDialog backupId={backupId} vm={vm} volume={volume} paths={selected} onClose={() => setRestoring(false)} />}
+    </>
   );
 }

@@ -150,7 +150,7 @@ function VmBackups({ vm, offering: info, onAssigned, running }: { vm: string; of
         </>
       )}
       <SnapshotList vm={vm} vmRunning={running} canOperate={canOperate} runsEnded={runsEnded} onStarted={(text, instanceId) => setResult({ text, instanceId })} />
-      {filesOf && <FileBrowser backupId={filesOf} onClose={() => setFilesOf(null)} />}
+      {filesOf && <FileBrowser backupId={filesOf} vm={vm} onClose={() => setFilesOf(null)} />}
       {restore && <RestoreDialog backup={restore.backup} quick={restore.quick} busy={busy} error={error}
         onConfirm={(r) => void doRestore(r)} onClose={() => { setRestore(null); setError(undefined); }} />}
     </div>
