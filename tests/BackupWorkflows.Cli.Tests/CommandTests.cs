@@ -103,6 +103,29 @@ public sealed class CommandTests(CliServer server)
     }
 
     [Fact]
+    public async Task OfferingAndScheduleCreate_NameTheirWorkflows_AndAMissingOneIsRefusedNamingTheOption()
+    {
+        var named = Json(await server.RunAsync("offering", "create", "named-flows", "--backup-workflow", "backup-with-retry", "-o", "json"));
+        Assert.Equal(("backup-with-retry", "restore", "quick-restore"), (named["backupWorkflow"]!.GetValue<string>(),
+            named["restoreWorkflow"]!.GetValue<string>(), named["quickRestoreWorkflow"]!.GetValue<string>()));
+        Assert.Contains(( await server.RunAsync("offering", "list")).Output.Split('\n'), line => line.Contains("named-flows") && line.Contains("backup-with-retry"));
+        var missing = await server.RunAsync("offering", "create", "ghost-flows", "--restore-workflow", "no-such-flow");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("restoreWorkflow", missing.Error);
+        Assert.Contains("no workflow 'no-such-flow'", missing.Error);
+
+        var schedule = Json(await server.RunAsync("schedule", "create", "--offering", "named-flows", "--cron", "weekly",
+            "--workflow", "backup", "--input", "type=full", "-o", "json"));
+        Assert.Equal("backup", schedule["workflow"]!.GetValue<string>());
+        Assert.Equal("full", schedule["input"]!["type"]!.GetValue<string>());
+        Assert.Contains((await server.RunAsync("schedule", "list")).Output.Split('\n'), line => line.Contains("named-flows") && line.Contains("backup"));
+        var vmInInput = await server.RunAsync("schedule", "create", "--offering", "named-flows", "--cron", "daily", "--input", "vm=other");
+        Assert.Equal(1, vmInInput.ExitCode);
+        Assert.Contains("input", vmInInput.Error);
+        Assert.Equal(0, (await server.RunAsync("schedule", "delete", schedule["id"]!.GetValue<string>())).ExitCode);
+    }
+
+    [Fact]
     public async Task Keys_CreateWithRole_ThenThatRoleIsEnforced()
     {
         var created = Json(await server.RunAsync("key", "create", "cli-viewer", "--role", "viewer", "-o", "json"));
