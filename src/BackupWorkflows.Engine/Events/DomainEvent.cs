@@ -24,7 +24,7 @@ public static class DomainEventNames
     public const string RestoreCompleted = "restore.completed";
     /// <summary>A restore (or quick restore) instance faulted.</summary>
     public const string RestoreFailed = "restore.failed";
-    /// <summary>A validation ended; <c>result</c> is its result (<c>passed</c>, <c>failed</c>, …, or <c>error</c> when it faulted).</summary>
+    /// <summary>A validation ended; <c>result</c> is its result (Valid, Invalid, UnableToValidate, or Faulted when it faulted).</summary>
     public const string ValidationFinished = "validation.finished";
     /// <summary>A job (compression or validation) faulted.</summary>
     public const string JobFailed = "job.failed";
