@@ -111,6 +111,39 @@ public sealed class EventTriggerTests(PostgresCluster postgres)
     }
 
     [Fact]
+    public async Task EventOfAnEnd_CommittedButNotDispatched_IsDispatchedByTheNextEngine()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bwf-outbox-{Guid.NewGuid():N}.db");
+        var connection = $"Data Source={file}";
+        var log = $"outbox-{Guid.NewGuid():N}";
+        try
+        {
+            await using (var setup = await EngineHost.StartAsync("sqlite", connection: connection))
+            {
+                await setup.PublishAsync("""
+                    { "id": "failing", "inputs": [ { "name": "vm", "type": "string" } ],
+                      "activities": [ { "id": "start", "type": "Flow.Start" }, { "id": "fault", "type": "Flow.Fault", "inputs": { "message": "gone" } } ],
+                      "connections": [ { "source": "start", "target": "fault" } ] }
+                    """);
+                await setup.PublishAsync(OnFailure("on-failure", log));
+            }
+            // A node without the dispatch loop ends the instance and stops: like a crash right after the end's commit.
+            await using (var crashed = await EngineHost.StartAsync("sqlite", configure: o => { o.RunHostedService = false; o.NodeId = "crashed"; },
+                             services: s => s.AddSingleton<IDomainEventSource, FailingSource>(), connection: connection))
+                Assert.Equal(WorkflowStatus.Faulted, (await crashed.RunAsync("failing", new JsonObject { ["vm"] = "web1" })).Status);
+            Assert.False(RecordActivity.Calls.ContainsKey(log));
+
+            await using var next = await EngineHost.StartAsync("sqlite", connection: connection);
+            await Eventually.UntilAsync(() => RecordActivity.Calls.TryGetValue(log, out var calls) && !calls.IsEmpty, "the next engine dispatched the event");
+            Assert.Equal(["r:web1|fault: gone|http://sink/x"], RecordActivity.Calls[log]);
+        }
+        finally
+        {
+            foreach (var f in new[] { file, file + "-wal", file + "-shm" }) File.Delete(f);
+        }
+    }
+
+    [Fact]
     public async Task UnknownEventName_IsRefusedOnSave()
     {
         await using var engine = await EngineHost.StartAsync("sqlite");
