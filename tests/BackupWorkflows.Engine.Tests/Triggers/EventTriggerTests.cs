@@ -77,6 +77,11 @@ public sealed class EventTriggerTests(PostgresCluster postgres)
         Assert.Equal(1, await CountAsync(engine, "on-failure"));
         await using (var db = await engine.Services.GetRequiredService<EngineDatabase>().CreateAsync())
             Assert.Equal(0, await db.Events.CountAsync(e => e.DispatchedAt == null));
+
+        // Retention deletes dispatched events with the instances.
+        await engine.Runtime.PurgeAsync(DateTimeOffset.UtcNow.AddMinutes(1));
+        await using (var db = await engine.Services.GetRequiredService<EngineDatabase>().CreateAsync())
+            Assert.Equal(0, await db.Events.CountAsync());
     }
 
     /// <summary>Raises <c>backup.failed</c> when an instance of <c>failing</c> faults, as the backup domain does for <c>backup</c>.</summary>
