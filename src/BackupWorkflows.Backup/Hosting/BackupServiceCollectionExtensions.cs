@@ -47,6 +47,7 @@ public static class BackupServiceCollectionExtensions
         services.AddScoped<Restores.RestoreSourceLoader>();
         services.AddScoped<ShippedWorkflowImporter>();
         services.AddHostedService<BackupStartup>();
+        services.AddSingleton<BackupWorkflows.Engine.Events.IDomainEventSource, Events.BackupEvents>();
         // Issue 4: jobs (compression, validation), settings, quick restore.
         services.AddSingleton<Compression.CompressionCapability>();
         services.AddScoped<Settings.BackupSettings>();

@@ -25,7 +25,8 @@ public sealed class ShippedWorkflowRecord
 
 /// <summary>
 /// Imports the workflows shipped in <c>workflows/</c> at start without ever overriding the operator:
-/// a new id is imported and published; a shipped file that changed in a new release is imported
+/// a new id is imported and published (an example in <see cref="Examples"/> only imported: the operator switches it on
+/// by publishing it); a shipped file that changed in a new release is imported
 /// and published only while the operator has made no version of that workflow since our last
 /// import. Otherwise the operator's versions stay as they are (drafts included) and a warning
 /// says how to adopt the shipped one.
@@ -33,6 +34,9 @@ public sealed class ShippedWorkflowRecord
 public sealed class ShippedWorkflowImporter(IWorkflowDefinitionStore store, BackupDbContext db, TimeProvider time,
     ILogger<ShippedWorkflowImporter> logger)
 {
+    /// <summary>Shipped examples that need the operator's settings (a webhook URL) first: imported, never published by us.</summary>
+    public static readonly IReadOnlySet<string> Examples = new HashSet<string>(StringComparer.Ordinal) { "notify-on-failure" };
+
     /// <summary>What happened to one shipped workflow.</summary>
     public enum Outcome { Imported, Upgraded, Unchanged, KeptOperatorVersion }
 
@@ -57,7 +61,7 @@ public sealed class ShippedWorkflowImporter(IWorkflowDefinitionStore store, Back
             };
             if (outcome is Outcome.Imported or Outcome.Upgraded)
             {
-                var result = await store.ImportAsync(json, publish: true, ct);
+                var result = await store.ImportAsync(json, publish: !Examples.Contains(id), ct);
                 await MarkAsync(mark, id, result.Definition.Version, sha, ct);
                 logger.LogInformation("Shipped workflow {Name}: v{Version} {What}", name, result.Definition.Version,
                     outcome == Outcome.Imported ? "imported" : "imported over our earlier one");

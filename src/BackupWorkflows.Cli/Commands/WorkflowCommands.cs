@@ -68,12 +68,10 @@ internal static class WorkflowCommands
                 ? $"Unpublished {result?["id"]}; its triggers are stopped." : $"{result?["id"]} was not published.", result);
             return 0;
         });
-        var triggers = app.Action(Cmd("triggers", "Lists the triggers of published workflows (cron, HTTP hooks)."), async (c, ct) =>
+        var triggers = app.Action(Cmd("triggers", "Lists the triggers of published workflows (cron, HTTP hooks, domain events)."), async (c, ct) =>
         {
             c.Out.Table(await c.Api.GetAsync("api/triggers", ct), Column.Of("WORKFLOW", "workflowId"), Column.Of("VERSION", "version"),
-                Column.Of("ACTIVITY", "activityId"), Column.Of("TYPE", "type"),
-                new Column("FIRES ON", r => r?["hookPath"] is { } hook ? $"{r["settings"]?["method"]} {hook} (role {r["settings"]?["role"]})"
-                    : $"{r?["settings"]?["cron"]} ({r?["settings"]?["timeZone"]})"));
+                Column.Of("ACTIVITY", "activityId"), Column.Of("TYPE", "type"), new Column("FIRES ON", FiresOn));
             return 0;
         });
         var runId = Arg("ID", "Definition id.");
@@ -86,6 +84,20 @@ internal static class WorkflowCommands
             return await InstanceWaiter.ReportAsync(c, started, c.Parse.GetValue(wait), $"Workflow {c.Parse.GetValue(runId)}", ct);
         });
         return Group("workflow", "Workflow definitions.", list, show, export, import, publish, unpublish, triggers, run);
+    }
+
+    /// <summary>What fires a trigger: a hook's method and path, a cron and its zone, or an event and its filter.</summary>
+    private static string FiresOn(JsonNode? row)
+    {
+        var settings = row?["settings"];
+        if (row?["hookPath"] is { } hook) return $"{settings?["method"]} {hook} (role {settings?["role"]})";
+        if (row?["type"]?.ToString() == "Trigger.Event")
+        {
+            var filter = new[] { "vm", "offering", "host", "result" }.Where(f => settings?[f]?.ToString() is { Length: > 0 })
+                .Select(f => $"{f}={settings![f]}").ToList();
+            return $"event {settings?["event"]}" + (filter.Count > 0 ? $" ({string.Join(", ", filter)})" : " (any)");
+        }
+        return $"{settings?["cron"]} ({settings?["timeZone"]})";
     }
 
     private static string Version(int? version) => version is null ? "" : $"?version={version}";

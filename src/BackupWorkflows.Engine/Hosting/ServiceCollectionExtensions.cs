@@ -1,5 +1,6 @@
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Engine.Definitions;
+using BackupWorkflows.Engine.Events;
 using BackupWorkflows.Engine.Locks;
 using BackupWorkflows.Engine.Persistence;
 using BackupWorkflows.Engine.Runtime;
@@ -55,6 +56,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<WorkflowRuntime>();
         services.AddSingleton<IWorkflowRuntime>(sp => sp.GetRequiredService<WorkflowRuntime>());
         services.AddSingleton<IWorkflowInstanceQueries, InstanceQueries>();
+        services.AddSingleton<EventDispatcher>();
+        services.AddSingleton<IDomainEvents>(sp => sp.GetRequiredService<EventDispatcher>());
         if (options.RunHostedService) services.AddHostedService<EngineHostedService>();
         return services;
     }

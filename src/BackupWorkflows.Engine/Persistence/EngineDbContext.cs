@@ -15,6 +15,7 @@ internal sealed class EngineDbContext(DbContextOptions<EngineDbContext> options)
     public DbSet<LockNameRecord> LockNames => Set<LockNameRecord>();
     public DbSet<TriggerRecord> Triggers => Set<TriggerRecord>();
     public DbSet<OriginRecord> Origins => Set<OriginRecord>();
+    public DbSet<EventRecord> Events => Set<EventRecord>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -79,6 +80,13 @@ internal sealed class EngineDbContext(DbContextOptions<EngineDbContext> options)
             e.HasKey(x => x.InstanceId);
             e.Property(x => x.InstanceId).HasMaxLength(64);
             e.HasIndex(x => x.ParentInstanceId);
+        });
+        b.Entity<EventRecord>(e =>
+        {
+            e.ToTable("wf_events");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(64);
+            e.HasIndex(x => new { x.DispatchedAt, x.CreatedAt });
         });
     }
 }

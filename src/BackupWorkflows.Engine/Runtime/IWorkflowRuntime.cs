@@ -48,7 +48,7 @@ public interface IWorkflowRuntime
 
     /// <summary>
     /// Deletes Finished and Cancelled instances that ended before <paramref name="endedBefore"/>,
-    /// with their journal, incidents and progress (retention). Faulted ones are kept for retry.
+    /// with their journal, incidents and progress (retention), and the domain events dispatched before then. Faulted ones are kept for retry.
     /// Returns the number of instances deleted.
     /// </summary>
     Task<int> PurgeAsync(DateTimeOffset endedBefore, CancellationToken cancellationToken = default);

@@ -231,6 +231,8 @@ internal sealed class WorkflowRuntime(EngineServices services, InstanceExecutor 
         var before = EngineDatabase.Ms(endedBefore);
         int[] purgeable = [(int)WorkflowStatus.Finished, (int)WorkflowStatus.Cancelled];
         await using var db = await services.Database.CreateAsync(cancellationToken);
+        // Dispatched domain events older than that go too (the instances they started keep their origin).
+        await db.Events.Where(e => e.DispatchedAt != null && e.DispatchedAt < before).ExecuteDeleteAsync(cancellationToken);
         // Oldest first: a purge capped at 10 000 takes the instances that ended longest ago (and the
         // order makes the cap deterministic, which EF Core asks of every Take).
         var ids = await db.Instances.Where(i => purgeable.Contains(i.Status) && i.EndedAt < before)

@@ -24,7 +24,18 @@ describe('TriggerSummary', () => {
     expect(String((fetch.mock.calls[0] as unknown[])[0])).toContain('/api/triggers/cron-preview?cron=*%2F10%20*%20*%20*%20*%20%3F&timeZone=Europe%2FBerlin&count=5');
   });
 
+  it('shows an event trigger with its event and filter', () => {
+    render(<TriggerSummary activity={activity('Trigger.Event', { event: 'backup.failed', vm: 'web1', host: ' ', result: 'failed' })} />);
+    expect(screen.getByTestId('event-name').textContent).toBe('backup.failed');
+    expect(screen.getByTestId('event-filter').textContent).toBe('only when vm is web1 and result is failed');
+    cleanup();
+    render(<TriggerSummary activity={activity('Trigger.Event', { event: 'job.failed' })} />);
+    expect(screen.getByTestId('event-filter').textContent).toBe('every such event (no filter)');
+  });
+
   it('summarises triggers and child workflows on their canvas nodes only', () => {
+    expect(nodeSummary(activity('Trigger.Event', { event: 'backup.failed', offering: 'gold' }))).toBe('on backup.failed (offering=gold)');
+    expect(nodeSummary(activity('Trigger.Event', { event: 'validation.finished' }))).toBe('on validation.finished');
     expect(nodeSummary(activity('Trigger.Http', { path: 'a/b' }))).toBe('POST /api/hooks/a/b');
     expect(nodeSummary(activity('Trigger.Cron', { cron: 'daily' }))).toBe('daily (UTC)');
     expect(nodeSummary(activity('Flow.RunWorkflow', { workflowId: 'backup', version: 3 }))).toBe('runs backup v3');

@@ -130,3 +130,15 @@ internal sealed class OriginRecord
     public string? TriggerPayload { get; set; }
     public string? ParentInstanceId { get; set; }
 }
+
+/// <summary>A raised domain event in the outbox: written with what raised it (an instance end), dispatched after.</summary>
+internal sealed class EventRecord
+{
+    public string Id { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Payload { get; set; } = "{}";
+    public string? InstanceId { get; set; }
+    public long CreatedAt { get; set; }
+    /// <summary>Null until every matching trigger has started its instance.</summary>
+    public long? DispatchedAt { get; set; }
+}

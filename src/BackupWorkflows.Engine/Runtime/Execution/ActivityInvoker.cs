@@ -75,14 +75,19 @@ internal static class ActivityInvoker
         return outputs;
     }
 
-    /// <summary>The inputs as journaled: sensitive values replaced by <c>***</c>.</summary>
+    /// <summary>
+    /// The inputs as journaled: sensitive values replaced by <c>***</c>; a sensitive object (secret headers) keeps its
+    /// member names, each value masked, so the journal still shows which were sent.
+    /// </summary>
     public static JsonObject Mask(JsonObject inputs, PlannedActivity planned)
     {
         var masked = new JsonObject();
         foreach (var (name, value) in inputs)
         {
             var sensitive = planned.Inputs.Any(i => i.Input.Sensitive && i.Input.Name == name);
-            masked[name] = sensitive && value is not null ? "***" : value?.DeepClone();
+            masked[name] = !sensitive || value is null ? value?.DeepClone()
+                : value is JsonObject members ? new JsonObject(members.Select(m => KeyValuePair.Create(m.Key, (JsonNode?)"***")))
+                : "***";
         }
         return masked;
     }

@@ -1,3 +1,4 @@
+using BackupWorkflows.Engine.Events;
 using BackupWorkflows.Engine.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -8,10 +9,10 @@ namespace BackupWorkflows.Engine.Runtime.Execution;
 /// <summary>
 /// Creates the schema, then keeps polling: resumes instances this node owned before a restart,
 /// instances whose owner's lease expired (a dead node) and suspended instances whose timer is
-/// due; renews the leases of the instances it runs. Claiming is a conditional update, so when
+/// due; renews the leases of the instances it runs; dispatches the domain events of the outbox. Claiming is a conditional update, so when
 /// several nodes poll the same row only one wins.
 /// </summary>
-internal sealed class EngineHostedService(EngineServices services, InstanceExecutor executor) : BackgroundService
+internal sealed class EngineHostedService(EngineServices services, InstanceExecutor executor, EventDispatcher events) : BackgroundService
 {
     private readonly ILogger _logger = services.LoggerFactory.CreateLogger<EngineHostedService>();
 
@@ -25,7 +26,8 @@ internal sealed class EngineHostedService(EngineServices services, InstanceExecu
         // Renewal has its own loop so a slow claim pass (many instances to resume) never delays it past the lease.
         Task.WhenAll(
             LoopAsync(ClaimDueAsync, services.Options.PollInterval, stoppingToken),
-            LoopAsync(executor.RenewLeasesAsync, services.Options.LeaseDuration / 3, stoppingToken));
+            LoopAsync(executor.RenewLeasesAsync, services.Options.LeaseDuration / 3, stoppingToken),
+            events.RunAsync(stoppingToken));
 
     private async Task LoopAsync(Func<CancellationToken, Task> pass, TimeSpan interval, CancellationToken stoppingToken)
     {

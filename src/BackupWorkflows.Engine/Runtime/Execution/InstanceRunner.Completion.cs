@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 using BackupWorkflows.Engine.Activities;
 using BackupWorkflows.Engine.Activities.Flow;
 using BackupWorkflows.Engine.Definitions;
+using BackupWorkflows.Engine.Events;
 using BackupWorkflows.Engine.Journal;
 using BackupWorkflows.Engine.Persistence;
 using BackupWorkflows.Engine.Persistence.Records;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BackupWorkflows.Engine.Runtime.Execution;
 
@@ -98,7 +100,10 @@ internal sealed partial class InstanceRunner
 
         // After a fault, finish, cancel or stop nothing new starts; scheduled items stay Pending in the state.
         var started = _halted || _cancelRequested || _stopRequested ? [] : scheduled.Select(w => PrepareStart(w, false, null)).ToList();
+        // A fault is committed here, before the run ends: its events must be in this commit (nothing resumes a Faulted instance).
+        var raised = _record.Status == (int)WorkflowStatus.Faulted ? await RaiseEventsAsync(WorkflowStatus.Faulted, now) : 0;
         await CommitAsync();
+        if (raised > 0) Services.Services.GetService<EventDispatcher>()?.Wake();
         _db.Entry(journal).State = EntityState.Detached; // ended rows are never written again by this run
         Publish(ended.Error is null ? WorkflowEventKind.ActivityCompleted : WorkflowEventKind.ActivityFaulted, running,
             outcomes: journal.Outcome?.Split(','), message: journal.Error);
@@ -192,8 +197,33 @@ internal sealed partial class InstanceRunner
         if (status == WorkflowStatus.Cancelled)
             await _db.Journal.Where(j => j.InstanceId == _record.Id && j.Status == (int)ExecutionStatus.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, (int)ExecutionStatus.Cancelled).SetProperty(j => j.EndedAt, now));
+        var raised = status == WorkflowStatus.Suspended ? 0 : await RaiseEventsAsync(status, now);
         await CommitAsync();
+        if (raised > 0) Services.Services.GetService<EventDispatcher>()?.Wake();
         PublishStatus(status);
+    }
+
+    private bool _eventsRaised;
+
+    /// <summary>
+    /// The domain events the instance's end raises (<see cref="IDomainEventSource"/>), added to the outbox in the
+    /// commit of the end itself: the end and its events are committed together or not at all. Once per run
+    /// (a retried instance that ends again raises its events again).
+    /// </summary>
+    private async Task<int> RaiseEventsAsync(WorkflowStatus status, long now)
+    {
+        if (_eventsRaised) return 0;
+        var sources = Services.Services.GetServices<IDomainEventSource>().ToList();
+        if (sources.Count == 0) return 0;
+        JsonObject outputs;
+        lock (_stateLock) outputs = (JsonObject)_state.Outputs.DeepClone();
+        var ended = new EndedInstance(_record.Id, _record.DefinitionId, _record.DefinitionVersion, status, (JsonObject)_input.DeepClone(),
+            _record.Output is null ? null : JsonNode.Parse(_record.Output), _record.Fault, outputs);
+        var events = new List<DomainEvent>();
+        foreach (var source in sources) events.AddRange(await source.EventsOfAsync(ended, CancellationToken.None));
+        EventDispatcher.Add(_db, events, _record.Id, now);
+        _eventsRaised = true;
+        return events.Count;
     }
 
     /// <summary>Gives the lease up without changing state (shutdown): any node may resume at once.</summary>
