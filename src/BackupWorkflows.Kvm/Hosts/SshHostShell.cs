@@ -43,7 +43,7 @@ public sealed class SshHostShell : IHostShell
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _channels = new SemaphoreSlim(options.MaxChannels, options.MaxChannels);
-        Host = $"{options.User}@{options.HostName}:{options.Port}";
+        Host = options.Label;
     }
 
     /// <inheritdoc />
@@ -153,7 +153,7 @@ public sealed class SshHostShell : IHostShell
                 await readOut.ConfigureAwait(false);
             }
 
-            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, RemoteCommand.WithoutPidLine(stderr.ToString()));
+            throw command.TimedOut(Host, stderr.ToString());
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
@@ -176,17 +176,7 @@ public sealed class SshHostShell : IHostShell
                 $"{error}\nterminated by signal {ssh.ExitSignal ?? "(none reported)"}");
         }
 
-        if (RemoteCommand.RemoteTimedOut(options, exitCode, duration))
-        {
-            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, error);
-        }
-
-        if (options.SuccessExitCodes.Contains(exitCode))
-        {
-            return new HostCommandResult(Host, arguments, exitCode, stdout.ToString(), error, duration);
-        }
-
-        throw new HostCommandException(Host, arguments, HostCommandFailure.NonZeroExit, exitCode, error);
+        return command.Result(Host, exitCode, stdout.ToString(), stderr.ToString(), duration);
     }
 
     /// <summary>Reads a channel stream on a thread of its own: its reads block, and blocked thread-pool threads
