@@ -137,18 +137,6 @@ public sealed class TakeSnapshot(HostRegistry hostRegistry, HostConnections host
         if (!Quiesce || !running) return (false, QuiescePolicy.Skip);
         var assignment = await assignments.FindAssignmentAsync(Host, Vm, ct);
         var policy = assignment is null ? QuiescePolicy.Prefer : (await offerings.OfferingAsync(assignment.OfferingName, ct)).Quiesce;
-        if (policy == QuiescePolicy.Skip)
-        {
-            context.Journal("the offering's quiesce policy is Skip: taking the snapshot crash-consistent");
-            return (false, policy);
-        }
-        if (!await host.AgentOf(Vm).TryPingAsync(ct))
-        {
-            if (policy == QuiescePolicy.Require)
-                throw new BackupInputException($"the guest agent of VM '{Vm}' does not answer and the offering requires quiesced snapshots");
-            context.Journal("guest agent does not answer: taking the snapshot crash-consistent");
-            return (false, policy);
-        }
-        return (true, policy);
+        return (await QuiesceDecision.FreezeAsync(host, Vm, policy, "snapshot", context.Journal, ct), policy);
     }
 }
