@@ -1,5 +1,6 @@
 using BackupWorkflows.Backup.Catalog;
 using BackupWorkflows.Backup.Model;
+using BackupWorkflows.Backup.Snapshots;
 using BackupWorkflows.Engine.Activities;
 
 namespace BackupWorkflows.Backup.Activities;
@@ -35,21 +36,12 @@ public sealed class Quiesce(BackupContextLoader loader, BackupCatalog catalog) :
         var work = await loader.LoadAsync(BackupId, ct);
         var policy = work.Offering.Quiesce;
         if (!await work.IsActiveAsync(ct)) Mode = "offline";
-        else if (policy == QuiescePolicy.Skip) Mode = "crash-consistent";
         else
         {
-            var agent = work.Host.AgentOf(work.Backup.VmName);
-            if (!await agent.TryPingAsync(ct))
-            {
-                if (policy == QuiescePolicy.Require)
-                    throw new BackupInputException($"the guest agent of VM '{work.Backup.VmName}' does not answer and the offering requires a quiesced backup");
-                context.Journal("guest agent does not answer: continuing crash-consistent");
-                Mode = "crash-consistent";
-            }
-            else Mode = "quiesce";
+            Mode = await QuiesceDecision.FreezeAsync(work.Host, work.Backup.VmName, policy, "backup", context.Journal, ct) ? "quiesce" : "crash-consistent";
             if (Mode == "quiesce" && !string.IsNullOrWhiteSpace(PreSnapshotCommand))
             {
-                var result = await agent.ExecAsync("/bin/sh", ["-c", PreSnapshotCommand], cancellationToken: ct);
+                var result = await work.Host.AgentOf(work.Backup.VmName).ExecAsync("/bin/sh", ["-c", PreSnapshotCommand], cancellationToken: ct);
                 if (result.ExitCode != 0)
                 {
                     var message = $"pre-snapshot command exited {result.ExitCode}: {result.StandardError.Trim()}";

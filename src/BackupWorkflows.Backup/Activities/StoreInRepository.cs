@@ -57,12 +57,11 @@ public sealed class StoreInRepository(BackupContextLoader loader, BackupCatalog 
                     written = await files.ExistsAsync(v.ImagePath, ct) ? v.ImagePath
                         : throw new InvalidOperationException($"the backup job left no image of {v.Target} ({partial}); take the backup again");
                 else if (backup.Type == BackupType.Incremental)
-                    await work.Host.QemuImg.RebaseUnsafeAsync(partial, ParentImage(parent, v), "qcow2", "qcow2", ct);
+                    await work.Host.QemuImg.RebaseUnsafeAsync(partial, ParentVolume(parent, v).ImagePath, "qcow2", "qcow2", ct);
             }
             else if (backup.Type == BackupType.Incremental)
             {
-                var parentVolume = parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)
-                    ?? throw new BackupInputException($"the parent backup has no volume {v.Target}");
+                var parentVolume = ParentVolume(parent, v);
                 await CopyWritesSinceAsync(work, v.SnapshotSourcePath!, parentVolume.PrimaryDeltaPath, partial, ct);
                 await work.Host.QemuImg.RebaseUnsafeAsync(partial, parentVolume.ImagePath, "qcow2", "qcow2", ct);
             }
@@ -126,8 +125,9 @@ public sealed class StoreInRepository(BackupContextLoader loader, BackupCatalog 
         foreach (var copy in copies.Skip(1)) await work.Host.Files.DeleteFileAsync(copy, ct);
     }
 
-    private static string ParentImage(BackupRecord? parent, BackupVolume v) =>
-        parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)?.ImagePath
+    /// <summary>The parent backup's volume of <paramref name="v"/>'s disk, which an incremental's image rests on.</summary>
+    private static BackupVolume ParentVolume(BackupRecord? parent, BackupVolume v) =>
+        parent?.Volumes.FirstOrDefault(p => p.Target == v.Target)
         ?? throw new BackupInputException($"the parent backup has no volume {v.Target}");
 
     private static async Task<long> EstimateAsync(BackupContext work, CancellationToken ct)

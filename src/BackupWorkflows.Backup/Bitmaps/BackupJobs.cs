@@ -94,7 +94,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
         {
             await work.Host.Virsh.AbortJobAsync(vm, ct);
         }
-        if (work.Backup.Checkpoint is { } checkpoint && (await work.Host.Virsh.ListCheckpointNamesAsync(vm, ct)).Contains(checkpoint))
+        if (work.Backup.Checkpoint is { } checkpoint && await work.Host.Virsh.HasCheckpointAsync(vm, checkpoint, ct))
         {
             await work.Host.Virsh.DeleteCheckpointAsync(vm, checkpoint, ct);
             context.Journal($"checkpoint {checkpoint} of this attempt deleted");
@@ -104,7 +104,7 @@ public sealed class BackupJobs(BackupCatalog catalog, PrimaryChains chains, Repo
     private static async Task<bool> AlreadyBegunAsync(BackupContext work, CancellationToken ct)
     {
         if (work.Backup.Checkpoint is { } checkpoint)
-            return (await work.Host.Virsh.ListCheckpointNamesAsync(work.Backup.VmName, ct)).Contains(checkpoint);
+            return await work.Host.Virsh.HasCheckpointAsync(work.Backup.VmName, checkpoint, ct);
         var job = await work.Host.Virsh.GetJobAsync(work.Backup.VmName, cancellationToken: ct);
         return job.Running && job.Operation == DomainJob.BackupOperation;
     }

@@ -57,10 +57,16 @@ public static class DomainXmlEditor
         return Path.Combine(dir, renamed);
     }
 
+    /// <summary>The file disk <paramref name="target"/> reads, or null when the domain has no such disk or it is not a file.</summary>
+    public static string? DiskSource(XDocument doc, string target) =>
+        FindDisk(doc, target)?.Element("source")?.Attribute("file")?.Value;
+
     /// <summary>Removes a disk from the document.</summary>
     public static void RemoveDisk(XDocument doc, string target) => Disk(doc, target).Remove();
 
     private static XElement Disk(XDocument doc, string target) =>
-        doc.Descendants("disk").FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)
-        ?? throw new KeyNotFoundException($"the domain has no disk {target}");
+        FindDisk(doc, target) ?? throw new KeyNotFoundException($"the domain has no disk {target}");
+
+    private static XElement? FindDisk(XDocument doc, string target) =>
+        doc.Descendants("disk").FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target);
 }

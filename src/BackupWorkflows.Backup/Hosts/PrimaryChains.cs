@@ -21,6 +21,14 @@ public sealed class PrimaryChains
     {
         var active = await ActiveSourceAsync(host, vm, target, ct);
         var chain = await host.QemuImg.BackingChainAsync(active, forceShare: true, cancellationToken: ct);
+        await CommitIntoBaseAsync(host, vm, target, top, basePath, chain, offlineChildren, ct);
+    }
+
+    /// <summary><see cref="CommitIntoBaseAsync(HostSession, string, string, string, string, CancellationToken, IReadOnlyCollection{string}?)"/>
+    /// with the running chain its caller has just read in the same activity (the VM is locked: it cannot have changed).</summary>
+    private async Task CommitIntoBaseAsync(HostSession host, string vm, string target, string top, string basePath,
+        IReadOnlyList<ImageInfo> chain, IReadOnlyCollection<string>? offlineChildren, CancellationToken ct)
+    {
         if (chain.Any(i => i.Filename == top))
         {
             if (await IsActiveAsync(host, vm, ct))
@@ -38,7 +46,7 @@ public sealed class PrimaryChains
 
     /// <summary>Commits the active overlay <paramref name="overlay"/> into its backing file
     /// <paramref name="backing"/>, makes the disk use <paramref name="backing"/> again, deletes the overlay.</summary>
-    /// <remarks>Offline children as in <see cref="CommitIntoBaseAsync"/>.</remarks>
+    /// <remarks>Offline children as in <see cref="CommitIntoBaseAsync(HostSession, string, string, string, string, CancellationToken, IReadOnlyCollection{string}?)"/>.</remarks>
     public async Task CommitActiveIntoBackingAsync(HostSession host, string vm, string target, string overlay, string backing, CancellationToken ct,
         IReadOnlyCollection<string>? offlineChildren = null)
     {
@@ -78,7 +86,7 @@ public sealed class PrimaryChains
         var chain = await host.QemuImg.BackingChainAsync(active, forceShare: true, cancellationToken: ct);
         if (chain.Any(i => i.Filename == image))
         {
-            await CommitIntoBaseAsync(host, vm, target, image, backing, ct, offlineChildren);
+            await CommitIntoBaseAsync(host, vm, target, image, backing, chain, offlineChildren, ct);
             return;
         }
         await host.QemuImg.CommitAsync(image, keepTop: true, cancellationToken: ct);

@@ -89,7 +89,7 @@ public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignme
         context.Journal(active ? $"VM stopped after {stoppedAt} ms; copies on disk after {copiedAt} ms" : $"copies on disk after {copiedAt} ms");
 
         // The chains the disks ran on: what VM snapshots left on them is tidied once the disks are restored.
-        var before = backup.Volumes.ToDictionary(v => v.Target, v => DiskSource(xml, v.Target));
+        var before = backup.Volumes.ToDictionary(v => v.Target, v => DomainXmlEditor.DiskSource(xml, v.Target));
         foreach (var v in backup.Volumes)
         {
             await host.Files.RenameAsync(copies[v.Target], v.PrimaryBasePath, ct);
@@ -146,14 +146,10 @@ public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignme
             await snapshotFiles.TidyAsync(host, backup.VmName, target, before[target] is { } old ? [old] : [], context.Journal, ct);
     }
 
-    private static string? DiskSource(XDocument xml, string target) =>
-        xml.Descendants("disk").FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)
-            ?.Element("source")?.Attribute("file")?.Value;
-
     /// <summary>Deletes the backup overlays the disk used on top of its base.</summary>
     private static async Task DropDeltasAsync(HostSession host, XDocument xml, string target, string basePath, CancellationToken ct)
     {
-        var current = DiskSource(xml, target);
+        var current = DomainXmlEditor.DiskSource(xml, target);
         if (current is null || current == basePath || !RepositoryLayout.IsPrimaryDelta(current)) return;
         if (!await host.Files.ExistsAsync(current, ct)) return;
         var chain = await host.QemuImg.BackingChainAsync(current, forceShare: true, cancellationToken: ct);

@@ -52,7 +52,8 @@ public sealed class RevertSnapshot(SnapshotCatalog catalog, SnapshotFiles files,
                     (snapshot.State == SnapshotState.Stale ? $" ({snapshot.Error})" : ""));
             if (await PrimaryChains.IsActiveAsync(host, vm, ct))
                 throw new BackupInputException($"VM '{vm}' is running; stop it first (bwf vm stop or virsh shutdown {vm}), then revert");
-            var xml = XDocument.Parse(await host.Virsh.DumpXmlAsync(vm, inactive: true, ct));
+            // The definition read above, as a copy to edit: the VM is locked and stopped, so it cannot have changed.
+            var xml = new XDocument(def.Document);
             foreach (var d in snapshot.Disks)
             {
                 var source = def.Disk(d.Target).Source;

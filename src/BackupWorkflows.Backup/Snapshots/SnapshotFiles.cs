@@ -18,10 +18,10 @@ public sealed class SnapshotFiles(SnapshotCatalog catalog, PrimaryChains chains)
         var chain = await host.QemuImg.BackingChainAsync(image, forceShare: true, cancellationToken: ct);
         if (chain.Count < 2) return null;
         var backing = chain[1].Filename;
+        // The tree holds the running chain already (read just now): no second dumpxml and qemu-img info for it.
         var tree = await TreeAsync(host, vm, target, [], ct);
-        var active = await PrimaryChains.ActiveSourceAsync(host, vm, target, ct);
-        var running = await host.QemuImg.BackingChainAsync(active, forceShare: true, cancellationToken: ct);
-        var offline = tree.ChildrenOf(image).Where(c => running.All(r => r.Filename != c)).ToList();
+        var running = tree.RunningChain();
+        var offline = tree.ChildrenOf(image).Where(c => !running.Contains(c)).ToList();
         await chains.MergeIntoBackingAsync(host, vm, target, image, backing, offline, ct);
         await catalog.RepointAsync(host.Host.Name, vm, image, backing, ct);
         return backing;

@@ -27,6 +27,14 @@ public sealed record TreeStep(string? Delete, string? MergeChild, string? Into)
 public sealed class SnapshotTree(string active, IReadOnlyDictionary<string, string?> backingOf,
     IReadOnlyCollection<string> readyImages, IReadOnlyCollection<string> removedImages)
 {
+    /// <summary>The running disk's chain, its active image first.</summary>
+    public List<string> RunningChain()
+    {
+        var chain = new List<string>();
+        for (string? f = active; f is not null && !chain.Contains(f);) { chain.Add(f); f = backingOf.GetValueOrDefault(f); }
+        return chain;
+    }
+
     /// <summary>The images the running disk or a Ready snapshot needs.</summary>
     public HashSet<string> Needed()
     {

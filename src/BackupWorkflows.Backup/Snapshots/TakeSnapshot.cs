@@ -50,7 +50,9 @@ public sealed class TakeSnapshot(HostRegistry hostRegistry, HostConnections host
         await context.AcquireLockAsync($"vm:{Host}/{Vm}");
         var snapshot = (await catalog.ListForVmAsync(Host, Vm, ct))
             .FirstOrDefault(s => s.InstanceId == context.InstanceId && s.State is SnapshotState.Creating or SnapshotState.Error);
-        if (snapshot is null) snapshot = await RegisterAsync(context, host, ct);
+        // A fresh registration has just read the definition, under the VM's lock: it is used again, not read again.
+        Kvm.Domains.DomainDefinition? def = null;
+        if (snapshot is null) (snapshot, def) = await RegisterAsync(context, host, ct);
         else
         {
             context.Journal($"resumed: snapshot {snapshot.Id} was registered by an earlier attempt");
@@ -58,7 +60,7 @@ public sealed class TakeSnapshot(HostRegistry hostRegistry, HostConnections host
         }
         SnapshotId = snapshot.Id.ToString();
 
-        var def = await host.Virsh.GetDefinitionAsync(Vm, inactive: false, ct);
+        def ??= await host.Virsh.GetDefinitionAsync(Vm, inactive: false, ct);
         var sources = def.Disks.ToDictionary(d => d.Target, d => d.Source, StringComparer.Ordinal);
         if (snapshot.Disks.All(d => sources.GetValueOrDefault(d.Target) == d.OverlayPath))
             context.Journal("the VM already writes to this snapshot's overlays (resumed)");
@@ -90,7 +92,7 @@ public sealed class TakeSnapshot(HostRegistry hostRegistry, HostConnections host
         return ActivityResult.Done;
     }
 
-    private async Task<VmSnapshot> RegisterAsync(ActivityContext context, HostSession host, CancellationToken ct)
+    private async Task<(VmSnapshot Snapshot, Kvm.Domains.DomainDefinition Definition)> RegisterAsync(ActivityContext context, HostSession host, CancellationToken ct)
     {
         if (!await host.Virsh.ExistsAsync(Vm, ct)) throw new BackupInputException($"VM '{Vm}' does not exist on host '{Host}'");
         var def = await host.Virsh.GetDefinitionAsync(Vm, inactive: false, ct);
@@ -112,10 +114,10 @@ public sealed class TakeSnapshot(HostRegistry hostRegistry, HostConnections host
         }
         var running = await PrimaryChains.IsActiveAsync(host, Vm, ct);
         context.Journal($"registered snapshot {id} '{name}' of {string.Join(", ", disks.Select(d => d.Target))} (VM {(running ? "running" : "stopped")})");
-        return await catalog.CreateAsync(new VmSnapshot
+        return (await catalog.CreateAsync(new VmSnapshot
         {
             Id = id, HostName = Host, VmName = Vm, Name = name, InstanceId = context.InstanceId, VmWasRunning = running, Disks = disks,
-        }, ct);
+        }, ct), def);
     }
 
     /// <summary>After a failed attempt: deletes the overlays the VM does not write to (an attempt on a stopped VM
@@ -137,18 +139,6 @@ public sealed class TakeSnapshot(HostRegistry hostRegistry, HostConnections host
         if (!Quiesce || !running) return (false, QuiescePolicy.Skip);
         var assignment = await assignments.FindAssignmentAsync(Host, Vm, ct);
         var policy = assignment is null ? QuiescePolicy.Prefer : (await offerings.OfferingAsync(assignment.OfferingName, ct)).Quiesce;
-        if (policy == QuiescePolicy.Skip)
-        {
-            context.Journal("the offering's quiesce policy is Skip: taking the snapshot crash-consistent");
-            return (false, policy);
-        }
-        if (!await host.AgentOf(Vm).TryPingAsync(ct))
-        {
-            if (policy == QuiescePolicy.Require)
-                throw new BackupInputException($"the guest agent of VM '{Vm}' does not answer and the offering requires quiesced snapshots");
-            context.Journal("guest agent does not answer: taking the snapshot crash-consistent");
-            return (false, policy);
-        }
-        return (true, policy);
+        return (await QuiesceDecision.FreezeAsync(host, Vm, policy, "snapshot", context.Journal, ct), policy);
     }
 }

@@ -14,6 +14,10 @@ public sealed partial class Virsh
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The wait before the next look at a job that emits nothing to follow: twice <paramref name="delay"/>
+    /// (from <see cref="FirstPoll"/>), at most <paramref name="longest"/>. Block jobs and backup jobs both poll so.</summary>
+    private static TimeSpan NextPoll(TimeSpan delay, TimeSpan longest) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, longest.Ticks));
+
     /// <summary>libvirt's view of the block job on a disk (<c>blockjob --raw</c>), or null when none runs.
     /// <see cref="BlockJob.Ready"/> is libvirt's signal that a two-phase job (active commit, copy) can pivot: cur == end.</summary>
     public async Task<BlockJob?> GetBlockJobAsync(string domain, string disk, CancellationToken cancellationToken = default)
@@ -84,7 +88,7 @@ public sealed partial class Virsh
                 }
 
                 await Task.Delay(delay, TimeProvider, cancellationToken).ConfigureAwait(false);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestPoll.Ticks));
+                delay = NextPoll(delay, LongestPoll);
             }
         }
         catch (Exception)

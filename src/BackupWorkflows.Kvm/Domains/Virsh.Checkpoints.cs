@@ -16,6 +16,10 @@ public sealed partial class Virsh
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
+    /// <summary>Whether libvirt knows the domain's checkpoint <paramref name="checkpoint"/>.</summary>
+    public async Task<bool> HasCheckpointAsync(string domain, string checkpoint, CancellationToken cancellationToken = default) =>
+        (await ListCheckpointNamesAsync(domain, cancellationToken).ConfigureAwait(false)).Contains(checkpoint);
+
     /// <summary>Deletes a checkpoint and its bitmaps (<c>checkpoint-delete</c>). When the images no longer hold the
     /// bitmaps (a disk replaced or restored) only libvirt's record of it is dropped (<c>--metadata</c>).</summary>
     public async Task DeleteCheckpointAsync(string domain, string checkpoint, CancellationToken cancellationToken = default)
@@ -26,7 +30,7 @@ public sealed partial class Virsh
         }
         catch (HostCommandException)
         {
-            if (!(await ListCheckpointNamesAsync(domain, cancellationToken).ConfigureAwait(false)).Contains(checkpoint)) return;
+            if (!await HasCheckpointAsync(domain, checkpoint, cancellationToken).ConfigureAwait(false)) return;
             await RunAsync(["checkpoint-delete", domain, checkpoint, "--metadata"], null, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -91,7 +95,7 @@ public sealed partial class Virsh
                 throw new InvalidOperationException($"'{domain}' on '{Shell.Host}' runs another job (operation {job.Operation}), not a backup.");
             onProgress?.Invoke(job);
             await Task.Delay(delay, TimeProvider, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LongestJobPoll.Ticks));
+            delay = NextPoll(delay, LongestJobPoll);
         }
 
         var ended = await GetJobAsync(domain, completed: true, cancellationToken).ConfigureAwait(false);

@@ -42,7 +42,7 @@ public sealed record PresentedHostKey(string KeyType, byte[] KeyBlob)
             failure = e;
         }
 
-        return presented ?? throw new HostCommandException($"{options.User}@{options.HostName}:{options.Port}", ["ssh-keyscan"],
+        return presented ?? throw new HostCommandException(options.Label, ["ssh-keyscan"],
             HostCommandFailure.Unreachable, null, failure is OperationCanceledException
                 ? $"connection timed out after {options.ConnectTimeout}" : failure?.Message ?? "the host presented no key", failure);
     }

@@ -12,7 +12,7 @@ public static class HostKeyTrust
     public static string? Refusal(SshHostOptions options, string keyType, byte[] keyBlob)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var host = $"{options.User}@{options.HostName}:{options.Port}";
+        var host = options.Label;
         var presented = KnownHosts.Fingerprint(keyBlob);
         var file = options.KnownHostsFile ?? DefaultKnownHostsFile;
         var fileExists = File.Exists(file);

@@ -41,7 +41,7 @@ public sealed class OpenSshHostShell : IHostShell
         _controlDirectory = CreateControlDirectory(options.ControlDirectory);
         // %C is a hash of local host, remote host, port and user: short and unique per target.
         _controlPath = Path.Combine(_controlDirectory, "%C");
-        Host = $"{options.User}@{options.HostName}:{options.Port}";
+        Host = options.Label;
     }
 
     /// <inheritdoc />
@@ -74,26 +74,20 @@ public sealed class OpenSshHostShell : IHostShell
             throw;
         }
 
-        outcome = outcome with { StandardError = RemoteCommand.WithoutPidLine(outcome.StandardError) };
-        var remoteTimedOut = RemoteCommand.RemoteTimedOut(options, outcome.ExitCode, outcome.Duration);
-        if (outcome.TimedOut || remoteTimedOut)
+        if (outcome.TimedOut)
         {
-            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, outcome.StandardError);
+            throw command.TimedOut(Host, outcome.StandardError);
         }
 
-        if (options.SuccessExitCodes.Contains(outcome.ExitCode))
+        try
         {
-            return new HostCommandResult(Host, arguments, outcome.ExitCode, outcome.StandardOutput, outcome.StandardError, outcome.Duration);
+            return command.Result(Host, outcome.ExitCode, outcome.StandardOutput, outcome.StandardError, outcome.Duration, SshFailureExitCode);
         }
-
-        var failure = HostCommandFailure.NonZeroExit;
-        if (outcome.ExitCode == SshFailureExitCode)
+        catch (HostCommandException e) when (e.Failure == HostCommandFailure.Unreachable)
         {
-            failure = HostCommandFailure.Unreachable;
             _connected = false;
+            throw;
         }
-
-        throw new HostCommandException(Host, arguments, failure, outcome.ExitCode, outcome.StandardError);
     }
 
     /// <summary>Closes this shell's shared connection, if one is open.</summary>

@@ -20,6 +20,7 @@ internal sealed class RemoteCommand
     /// <summary>Wraps <paramref name="arguments"/>; <paramref name="options"/>' error-line callback no longer sees the pid line.</summary>
     public RemoteCommand(IReadOnlyList<string> arguments, HostCommandOptions options, TimeSpan timeoutGrace)
     {
+        Arguments = arguments;
         // Outputs and error messages are parsed: run in the C locale on the remote side too, as
         // ProcessRunner does locally (the remote login may set another locale).
         IReadOnlyList<string> remote = ["env", "LC_ALL=C.UTF-8", .. arguments];
@@ -50,6 +51,9 @@ internal sealed class RemoteCommand
         };
     }
 
+    /// <summary>The command as the caller gave it.</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
     /// <summary>The remote command line.</summary>
     public string Line { get; }
 
@@ -73,9 +77,34 @@ internal sealed class RemoteCommand
         }
     }
 
-    /// <summary>Whether an outcome is the remote <c>timeout</c> stopping the command at its limit.</summary>
-    public static bool RemoteTimedOut(HostCommandOptions options, int exitCode, TimeSpan duration) =>
-        options.Timeout is { } t && exitCode == TimeoutExitCode && duration >= t;
+    /// <summary>
+    /// How a remote command that ended with <paramref name="exitCode"/> counts, the same for both SSH clients: the remote
+    /// <c>timeout</c> stopping it at its limit is <see cref="HostCommandFailure.TimedOut"/>, an accepted code is the result,
+    /// the client's own failure code (<paramref name="clientFailureCode"/>: 255 for OpenSSH) is
+    /// <see cref="HostCommandFailure.Unreachable"/>, any other code <see cref="HostCommandFailure.NonZeroExit"/>.
+    /// </summary>
+    /// <exception cref="HostCommandException">The command did not succeed.</exception>
+    public HostCommandResult Result(
+        string host, int exitCode, string standardOutput, string standardError, TimeSpan duration, int? clientFailureCode = null)
+    {
+        var error = WithoutPidLine(standardError);
+        if (Options.Timeout is { } t && exitCode == TimeoutExitCode && duration >= t)
+        {
+            throw new HostCommandException(host, Arguments, HostCommandFailure.TimedOut, null, error);
+        }
+
+        if (Options.SuccessExitCodes.Contains(exitCode))
+        {
+            return new HostCommandResult(host, Arguments, exitCode, standardOutput, error, duration);
+        }
+
+        var failure = exitCode == clientFailureCode ? HostCommandFailure.Unreachable : HostCommandFailure.NonZeroExit;
+        throw new HostCommandException(host, Arguments, failure, exitCode, error);
+    }
+
+    /// <summary>The command ran past its limit plus grace and the client gave up on it (it was stopped on the host).</summary>
+    public HostCommandException TimedOut(string host, string standardError) =>
+        new(host, Arguments, HostCommandFailure.TimedOut, null, WithoutPidLine(standardError));
 
     /// <summary>Standard error without the pid line the wrapper printed first.</summary>
     public static string WithoutPidLine(string standardError)

@@ -12,6 +12,9 @@ public sealed record SshHostOptions
     /// <summary>TCP port. Default 22.</summary>
     public int Port { get; init; } = 22;
 
+    /// <summary>The host as errors, logs and <see cref="IHostShell.Host"/> name it: <c>user@host:port</c>.</summary>
+    public string Label => $"{User}@{HostName}:{Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     /// <summary>Private key file (OpenSSH format). Null uses the client's default keys (<c>~/.ssh/id_ed25519</c>,
     /// <c>id_ecdsa</c>, <c>id_rsa</c> for SSH.NET).</summary>
     public string? IdentityFile { get; init; }

@@ -19,6 +19,14 @@ namespace BackupWorkflows.Kvm.Hosts;
 /// </remarks>
 public sealed class SshHostShell : IHostShell
 {
+    /// <summary>
+    /// The longest remote command line (UTF-8 bytes, after quoting and the <see cref="RemoteCommand"/> wrapper) this shell
+    /// sends. SSH.NET refuses to send a packet over 68,536 bytes (its maximum SSH packet), and the exec request
+    /// carries the line plus header, padding and MAC; 512 bytes are kept for those. A longer line is refused before
+    /// anything is sent (<see cref="HostCommandFailure.StartFailed"/>), not misreported as a lost connection.
+    /// </summary>
+    public const int MaxCommandLineBytes = 68_536 - 512;
+
     /// <summary>Channels kept free beyond <see cref="SshHostOptions.MaxChannels"/> for stopping cancelled commands.</summary>
     private const int StopChannels = 2;
     private readonly SshHostOptions _options;
@@ -35,7 +43,7 @@ public sealed class SshHostShell : IHostShell
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _channels = new SemaphoreSlim(options.MaxChannels, options.MaxChannels);
-        Host = $"{options.User}@{options.HostName}:{options.Port}";
+        Host = options.Label;
     }
 
     /// <inheritdoc />
@@ -56,6 +64,14 @@ public sealed class SshHostShell : IHostShell
         HostCommandValidation.RequireArguments(arguments);
         options ??= HostCommandOptions.Default;
         var command = new RemoteCommand(arguments, options, _options.TimeoutGrace);
+        var lineBytes = Encoding.UTF8.GetByteCount(command.Line);
+        if (lineBytes > MaxCommandLineBytes)
+        {
+            throw new HostCommandException(Host, arguments, HostCommandFailure.StartFailed, null,
+                $"the command line is {lineBytes} bytes once quoted, over the {MaxCommandLineBytes} bytes one SSH.NET packet carries " +
+                "(ssh://); pass bulk data as standard input, or use openssh://");
+        }
+
         await _channels.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -113,12 +129,15 @@ public sealed class SshHostShell : IHostShell
 
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
-        var readOut = Pump(ssh.OutputStream, stdout, command.Options.OnOutputLine);
+        using var copyFailed = new CancellationTokenSource();
+        var readOut = options.StandardOutputTarget is { } target
+            ? CopyBytes(ssh.OutputStream, target, copyFailed)
+            : Pump(ssh.OutputStream, stdout, command.Options.OnOutputLine);
         var readErr = Pump(ssh.ExtendedOutputStream, stderr, command.Options.OnErrorLine);
         using var timeout = command.KillAfter is { } limit
             ? new CancellationTokenSource(limit, _timeProvider)
             : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, copyFailed.Token);
         try
         {
             await WriteInputAsync(ssh, options.StandardInput, linked.Token).ConfigureAwait(false);
@@ -128,7 +147,13 @@ public sealed class SshHostShell : IHostShell
         {
             await StopAsync(client, ssh, command, execute).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, RemoteCommand.WithoutPidLine(stderr.ToString()));
+            if (copyFailed.IsCancellationRequested)
+            {
+                // The target refused a write: the command is stopped, the write's own error is thrown.
+                await readOut.ConfigureAwait(false);
+            }
+
+            throw command.TimedOut(Host, stderr.ToString());
         }
         catch (Exception e) when (IsConnectionFailure(e))
         {
@@ -151,17 +176,7 @@ public sealed class SshHostShell : IHostShell
                 $"{error}\nterminated by signal {ssh.ExitSignal ?? "(none reported)"}");
         }
 
-        if (RemoteCommand.RemoteTimedOut(options, exitCode, duration))
-        {
-            throw new HostCommandException(Host, arguments, HostCommandFailure.TimedOut, null, error);
-        }
-
-        if (options.SuccessExitCodes.Contains(exitCode))
-        {
-            return new HostCommandResult(Host, arguments, exitCode, stdout.ToString(), error, duration);
-        }
-
-        throw new HostCommandException(Host, arguments, HostCommandFailure.NonZeroExit, exitCode, error);
+        return command.Result(Host, exitCode, stdout.ToString(), stderr.ToString(), duration);
     }
 
     /// <summary>Reads a channel stream on a thread of its own: its reads block, and blocked thread-pool threads
@@ -170,6 +185,35 @@ public sealed class SshHostShell : IHostShell
         Task.Factory.StartNew(
             () => ProcessRunner.PumpAsync(new StreamReader(stream, Encoding.UTF8), all, onLine, blocking: true),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    /// <summary>
+    /// Copies raw standard output into <paramref name="target"/> as it arrives, on a thread of its own like
+    /// <see cref="Pump"/> (the channel stream has only blocking reads). Writes go through the target's asynchronous
+    /// API (an HTTP response body refuses synchronous writes) and are awaited on this thread, so nothing is held
+    /// beyond one buffer here. A failed write cancels <paramref name="failed"/> (which stops the command) and is
+    /// rethrown. SSH.NET itself widens the channel window as data arrives, so a target slower than the network
+    /// lets its pipe grow; the copy never keeps the whole output.
+    /// </summary>
+    private static Task CopyBytes(Stream output, Stream target, CancellationTokenSource failed) =>
+        Task.Factory.StartNew(
+            () =>
+            {
+                var buffer = new byte[256 * 1024];
+                try
+                {
+                    int read;
+                    while ((read = output.Read(buffer)) > 0)
+                    {
+                        target.WriteAsync(buffer.AsMemory(0, read)).AsTask().GetAwaiter().GetResult();
+                    }
+                }
+                catch (Exception)
+                {
+                    failed.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private static async Task WriteInputAsync(SshCommand ssh, string? input, CancellationToken cancellationToken)
     {

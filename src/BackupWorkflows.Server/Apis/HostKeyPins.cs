@@ -17,7 +17,7 @@ public static partial class HostKeyPins
     /// (<c>hostKey</c>: the message shows the presented fingerprint).</exception>
     public static async Task<string> PinAsync(SshHostOptions host, string? hostKey, string? knownHostsFile, CancellationToken ct)
     {
-        var address = $"{host.User}@{host.HostName}:{host.Port}";
+        var address = host.Label;
         PresentedHostKey presented;
         try
         {

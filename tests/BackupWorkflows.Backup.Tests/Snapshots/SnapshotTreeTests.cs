@@ -37,6 +37,16 @@ public sealed class SnapshotTreeTests
     }
 
     [Fact]
+    public void RunningChain_FollowsTheActiveImageDown_NotOtherBranches()
+    {
+        // vda <- O1 (a snapshot's branch), vda <- R1 <- O3 (running).
+        var backing = new Dictionary<string, string?> { [Vda] = null, [O1] = Vda, [R1] = Vda, [O3] = R1 };
+
+        Assert.Equal([O3, R1, Vda], new SnapshotTree(O3, backing, readyImages: [O1], removedImages: []).RunningChain());
+        Assert.Equal([Vda], new SnapshotTree(Vda, backing, readyImages: [], removedImages: []).RunningChain());
+    }
+
+    [Fact]
     public void ReadySnapshotImage_IsNeverChanged_NorAnImageThatIsNotOurs()
     {
         const string template = "/img/template.qcow2";

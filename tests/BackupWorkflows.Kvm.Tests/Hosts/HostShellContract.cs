@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BackupWorkflows.Kvm.Hosts;
+using BackupWorkflows.Testing;
 
 namespace BackupWorkflows.Kvm.Tests.Hosts;
 
@@ -92,18 +93,10 @@ public abstract class HostShellContract
             ["sh", "-c", "echo $$ > \"$1\"; exec sleep 60", "sh", pidFile],
             new HostCommandOptions { Timeout = TimeSpan.FromSeconds(1) }));
         var pid = (await Shell.RunAsync(["cat", pidFile])).StandardOutput.Trim();
-
-        // Poll the real process with a deadline: it must be gone soon after the time-out.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        bool alive;
-        do
-        {
-            alive = (await Shell.RunAsync(["kill", "-0", pid], new HostCommandOptions { SuccessExitCodes = [0, 1] })).ExitCode == 0;
-        }
-        while (alive && DateTime.UtcNow < deadline && await DelayTrue(100));
-
         await Shell.RunAsync(["rm", "-f", pidFile]);
-        Assert.False(alive, $"process {pid} still runs on {ExpectedHost} after the time-out");
+
+        // The real process must be gone soon after the time-out.
+        await Eventually.UntilAsync(() => IsGoneAsync(pid), $"process {pid} on {ExpectedHost} gone after the time-out", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -112,27 +105,15 @@ public abstract class HostShellContract
         var pidFile = $"/tmp/bwf-cancel-{Guid.NewGuid():N}.pid";
         using var cts = new CancellationTokenSource();
         var running = Shell.RunAsync(["sh", "-c", "echo $$ > \"$1\"; exec sleep 60", "sh", pidFile], null, cts.Token);
-        // Shells here reach this machine: wait for the pid file (real process, with a deadline).
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(pidFile) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        // Shells here reach this machine: wait for the pid file.
+        await Eventually.UntilAsync(() => File.Exists(pidFile), $"{pidFile} written by the command");
 
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         var pid = (await File.ReadAllTextAsync(pidFile)).Trim();
         File.Delete(pidFile);
 
-        bool alive;
-        deadline = DateTime.UtcNow.AddSeconds(10);
-        do
-        {
-            alive = (await Shell.RunAsync(["kill", "-0", pid], new HostCommandOptions { SuccessExitCodes = [0, 1] })).ExitCode == 0;
-        }
-        while (alive && DateTime.UtcNow < deadline && await DelayTrue(100));
-
-        Assert.False(alive, $"process {pid} still runs on {ExpectedHost} after cancellation");
+        await Eventually.UntilAsync(() => IsGoneAsync(pid), $"process {pid} on {ExpectedHost} gone after cancellation", TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -158,23 +139,26 @@ public abstract class HostShellContract
     [Fact]
     public async Task StreamLinesAsync_YieldsLinesBeforeTheCommandEnds()
     {
-        var watch = Stopwatch.StartNew();
-        var firstAt = TimeSpan.Zero;
+        // The command prints its second line only once the test has seen the first: a shell that delivered lines
+        // only at the end would let it run into its time limit instead.
+        var seen = Path.Combine(Path.GetTempPath(), $"bwf-seen-{Guid.NewGuid():N}");
         var lines = new List<string>();
-
-        await foreach (var line in Shell.StreamLinesAsync(["sh", "-c", "echo first; sleep 4; echo second"]))
+        try
         {
-            if (lines.Count == 0)
+            await foreach (var line in Shell.StreamLinesAsync(
+                ["sh", "-c", "echo first; while [ ! -e \"$1\" ]; do sleep 0.1; done; echo second", "sh", seen],
+                new HostCommandOptions { Timeout = TimeSpan.FromSeconds(30) }))
             {
-                firstAt = watch.Elapsed;
+                lines.Add(line);
+                await File.WriteAllTextAsync(seen, "");
             }
-
-            lines.Add(line);
+        }
+        finally
+        {
+            File.Delete(seen);
         }
 
-        // Relative to the end, so a slow start (ssh on a loaded machine) does not matter.
         Assert.Equal(["first", "second"], lines);
-        Assert.True(watch.Elapsed - firstAt >= TimeSpan.FromSeconds(3), $"first line at {firstAt}, end at {watch.Elapsed}");
     }
 
     [Fact]
@@ -202,10 +186,85 @@ public abstract class HostShellContract
         Assert.Equal(Enumerable.Range(0, 12).Select(i => $"n{i}\n"), results.Select(r => r.StandardOutput));
     }
 
-    private static async Task<bool> DelayTrue(int milliseconds)
+    [Fact]
+    public async Task RunAsync_StandardOutputTarget_GetsTheRawBytes()
     {
-        await Task.Delay(milliseconds);
-        return true;
+        // Every byte value (NUL, lone CR and LF, invalid UTF-8), then 4 MiB: bytes, not lines, and more than any buffer.
+        var bytes = new byte[256 + (4 << 20)];
+        for (var i = 0; i < 256; i++)
+        {
+            bytes[i] = (byte)i;
+        }
+
+        new Random(42).NextBytes(bytes.AsSpan(256));
+        // Every shell here reaches this machine, so the host reads a file written here.
+        var file = Path.Combine(Path.GetTempPath(), $"bwf-bytes-{Guid.NewGuid():N}");
+        await File.WriteAllBytesAsync(file, bytes);
+        using var target = new MemoryStream();
+        var lines = 0;
+        try
+        {
+            var result = await Shell.RunAsync(["cat", file], new HostCommandOptions { StandardOutputTarget = target, OnOutputLine = _ => lines++ });
+
+            Assert.Equal("", result.StandardOutput);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Equal(bytes.Length, target.Length);
+        Assert.True(bytes.AsSpan().SequenceEqual(target.ToArray()), "the copied bytes differ");
+        Assert.Equal(0, lines);
+    }
+
+    [Fact]
+    public async Task RunAsync_StandardOutputTargetWriteFails_StopsTheCommandAndThrowsTheWriteError()
+    {
+        // An endless output: only the failed write can end it.
+        var error = await Assert.ThrowsAsync<IOException>(() => Shell.RunAsync(
+            ["cat", "/dev/zero"], new HostCommandOptions { StandardOutputTarget = new FailingStream(), Timeout = TimeSpan.FromSeconds(60) }));
+
+        Assert.Equal(FailingStream.Message, error.Message);
+    }
+
+    private async Task<bool> IsGoneAsync(string pid) =>
+        (await Shell.RunAsync(["kill", "-0", pid], new HostCommandOptions { SuccessExitCodes = [0, 1] })).ExitCode != 0;
+}
+
+/// <summary>A target that takes 1 MiB, then fails like a client that went away.</summary>
+internal sealed class FailingStream : Stream
+{
+    public const string Message = "the client went away";
+    private long _written;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _written;
+
+    public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        _written += count;
+        if (_written > 1 << 20)
+        {
+            throw new IOException(Message);
+        }
     }
 }
 

@@ -1,4 +1,6 @@
+using System.Text;
 using BackupWorkflows.Kvm.Hosts;
+using BackupWorkflows.Testing;
 using BackupWorkflows.Testing.Ssh;
 
 namespace BackupWorkflows.Kvm.Tests.Hosts;
@@ -43,12 +45,8 @@ public abstract class SshShellContract(SshdFixture sshd, string scheme) : HostSh
         await using var shell = sshd.CreateShell(scheme: scheme);
         var started = Path.Combine(sshd.Directory, $"started-{Guid.NewGuid():N}");
         var running = shell.RunAsync(["sh", "-c", "touch \"$1\"; exec sleep 30", "sh", started]);
-        // The sshd is on this machine: poll for the marker (real process, with a deadline).
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!File.Exists(started) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        // The sshd is on this machine: wait for the marker.
+        await Eventually.UntilAsync(() => File.Exists(started), $"{started} made by the command");
 
         Assert.True(sshd.KillConnections() > 0);
         var error = await Assert.ThrowsAsync<HostCommandException>(() => running);
@@ -61,12 +59,19 @@ public abstract class SshShellContract(SshdFixture sshd, string scheme) : HostSh
     [Fact]
     public async Task DisposingOneShell_DoesNotCutAnotherShellsCommand()
     {
+        // The other command runs until released, so it surely runs while the first shell is disposed.
+        var started = Path.Combine(sshd.Directory, $"started-{Guid.NewGuid():N}");
+        var release = Path.Combine(sshd.Directory, $"release-{Guid.NewGuid():N}");
         await using var other = sshd.CreateShell(scheme: scheme);
-        var running = other.RunAsync(["sh", "-c", "sleep 1; echo survived"]);
+        var running = other.RunAsync(
+            ["sh", "-c", "touch \"$1\"; while [ ! -e \"$2\" ]; do sleep 0.1; done; echo survived", "sh", started, release],
+            new HostCommandOptions { Timeout = TimeSpan.FromSeconds(60) });
         var disposed = sshd.CreateShell(scheme: scheme);
         await disposed.RunAsync(["true"]);
+        await Eventually.UntilAsync(() => File.Exists(started), "the other shell's command running");
 
         await disposed.DisposeAsync();
+        await File.WriteAllTextAsync(release, "");
 
         Assert.Equal("survived\n", (await running).StandardOutput);
     }
@@ -77,7 +82,49 @@ public abstract class SshShellContract(SshdFixture sshd, string scheme) : HostSh
 }
 
 [Collection(SshCollection.Name)]
-public sealed class SshHostShellTests(SshdFixture sshd) : SshShellContract(sshd, "ssh");
+public sealed class SshHostShellTests(SshdFixture sshd) : SshShellContract(sshd, "ssh")
+{
+    private readonly SshdFixture _sshd = sshd;
+
+    [Fact]
+    public async Task RunAsync_CommandLineAtTheLimit_Runs()
+    {
+        await using var shell = _sshd.CreateShell(scheme: "ssh");
+        var payload = PayloadForLineOf(SshHostShell.MaxCommandLineBytes);
+
+        var result = await shell.RunAsync(["printf", "%s", payload]);
+
+        Assert.Equal(payload, result.StandardOutput);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2_000)] // over SSH.NET's packet limit: it refused to send, which read as a lost connection
+    [InlineData(200_000)]
+    public async Task RunAsync_CommandLineOverTheLimit_IsRefusedBeforeSending(int over)
+    {
+        await using var shell = new SshHostShell(HostShellFactory.ParseSsh(_sshd.HostUri) with
+        {
+            IdentityFile = _sshd.IdentityFile, KnownHostsFile = _sshd.KnownHostsFile,
+        });
+
+        var error = await Assert.ThrowsAsync<HostCommandException>(() =>
+            shell.RunAsync(["printf", "%s", PayloadForLineOf(SshHostShell.MaxCommandLineBytes + over)]));
+
+        // Not a lost connection: refused before connecting, saying why.
+        Assert.Equal(HostCommandFailure.StartFailed, error.Failure);
+        Assert.Contains($"{SshHostShell.MaxCommandLineBytes + over} bytes", error.StandardErrorTail);
+        Assert.Equal(0, shell.Connections);
+        Assert.Equal("fine", (await shell.RunAsync(["printf", "fine"])).StandardOutput);
+    }
+
+    /// <summary>A printf argument that makes the remote line (wrapper, quoting) exactly <paramref name="lineBytes"/> long.</summary>
+    private static string PayloadForLineOf(int lineBytes)
+    {
+        var bare = Encoding.UTF8.GetByteCount(new RemoteCommand(["printf", "%s", ""], HostCommandOptions.Default, TimeSpan.Zero).Line);
+        return new string('x', lineBytes - bare);
+    }
+}
 
 [Collection(SshCollection.Name)]
 public sealed class OpenSshHostShellTests(SshdFixture sshd) : SshShellContract(sshd, "openssh");

@@ -106,8 +106,11 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
             "LogLevel INFO",
         ]);
 
-        var hostKey = (await File.ReadAllTextAsync(Path.Combine(Directory, "host_ed25519.pub"))).Split(' ');
-        HostKeyFingerprint = KnownHosts.Fingerprint(Convert.FromBase64String(hostKey[1]));
+        var hostKeyFile = Path.Combine(Directory, "host_ed25519.pub");
+        var hostKey = (await File.ReadAllTextAsync(hostKeyFile)).Split(' ');
+        // From OpenSSH itself ("256 SHA256:… comment (ED25519)"), not from the code under test (KnownHosts.Fingerprint).
+        HostKeyFingerprint = (await ProcessUtil.RunAsync("ssh-keygen", "-l", "-E", "sha256", "-f", hostKeyFile))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         await File.WriteAllTextAsync(KnownHostsFile, $"[127.0.0.1]:{Port.ToString(CultureInfo.InvariantCulture)} {hostKey[0]} {hostKey[1]}\n");
 
         var start = new ProcessStartInfo("/usr/sbin/sshd") { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -178,26 +181,26 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
 
     async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
-    private async Task WaitUntilListeningAsync()
-    {
-        var deadline = DateTime.UtcNow + StartDeadline;
-        while (true)
-        {
-            if (_sshd!.HasExited)
+    private Task WaitUntilListeningAsync() =>
+        Eventually.UntilAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"sshd exited with {_sshd.ExitCode}: {string.Join('\n', _log)}");
-            }
+                if (_sshd!.HasExited)
+                {
+                    throw new InvalidOperationException($"sshd exited with {_sshd.ExitCode}: {string.Join('\n', _log)}");
+                }
 
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, Port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            },
+            $"sshd listening on 127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}",
+            StartDeadline);
 }
