@@ -3,6 +3,7 @@ using BackupWorkflows.Backup.Snapshots;
 namespace BackupWorkflows.Backup.Tests.Snapshots;
 
 /// <summary>Which images a disk's snapshots still need, and what is deleted or merged (pure logic).</summary>
+[Trait("Category", "Unit")]
 public sealed class SnapshotTreeTests
 {
     private const string Vda = "/img/vda.qcow2";
