@@ -26,6 +26,9 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
     /// <summary>Directory holding keys, config, known_hosts and the log.</summary>
     public string Directory { get; private set; } = "";
 
+    /// <summary>HOME of the sessions this sshd runs (empty: no shell profile to read).</summary>
+    private string SessionHome => Path.Combine(Directory, "home");
+
     /// <summary>The TCP port sshd listens on.</summary>
     public int Port { get; private set; }
 
@@ -104,7 +107,12 @@ public sealed class SshdFixture : IAsyncLifetime, IAsyncDisposable
             "MaxSessions 128",
             "MaxStartups 64:30:128",
             "LogLevel INFO",
+            // Sessions get a home of their own: bash sources ~/.bashrc for commands sshd runs, and root's on these machines
+            // runs `pyenv init` (3.6 s per command instead of 0.7 s, measured on a loaded machine). The product is unaffected:
+            // the hosts it reaches are not this fixture.
+            $"SetEnv HOME={SessionHome}",
         ]);
+        System.IO.Directory.CreateDirectory(SessionHome);
 
         var hostKeyFile = Path.Combine(Directory, "host_ed25519.pub");
         var hostKey = (await File.ReadAllTextAsync(hostKeyFile)).Split(' ');
