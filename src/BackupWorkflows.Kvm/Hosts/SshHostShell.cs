@@ -140,7 +140,7 @@ public sealed class SshHostShell : IHostShell
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken, copyFailed.Token);
         try
         {
-            await WriteInputAsync(ssh, options.StandardInput, linked.Token).ConfigureAwait(false);
+            await WriteInputAsync(ssh, execute, options.StandardInput, linked.Token).ConfigureAwait(false);
             await execute.WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
@@ -215,13 +215,23 @@ public sealed class SshHostShell : IHostShell
             },
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static async Task WriteInputAsync(SshCommand ssh, string? input, CancellationToken cancellationToken)
+    private static async Task WriteInputAsync(SshCommand ssh, Task execute, string? input, CancellationToken cancellationToken)
     {
-        // Standard input is always closed (end of file), so a command that reads it never waits for more.
-        await using var stream = ssh.CreateInputStream();
-        if (input is not null)
+        try
         {
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(input), cancellationToken).ConfigureAwait(false);
+            // Standard input is always closed (end of file), so a command that reads it never waits for more.
+            await using var stream = ssh.CreateInputStream();
+            if (input is not null)
+            {
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(input), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // SSH.NET refuses the input stream once the command has ended ("can be used only during execution"): a quick
+            // command (echo) can end before its input is opened or closed, having not read it, like a closed pipe.
+            // Its end is awaited by the caller; anything else is its own failure.
+            await execute.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
