@@ -999,13 +999,15 @@ namespace BackupWorkflows.Cli.Client.Models
     }
 
     /// <summary>
-    /// One event as the studio and the CLI read it.
+    /// One event as the studio and the CLI read it. An activity that suspends is `suspended` (a durable timer) or
+    /// <br/>    `retrying` (a failed attempt waits for its durable retry; Message is its error) until
+    /// <br/>    ResumeAt, as in the instance's answer.
     /// </summary>
     [System.CodeDom.Compiler.GeneratedCode("NJsonSchema", "14.8.0.0 (NJsonSchema v11.6.2.0 (Newtonsoft.Json v13.0.0.0))")]
     public partial class EventDto
     {
         [System.Text.Json.Serialization.JsonConstructor]
-        public EventDto(string? @activityId, System.DateTimeOffset @at, string @instanceId, string @kind, string? @message, EventProgressDto? @progress, string? @status)
+        public EventDto(string? @activityId, System.DateTimeOffset @at, string @instanceId, string @kind, string? @message, EventProgressDto? @progress, System.DateTimeOffset? @resumeAt, string? @status)
         {
             this.Kind = @kind;
             this.InstanceId = @instanceId;
@@ -1014,6 +1016,7 @@ namespace BackupWorkflows.Cli.Client.Models
             this.Progress = @progress;
             this.Message = @message;
             this.At = @at;
+            this.ResumeAt = @resumeAt;
         }
 
         [System.Text.Json.Serialization.JsonPropertyName("kind")]
@@ -1036,6 +1039,9 @@ namespace BackupWorkflows.Cli.Client.Models
 
         [System.Text.Json.Serialization.JsonPropertyName("at")]
         public System.DateTimeOffset At { get; }
+
+        [System.Text.Json.Serialization.JsonPropertyName("resumeAt")]
+        public System.DateTimeOffset? ResumeAt { get; }
 
     }
 

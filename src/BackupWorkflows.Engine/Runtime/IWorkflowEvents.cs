@@ -7,12 +7,17 @@ public enum WorkflowEventKind
     InstanceStatusChanged,
     /// <summary>An activity attempt started.</summary>
     ActivityStarted,
-    /// <summary>An activity completed with an outcome (or suspended).</summary>
+    /// <summary>An activity completed with an outcome.</summary>
     ActivityCompleted,
     /// <summary>An activity attempt failed.</summary>
     ActivityFaulted,
     /// <summary>An activity reported progress.</summary>
     Progress,
+    /// <summary>
+    /// An activity suspended until <see cref="WorkflowEvent.ResumeAt"/> (a durable timer such as Delay), or a failed
+    /// attempt waits for its durable retry until then (<see cref="WorkflowEvent.Message"/> is the attempt's error).
+    /// </summary>
+    ActivitySuspended,
 }
 
 /// <summary>One runtime event (in-process only; persisted state is in the journal).</summary>
@@ -40,6 +45,8 @@ public sealed record WorkflowEvent
     public long? Total { get; init; }
     /// <summary>Progress message or error.</summary>
     public string? Message { get; init; }
+    /// <summary>When a suspended activity continues, for suspensions.</summary>
+    public DateTimeOffset? ResumeAt { get; init; }
 }
 
 /// <summary>

@@ -83,9 +83,11 @@ public static class EventsApi
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
 
-/// <summary>One event as the studio and the CLI read it.</summary>
+/// <summary>One event as the studio and the CLI read it. An activity that suspends is <c>suspended</c> (a durable timer) or
+/// <c>retrying</c> (a failed attempt waits for its durable retry; <paramref name="Message"/> is its error) until
+/// <paramref name="ResumeAt"/>, as in the instance's answer.</summary>
 public sealed record EventDto(string Kind, string InstanceId, string? ActivityId, string? Status, EventProgressDto? Progress,
-    string? Message, DateTimeOffset At)
+    string? Message, DateTimeOffset At, DateTimeOffset? ResumeAt = null)
 {
     /// <summary>Maps an engine event.</summary>
     public static EventDto From(WorkflowEvent e) => e.Kind switch
@@ -95,6 +97,8 @@ public sealed record EventDto(string Kind, string InstanceId, string? ActivityId
             new EventProgressDto(e.Done ?? 0, e.Total ?? 0, e.Message), e.Message, e.Timestamp),
         WorkflowEventKind.ActivityStarted => new("activity", e.InstanceId, e.ActivityId, "running", null, null, e.Timestamp),
         WorkflowEventKind.ActivityCompleted => new("activity", e.InstanceId, e.ActivityId, "done", null, null, e.Timestamp),
+        WorkflowEventKind.ActivitySuspended => new("activity", e.InstanceId, e.ActivityId, e.Message is null ? "suspended" : "retrying",
+            null, e.Message, e.Timestamp, e.ResumeAt),
         _ => new("activity", e.InstanceId, e.ActivityId, "failed", null, e.Message, e.Timestamp),
     };
 }

@@ -1204,7 +1204,11 @@ export interface components {
             /** @description The time zone. */
             timeZone: string;
         };
-        /** @description One event as the studio and the CLI read it. */
+        /**
+         * @description One event as the studio and the CLI read it. An activity that suspends is `suspended` (a durable timer) or
+         *         `retrying` (a failed attempt waits for its durable retry; Message is its error) until
+         *         ResumeAt, as in the instance's answer.
+         */
         EventDto: {
             activityId?: null | string;
             /** Format: date-time */
@@ -1213,6 +1217,8 @@ export interface components {
             kind: string;
             message?: null | string;
             progress?: null | components["schemas"]["EventProgressDto"];
+            /** Format: date-time */
+            resumeAt?: null | string;
             status?: null | string;
         };
         /** @description Progress carried by an event. */

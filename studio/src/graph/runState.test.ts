@@ -62,4 +62,20 @@ describe('node run state', () => {
     const s = runStateFromInstance(['wait'], { ...instance, status: 'Suspended', activities: { wait: { status: 'suspended', attempt: 1, resumeAt: '2026-12-01T06:00:00Z' } } });
     expect(s.nodes.wait).toMatchObject({ state: 'suspended', resumeAt: '2026-12-01T06:00:00Z' });
   });
+
+  it('shows a timer suspended with its moment from the event alone, and the wait of a durable retry as retrying', () => {
+    let s = runStateFromInstance(['wait', 'copy'], { ...instance, activities: { wait: { status: 'running', attempt: 1 } } });
+    s = applyRunEvent(s, 'i1', ev({ activityId: 'wait', status: 'suspended', resumeAt: '2026-12-01T06:00:00Z' }));
+    // The same shape as the instance's answer for a suspended timer.
+    expect(s.nodes.wait).toMatchObject({ state: 'suspended', attempt: 1, resumeAt: '2026-12-01T06:00:00Z' });
+    s = applyRunEvent(s, 'i1', ev({ activityId: 'wait', status: 'running' }));
+    expect(s.nodes.wait).toMatchObject({ state: 'running', attempt: 1, resumeAt: null });
+    // A failed attempt, then its wait for the durable retry, then the retry.
+    s = applyRunEvent(s, 'i1', ev({ activityId: 'copy', status: 'running' }));
+    s = applyRunEvent(s, 'i1', ev({ activityId: 'copy', status: 'failed', message: 'transient' }));
+    s = applyRunEvent(s, 'i1', ev({ activityId: 'copy', status: 'retrying', message: 'transient', resumeAt: '2026-12-01T06:05:00Z' }));
+    expect(s.nodes.copy).toMatchObject({ state: 'retrying', resumeAt: '2026-12-01T06:05:00Z' });
+    s = applyRunEvent(s, 'i1', ev({ activityId: 'copy', status: 'running' }));
+    expect(s.nodes.copy).toMatchObject({ state: 'running', attempt: 2, resumeAt: null });
+  });
 });

@@ -7,7 +7,7 @@ export interface NodeRunState {
   attempt: number;
   progress?: Progress | null;
   outcome?: string | null;
-  /** When a suspended activity (a durable timer) continues. */
+  /** When a suspended activity (a durable timer) or a retrying one (waiting for its durable retry) continues. */
   resumeAt?: string | null;
 }
 
@@ -71,7 +71,9 @@ export function applyRunEvent(s: RunState, instanceId: string, e: RunEvent): Run
     const state = toActivityState(e.status) ?? prev.state;
     // A new attempt starts when a node goes running after retrying/failed.
     const attempt = state === 'running' && (prev.state === 'retrying' || prev.state === 'failed' || prev.attempt === 0) ? prev.attempt + 1 : prev.attempt;
-    next = { ...prev, state, attempt, progress: state === 'done' ? prev.progress : state === 'running' && prev.state !== 'running' ? null : prev.progress };
+    // A suspension says when it continues (a timer: suspended; a durable retry's wait: retrying), as the instance's answer does.
+    const resumeAt = state === 'suspended' || state === 'retrying' ? e.resumeAt ?? null : null;
+    next = { ...prev, state, attempt, resumeAt, progress: state === 'done' ? prev.progress : state === 'running' && prev.state !== 'running' ? null : prev.progress };
   } else if (e.kind === 'progress' && e.progress) {
     next = { ...prev, state: prev.state === 'pending' ? 'running' : prev.state, progress: { ...e.progress, updatedAt: e.at } };
   }

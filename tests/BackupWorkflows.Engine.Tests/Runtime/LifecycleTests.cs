@@ -71,6 +71,32 @@ public sealed class LifecycleTests(PostgresCluster postgres)
     }
 
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task Delay_ThatSuspends_IsPublishedAsActivitySuspendedWithItsResumeMoment_NotAsCompleted(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        await engine.PublishAsync("""
+            { "id": "timer-events", "activities": [ { "id": "wait", "type": "Flow.Delay", "inputs": { "seconds": 60 } } ] }
+            """);
+        var events = new List<WorkflowEvent>();
+        using var subscription = engine.Events.Subscribe(e => { lock (events) events.Add(e); });
+        var id = await engine.Runtime.StartAsync("timer-events");
+        var suspended = await engine.WaitAsync(id, untilIdle: true);
+        Assert.Equal(WorkflowStatus.Suspended, suspended.Status);
+
+        lock (events)
+        {
+            var wait = events.Where(e => e.InstanceId == id && e.ActivityId == "wait").ToList();
+            var e = Assert.Single(wait, e => e.Kind == WorkflowEventKind.ActivitySuspended);
+            // The moment the instance's answer gives: a watcher need not ask for it.
+            Assert.Equal(suspended.ActivityResumeAt["wait"], e.ResumeAt);
+            Assert.Null(e.Message);
+            Assert.DoesNotContain(wait, e => e.Kind is WorkflowEventKind.ActivityCompleted or WorkflowEventKind.ActivityFaulted);
+        }
+        Assert.True(await engine.Runtime.CancelAsync(id));
+        Assert.Equal(WorkflowStatus.Cancelled, (await engine.WaitAsync(id)).Status);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
     public async Task Delay_SuspendsDurably_AndAnotherEngineOnTheSameDatabaseFinishesIt(string provider)
     {
         var connection = provider == "sqlite" ? $"Data Source={Path.Combine(Path.GetTempPath(), $"bwf-delay-{Guid.NewGuid():N}.db")}" : postgres.NewDatabase();

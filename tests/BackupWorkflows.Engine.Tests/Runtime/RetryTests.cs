@@ -118,6 +118,32 @@ public sealed class RetryTests(PostgresCluster postgres)
     }
 
     [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
+    public async Task DurableRetry_ItsWait_IsPublishedAsActivitySuspended_WithTheAttemptsErrorAndTheDueMoment(string provider)
+    {
+        await using var engine = await EngineHost.StartAsync(provider, postgres);
+        var key = Guid.NewGuid().ToString("N");
+        await engine.PublishAsync(Flaky("dsuspend", key, failures: 2, extra: ", \"retry\": { \"maxAttempts\": 1 }")
+            .Replace("\"throwArgument\": false", "\"throwArgument\": false, \"durableAttempts\": 3, \"durableIntervalSeconds\": 60"));
+        var events = new List<WorkflowEvent>();
+        using var subscription = engine.Events.Subscribe(e => { lock (events) events.Add(e); });
+        var id = await engine.Runtime.StartAsync("dsuspend", null);
+        var waiting = await engine.WaitAsync(id, untilIdle: true);
+        Assert.Equal(WorkflowStatus.Suspended, waiting.Status);
+
+        lock (events)
+        {
+            var flaky = events.Where(e => e.InstanceId == id && e.ActivityId == "flaky").ToList();
+            var e = Assert.Single(flaky, e => e.Kind == WorkflowEventKind.ActivitySuspended);
+            Assert.Equal((waiting.ActivityResumeAt["flaky"], "transient failure 1"), (e.ResumeAt, e.Message));
+            // The failed attempt is published as faulted; the wait that follows is the item's last word.
+            Assert.Equal(WorkflowEventKind.ActivitySuspended, flaky[^1].Kind);
+            Assert.DoesNotContain(flaky, e => e.Kind == WorkflowEventKind.ActivityCompleted);
+        }
+        Assert.True(await engine.Runtime.CancelAsync(id));
+        Assert.Equal(WorkflowStatus.Cancelled, (await engine.WaitAsync(id)).Status);
+    }
+
+    [Theory, MemberData(nameof(EngineHost.Providers), MemberType = typeof(EngineHost))]
     public async Task DurableRetry_Exhausted_FaultsWithTheLastReason_AndCountsTheAttempts(string provider)
     {
         await using var engine = await EngineHost.StartAsync(provider, postgres);

@@ -156,4 +156,31 @@ public sealed class WorkflowsTests(ServerFactory server) : IClassFixture<ServerF
         Assert.Contains("activity:running", kinds);
         Assert.Contains("activity:done", kinds);
     }
+
+    [Fact]
+    public async Task Events_ADelayThatSuspends_IsSentSuspendedWithItsResumeAt_AsTheInstanceGivesIt()
+    {
+        await server.PublishAsync(ServerFactory.TrivialWorkflow("evented-timer", delaySeconds: 60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var stream = await server.Admin().GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(cts.Token));
+        Assert.StartsWith(":", await reader.ReadLineAsync(cts.Token));
+
+        var run = await (await server.Admin().PostJsonAsync("/api/workflows/evented-timer/run", new { })).OkJsonAsync();
+        var id = run["instanceId"]!.GetValue<string>();
+        var wait = new List<JsonNode>();
+        while (wait.LastOrDefault()?["status"]?.GetValue<string>() != "suspended")
+        {
+            var line = await reader.ReadLineAsync(cts.Token);
+            if (line is null || !line.StartsWith("data: ")) continue;
+            var e = JsonNode.Parse(line["data: ".Length..])!;
+            if (e["instanceId"]!.GetValue<string>() == id && e["activityId"]?.GetValue<string>() == "wait") wait.Add(e);
+        }
+        Assert.DoesNotContain(wait, e => e["status"]!.GetValue<string>() == "done"); // it has not ended: it waits
+        var instance = await server.WaitForStatusAsync(id, null, "Suspended");
+        Assert.Equal("suspended", instance["activities"]!["wait"]!["status"]!.GetValue<string>());
+        Assert.Equal(instance["activities"]!["wait"]!["resumeAt"]!.GetValue<DateTimeOffset>(), wait[^1]["resumeAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Admin().PostAsync($"/api/instances/{id}/cancel", null)).StatusCode);
+        Assert.Equal("Cancelled", (await server.WaitForEndAsync(id))["status"]!.GetValue<string>());
+    }
 }

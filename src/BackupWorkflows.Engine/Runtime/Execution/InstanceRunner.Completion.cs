@@ -105,7 +105,11 @@ internal sealed partial class InstanceRunner
         await CommitAsync();
         if (raised > 0) Services.Services.GetService<EventDispatcher>()?.Wake();
         _db.Entry(journal).State = EntityState.Detached; // ended rows are never written again by this run
-        Publish(ended.Error is null ? WorkflowEventKind.ActivityCompleted : WorkflowEventKind.ActivityFaulted, running,
+        // A suspension (a durable timer, or a durable retry's wait) says when it continues: watchers need not ask the instance.
+        if (item.State == WorkItemState.Suspended && item.ResumeAt is { } until)
+            Publish(WorkflowEventKind.ActivitySuspended, running, message: ended.Error is null ? null : journal.Error,
+                resumeAt: EngineDatabase.Time(until));
+        else Publish(ended.Error is null ? WorkflowEventKind.ActivityCompleted : WorkflowEventKind.ActivityFaulted, running,
             outcomes: journal.Outcome?.Split(','), message: journal.Error);
         return started;
     }

@@ -177,10 +177,11 @@ internal sealed partial class InstanceRunner
     /// <summary>An activity's error as users read it in journals, faults and events: its message, never a .NET type name.</summary>
     private static string Describe(Exception e) => FaultText.Of(e);
 
-    private void Publish(WorkflowEventKind kind, RunningItem running, IReadOnlyList<string>? outcomes = null, string? message = null) =>
+    private void Publish(WorkflowEventKind kind, RunningItem running, IReadOnlyList<string>? outcomes = null, string? message = null,
+        DateTimeOffset? resumeAt = null) =>
         Services.Events.Publish(new WorkflowEvent
         {
             Kind = kind, InstanceId = _record.Id, DefinitionId = _record.DefinitionId, Timestamp = Services.Time.GetUtcNow(),
-            ActivityId = running.Item.ActivityId, Attempt = running.Item.Attempt, Outcomes = outcomes, Message = message,
+            ActivityId = running.Item.ActivityId, Attempt = running.Item.Attempt, Outcomes = outcomes, Message = message, ResumeAt = resumeAt,
         });
 }

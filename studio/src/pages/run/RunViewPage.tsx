@@ -28,6 +28,8 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
   const [actionError, setActionError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const refresh = useRef<ReturnType<typeof setTimeout>>(undefined);
+  // Set by an event that changes what only the instance's answer holds; a later event re-arms the timer but keeps it.
+  const instanceStale = useRef(false);
 
   // The instance answer is authoritative; events move the view forward between answers.
   useEffect(() => {
@@ -37,20 +39,24 @@ export function RunViewPage({ instanceId }: { instanceId: string }) {
   useEffect(() => {
     const unsubscribe = subscribeToEvents(instanceId, (e) => {
       setRun((s) => (s ? applyRunEvent(s, instanceId, e) : s));
-      // Journal rows, incidents and timers change when activities end (a Delay that suspends is sent as done, and the
-      // instance's answer gives it suspended with its resume moment): fetch both, at most once a second.
+      // Journal rows change when activities start and end: fetch them, at most once a second. A suspending timer comes
+      // with its resume moment (the node shows it from the event), so only what the events do not carry asks for the
+      // instance: its status changed (fault, output, waiting) or an activity failed (incidents).
       if (e.kind !== 'progress') {
+        if (e.kind === 'instance' || e.status === 'failed') instanceStale.current = true;
         clearTimeout(refresh.current);
-        refresh.current = setTimeout(() => { journal.reload(); instance.reload(); }, 800);
+        refresh.current = setTimeout(() => {
+          journal.reload();
+          if (instanceStale.current) { instanceStale.current = false; instance.reload(); }
+        }, 800);
       }
     }, setLive);
     return () => { unsubscribe(); clearTimeout(refresh.current); };
   }, [instanceId]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // While the instance is active its answer is asked for again: every 5 s without the event stream, every 10 s with
-  // it. Events carry no state for a timer that suspends (only the instance's status), and an event sent between the
-  // first answer and the subscription is never seen; a clean-clone run showed a Delay "running" for 30 s after it
-  // had suspended.
+  // it. An event sent between the first answer and the subscription is never seen, and events are those of the node
+  // the studio is connected to; a clean-clone run showed a Delay "running" for 30 s after it had suspended.
   const status = run?.status ?? instance.data?.status ?? '';
   useEffect(() => {
     if (!isInstanceActive(status)) return;
