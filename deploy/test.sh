@@ -18,16 +18,18 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 status=0
 studio_log=$(mktemp); studio_pid=
 if [[ -f studio/package.json ]]; then
+  # vitest runs alongside the .NET build and tests, its output printed after theirs.
   if [[ $fast == 1 ]]; then
-    # Alongside the .NET build and tests, its output printed after theirs; reinstalls only when the
-    # lock file changed since the last install.
+    # Reinstalls only when the lock file changed since the last install.
     (cd studio && { [[ node_modules/.package-lock.json -nt package-lock.json ]] || npm ci --no-audit --no-fund --loglevel=error; } \
       && npx vitest run) >"$studio_log" 2>&1 &
-    studio_pid=$!
   else
-    # setup.sh (install.sh) has built the studio; this only rebuilds what changed since.
-    (bash deploy/studio.sh && cd studio && npx vitest run) || status=1
+    # setup.sh (install.sh) has built the studio; this only rebuilds what changed since. The browser
+    # tests serve that build, so it finishes before the .NET tests start.
+    bash deploy/studio.sh || status=1
+    (cd studio && npx vitest run) >"$studio_log" 2>&1 &
   fi
+  studio_pid=$!
 fi
 if [[ $fast == 1 ]]; then args+=(--filter "Category=Unit"); fi
 dotnet build BackupWorkflows.sln -c Release -nologo -v:q || status=1

@@ -48,6 +48,7 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ScheduleFiri
             .ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var launcher = services.GetRequiredService<WorkflowLauncher>();
         var entries = services.GetRequiredService<EntryWorkflows>();
+        var offeringWorkflows = new Dictionary<string, string>(StringComparer.Ordinal); // one read per offering, not per VM
         foreach (var vm in vms)
         {
             var key = $"schedule:{schedule.Id}:{vm.HostName}/{vm.VmName}:{fireTime}";
@@ -57,7 +58,9 @@ public sealed class ScheduledBackupJob(IServiceScopeFactory scopes, ScheduleFiri
                 input["host"] = vm.HostName;
                 input["vm"] = vm.VmName;
                 if (!input.ContainsKey("type")) input["type"] = "auto";
-                var workflow = schedule.Workflow ?? await entries.BackupAsync(vm.HostName, vm.VmName, cancellationToken);
+                var workflow = schedule.Workflow;
+                if (workflow is null && !offeringWorkflows.TryGetValue(vm.OfferingName, out workflow))
+                    offeringWorkflows[vm.OfferingName] = workflow = await entries.BackupAsync(vm, cancellationToken);
                 var instance = await launcher.StartAsync(workflow, input, key, key, cancellationToken);
                 logger.LogInformation("Schedule {Schedule} started {Workflow} {Instance} of {Vm} for firing {Fire}",
                     schedule.Id, workflow, instance, vm.VmName, fireTime);

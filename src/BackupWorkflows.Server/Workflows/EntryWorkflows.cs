@@ -27,6 +27,10 @@ public sealed class EntryWorkflows(IWorkflowDefinitionStore definitions, VmAssig
     public async Task<string> BackupAsync(string host, string vm, CancellationToken ct) =>
         (await OfferingOfAsync(host, vm, ct))?.BackupWorkflow ?? ShippedWorkflows.Backup;
 
+    /// <summary>The backup workflow of an assignment already at hand (one read, of its offering).</summary>
+    public async Task<string> BackupAsync(VmAssignment assignment, CancellationToken ct) =>
+        (await offerings.OfferingAsync(assignment.OfferingName, ct)).BackupWorkflow ?? ShippedWorkflows.Backup;
+
     /// <summary>The restore (or quick-restore) workflow of the offering the backup's VM is assigned to now; the
     /// shipped one when it is no longer assigned.</summary>
     public async Task<string> RestoreAsync(BackupRecord backup, bool quick, CancellationToken ct)
