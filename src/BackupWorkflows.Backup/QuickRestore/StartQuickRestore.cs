@@ -24,7 +24,7 @@ namespace BackupWorkflows.Backup.QuickRestore;
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
 public sealed class StartQuickRestore(BackupCatalog catalog, HostRegistry hostRegistry, RepositoryRegistry repositories,
-    OfferingRegistry offerings, VmAssignments assignments, HostConnections hosts) : Activity
+    OfferingRegistry offerings, VmAssignments assignments, HostConnections hosts, Snapshots.SnapshotFiles snapshotFiles) : Activity
 {
     [Input(Description = "Backup to restore.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -66,10 +66,12 @@ public sealed class StartQuickRestore(BackupCatalog catalog, HostRegistry hostRe
             if (!await PrimaryChains.IsActiveAsync(host, vm, ct)) await host.Virsh.StartAsync(vm, ct);
             context.Journal("resumed: the VM already runs on this restore's overlays");
             MillisecondsToStart = watch.ElapsedMilliseconds;
+            await MarkSnapshotsStaleAsync(context, backup, host, backup.Volumes.ToDictionary(v => v.Target, string? (_) => null), ct);
             return ActivityResult.Done;
         }
         var xml = await StopAndTakeDefinitionAsync(context, backup, target, host, ct);
         context.Journal($"stopped after {watch.ElapsedMilliseconds} ms");
+        var before = backup.Volumes.ToDictionary(v => v.Target, v => DomainXmlEditor.DiskSource(xml, v.Target));
         foreach (var v in backup.Volumes)
         {
             var overlay = QuickRestorePaths.Overlay(v.PrimaryBasePath, backup.Id);
@@ -83,6 +85,8 @@ public sealed class StartQuickRestore(BackupCatalog catalog, HostRegistry hostRe
         await host.Virsh.StartAsync(vm, ct);
         MillisecondsToStart = watch.ElapsedMilliseconds;
         context.Journal($"VM started on overlays backed by backup {backup.Id} after {MillisecondsToStart} ms");
+        // After the start: the snapshots' records and files do not delay the VM.
+        await MarkSnapshotsStaleAsync(context, backup, host, before, ct);
 
         if (assignment is not null)
         {
@@ -90,6 +94,16 @@ public sealed class StartQuickRestore(BackupCatalog catalog, HostRegistry hostRe
             await assignments.SaveAsync(ct);
         }
         return ActivityResult.Done;
+    }
+
+    /// <summary>The VM's snapshots of the replaced disks no longer match them: Stale, with the reason, on the
+    /// host the VM ran on (<see cref="Snapshots.SnapshotFiles.MarkStaleAsync"/>).</summary>
+    private async Task MarkSnapshotsStaleAsync(ActivityContext context, Model.BackupRecord backup, HostSession host,
+        Dictionary<string, string?> before, CancellationToken ct)
+    {
+        var source = host.Host.Name == backup.HostName ? host : hosts.SessionFor(await hostRegistry.HostAsync(backup.HostName, ct));
+        await snapshotFiles.MarkStaleAsync(source, backup.VmName, before,
+            $"disk {string.Join(", ", before.Keys)} was quick-restored from backup {backup.Id} after it was taken", context.Journal, ct);
     }
 
     private static async Task<bool> AlreadyOnOverlaysAsync(HostSession host, Model.BackupRecord backup, CancellationToken ct)

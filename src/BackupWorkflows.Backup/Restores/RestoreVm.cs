@@ -24,7 +24,7 @@ namespace BackupWorkflows.Backup.Restores;
 [Outcomes("Done", "Failed")]
 [Retry(MaxAttempts = 2, BaseDelaySeconds = 5, NonRetryable = [typeof(BackupInputException)])]
 public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignments, Metrics.BackupMetrics metrics,
-    Snapshots.SnapshotCatalog snapshots, Snapshots.SnapshotFiles snapshotFiles) : Activity
+    Snapshots.SnapshotFiles snapshotFiles) : Activity
 {
     [Input(Description = "Backup to restore.", Required = true)]
     public string BackupId { get; set; } = "";
@@ -98,7 +98,8 @@ public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignme
             context.Journal($"{v.Target} restored into {v.PrimaryBasePath}");
         }
         await host.Virsh.DefineAsync(xml.ToString(), ct);
-        await MarkSnapshotsStaleAsync(context, host, backup, before, ct);
+        await snapshotFiles.MarkStaleAsync(host, vm, before,
+            $"disk {string.Join(", ", before.Keys)} was restored from backup {backup.Id} after it was taken", context.Journal, ct);
 
         if (await assignments.FindAssignmentAsync(backup.HostName, vm, ct) is { } assignment)
         {
@@ -131,19 +132,6 @@ public sealed class RestoreVm(RestoreSourceLoader loader, VmAssignments assignme
             // The restore's own error is what the operator needs first; this one goes to the journal.
             context.Journal($"restore failed ({cause.Message}); starting the VM again on its unchanged disks failed too: {e.Message}");
         }
-    }
-
-    /// <summary>The VM's snapshots of the restored disks no longer match them: Stale (with the reason), and
-    /// the overlays they and the old chains kept are deleted.</summary>
-    private async Task MarkSnapshotsStaleAsync(ActivityContext context, HostSession host, BackupRecord backup,
-        Dictionary<string, string?> before, CancellationToken ct)
-    {
-        var targets = backup.Volumes.Select(v => v.Target).ToList();
-        var stale = await snapshots.MarkStaleAsync(backup.HostName, backup.VmName, targets,
-            $"disk {string.Join(", ", targets)} was restored from backup {backup.Id} after it was taken", ct);
-        if (stale.Count > 0) context.Journal($"snapshots marked stale: {string.Join(", ", stale)}");
-        foreach (var target in targets)
-            await snapshotFiles.TidyAsync(host, backup.VmName, target, before[target] is { } old ? [old] : [], context.Journal, ct);
     }
 
     /// <summary>Deletes the backup overlays the disk used on top of its base.</summary>

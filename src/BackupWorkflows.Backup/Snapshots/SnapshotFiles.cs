@@ -41,6 +41,30 @@ public sealed class SnapshotFiles(SnapshotCatalog catalog, PrimaryChains chains)
     }
 
     /// <summary>
+    /// After a restore replaced disks of the VM: its snapshots of those disks no longer match them, so they
+    /// become Stale with <paramref name="reason"/> (they cannot be reverted to), and the overlays they and the
+    /// chains the disks ran on kept are deleted by the tidying. The one way every kind of restore does it.
+    /// </summary>
+    /// <param name="host">The host whose records and files are meant: where the VM ran before the restore.
+    /// When the VM is no longer defined there (a quick restore moved it to another host), only the records change.</param>
+    /// <param name="vm">The VM.</param>
+    /// <param name="before">Per replaced disk, the image it ran on before the restore (null: unknown), so the tidying
+    /// finds the abandoned chain.</param>
+    /// <param name="reason">Why, for the operator: "disk vda was restored from backup … after it was taken".</param>
+    /// <param name="journal">Where each change is told.</param>
+    /// <param name="ct">Cancels the work.</param>
+    /// <remarks>Idempotent: a resumed restore marks nothing twice and tidies what is left.</remarks>
+    public async Task MarkStaleAsync(HostSession host, string vm, IReadOnlyDictionary<string, string?> before, string reason,
+        Action<string> journal, CancellationToken ct)
+    {
+        var stale = await catalog.MarkStaleAsync(host.Host.Name, vm, [.. before.Keys], reason, ct);
+        if (stale.Count > 0) journal($"snapshots marked stale: {string.Join(", ", stale)} ({reason})");
+        if (!await host.Virsh.ExistsAsync(vm, ct)) return;
+        foreach (var (target, old) in before)
+            await TidyAsync(host, vm, target, old is null ? [] : [old], journal, ct);
+    }
+
+    /// <summary>
     /// Deletes the disk's overlays nothing needs (an abandoned branch after a revert; images of deleted
     /// snapshots), merges each Removed snapshot's image with its one remaining child once nothing else
     /// needs it, and marks Removed snapshots Deleted once they hold nothing apart.

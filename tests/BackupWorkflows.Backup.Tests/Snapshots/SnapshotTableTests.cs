@@ -10,7 +10,9 @@ namespace BackupWorkflows.Backup.Tests.Snapshots;
 /// revert to s2, start; stop, revert to s1, start; take s3; delete s1 (Removed, kept), s3 (merged
 /// into the current volume), s2 (gone, and s1's image merged): the chain is base + current, and the
 /// next backup is still an incremental holding exactly the writes since the backup before them;
-/// unassigning the VM merges the backup delta under a snapshot's overlay.
+/// unassigning the VM merges the backup delta under a snapshot's overlay. Then the same of the stopped
+/// VM: take s5 while it is off, start, write, stop, revert to s5 and delete it (both offline): its files
+/// are there, the later one is gone, and the chain is as before s5.
 /// </summary>
 public sealed class SnapshotTableTests
 {
@@ -97,6 +99,34 @@ public sealed class SnapshotTableTests
         var s4After = await snaps.GetAsync(s4.Id);
         Assert.Equal((SnapshotState.Ready, guest.RootDiskPath), (s4After.State, s4After.Disks[0].ImagePath));
         Assert.Equal(["a.txt", "d.txt"], await FilesAsync(guest));
+
+        // A snapshot of the stopped VM: a qemu-img overlay and a redefined domain.
+        await guest.WriteFileAsync("/mnt/vda/f.txt", "before s5, written while running");
+        var fSum = await guest.Sha256Async("/mnt/vda/f.txt");
+        await guest.Virsh.DestroyAsync(guest.Name);
+        var s5 = await snaps.TakeAsync(guest.Name, "s5");
+        Assert.Equal((false, false), (s5.VmWasRunning, s5.Quiesced));
+        Assert.Equal(s4.Disks[0].OverlayPath, s5.Disks[0].ImagePath);
+        Assert.Equal(s5.Disks[0].OverlayPath, (await guest.Virsh.GetDefinitionAsync(guest.Name, inactive: true)).Disk("vda").Source);
+        Assert.Equal([s5.Disks[0].OverlayPath, s4.Disks[0].OverlayPath, guest.RootDiskPath], await snaps.ChainAsync(guest));
+        await guest.StartAsync(Boot);
+        await guest.WriteFileAsync("/mnt/vda/g.txt", "after s5");
+        Assert.Equal(["a.txt", "d.txt", "f.txt", "g.txt"], await FilesAsync(guest));
+
+        await guest.Virsh.DestroyAsync(guest.Name);
+        await snaps.RevertAsync(s5.Id);
+        var reverted = await snaps.ChainAsync(guest);
+        Assert.Contains(".rev-", reverted[0]);
+        Assert.Equal([s4.Disks[0].OverlayPath, guest.RootDiskPath], reverted.Skip(1));
+        Assert.False(File.Exists(s5.Disks[0].OverlayPath), "the overlay holding g.txt belongs to no snapshot");
+        // Still stopped: s5 is the newest, so the revert's overlay is committed into s5's image offline.
+        Assert.Equal(SnapshotState.Deleted, (await snaps.DeleteAsync(s5.Id)).State);
+        Assert.False(File.Exists(reverted[0]));
+        Assert.Equal([s4.Disks[0].OverlayPath, guest.RootDiskPath], await snaps.ChainAsync(guest));
+        Assert.Equal(SnapshotState.Ready, (await snaps.GetAsync(s4.Id)).State);
+        await guest.StartAsync(Boot);
+        Assert.Equal(["a.txt", "d.txt", "f.txt"], await FilesAsync(guest));
+        Assert.Equal(fSum, await guest.Sha256Async("/mnt/vda/f.txt"));
     }
 
     private static async Task<List<string>> FilesAsync(TestGuest guest) =>
