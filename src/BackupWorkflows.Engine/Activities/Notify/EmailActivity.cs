@@ -1,0 +1,186 @@
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Bindings;
+using MailKit;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace BackupWorkflows.Engine.Activities.Notify;
+
+/// <summary>
+/// Sends a plain-text email over SMTP with MailKit. TLS is <c>starttls</c> unless the definition says <c>tls</c>
+/// (implicit) or <c>none</c> (<see cref="SmtpTls"/>); the server's certificate is checked against the machine's trusted
+/// roots. <see cref="Password"/> is a sensitive input (<c>***</c> in the journal). A connection failure or a 4xx
+/// answer (the server's "try later") is retried with backoff by the engine's retry policy; a 5xx answer, a refused
+/// login, a missing STARTTLS offer, an untrusted certificate or a bad input faults at once with the reason.
+/// </summary>
+[Activity(TypeName, Category = "Notify", DisplayName = "Email",
+    Description = "Sends a text email over SMTP (STARTTLS by default); retried on 4xx and connection errors, faults on 5xx.")]
+[Outcomes("Done", "Failed")]
+[Retry(MaxAttempts = 5, BaseDelaySeconds = 1, MaxDelaySeconds = 30)]
+[Timeout(60)]
+public sealed class EmailActivity : Activity, IDesignChecked
+{
+    /// <summary>Stable type name.</summary>
+    public const string TypeName = "Notify.Email";
+
+    /// <summary>The SMTP server.</summary>
+    [Input(Description = "SMTP server host name or address (may bind, e.g. {{ input.smtpHost }}).", Required = true)]
+    public string Host { get; set; } = "";
+
+    /// <summary>The server's port; without one, the TLS mode's (587, 465 or 25).</summary>
+    [Input(Description = "SMTP port; empty: 587 for starttls, 465 for tls, 25 for none.")]
+    public int? Port { get; set; }
+
+    /// <summary>The TLS mode, one of <see cref="SmtpTls.Modes"/>.</summary>
+    [Input(Description = "starttls (default: upgrade, and fail if the server does not offer it), tls (implicit TLS) or none (clear text).",
+        UIHint = "dropdown", Default = SmtpTls.Default)]
+    public string Tls { get; set; } = SmtpTls.Default;
+
+    /// <summary>Login name; empty: no login.</summary>
+    [Input(Description = "Login name for SMTP AUTH; empty: send without logging in.")]
+    public string? Username { get; set; }
+
+    /// <summary>Login password: masked in the journal.</summary>
+    [Input(Description = "Password for SMTP AUTH; masked in the journal (bind it to a workflow input rather than typing it here).",
+        Sensitive = true)]
+    public string? Password { get; set; }
+
+    /// <summary>The sender.</summary>
+    [Input(Description = "Sender, e.g. backups@example.com or Backups <backups@example.com>.", Required = true)]
+    public string From { get; set; } = "";
+
+    /// <summary>The recipients.</summary>
+    [Input(Description = "Recipients: an address, addresses separated by commas, or a JSON array of addresses.", Required = true)]
+    public JsonNode? To { get; set; }
+
+    /// <summary>The subject (line breaks become spaces).</summary>
+    [Input(Description = "Subject (may bind, e.g. backup of {{ input.vm }} failed); line breaks become spaces.")]
+    public string? Subject { get; set; }
+
+    /// <summary>The text body.</summary>
+    [Input(Description = "Plain-text body (may bind).", UIHint = "multiline")]
+    public string? Body { get; set; }
+
+    /// <summary>The recipients the server accepted.</summary>
+    [Output(Description = "Addresses the server accepted.")]
+    public IReadOnlyList<string> Recipients { get; private set; } = [];
+
+    /// <summary>The server's answer to the message.</summary>
+    [Output(Description = "The server's answer to the message, e.g. 2.0.0 Ok: queued as 4F2A1.")]
+    public string Response { get; private set; } = "";
+
+    /// <inheritdoc />
+    public override async ValueTask<ActivityResult> ExecuteAsync(ActivityContext context)
+    {
+        var message = Compose(out var tls, out var port);
+        var server = $"{Host.Trim()}:{port}";
+        using var client = new SmtpClient();
+        try
+        {
+            await client.ConnectAsync(Host.Trim(), port, tls, context.CancellationToken);
+            if (!string.IsNullOrEmpty(Username))
+            {
+                if (!client.IsSecure) context.Journal($"logging in to {server} as {Username} without TLS (tls: none)");
+                await client.AuthenticateAsync(Username, Password ?? "", context.CancellationToken);
+            }
+            Response = await client.SendAsync(message, context.CancellationToken);
+            Recipients = message.To.Mailboxes.Select(m => m.Address).ToList();
+            context.Journal($"SMTP {server} accepted the message to {string.Join(", ", Recipients)}: {Response}");
+            await client.DisconnectAsync(quit: true, context.CancellationToken);
+        }
+        catch (SmtpCommandException e)
+        {
+            var text = $"SMTP {server} answered {(int)e.StatusCode} {e.Message.Trim()} to {Command(e)}";
+            // 4xx says "later" (greylisting, a full queue, a rate limit): another attempt may pass. 5xx will answer the same.
+            if ((int)e.StatusCode < 500)
+                throw e.Mailbox is { } mailbox ? new SmtpCommandException(e.ErrorCode, e.StatusCode, mailbox, text, e)
+                    : new SmtpCommandException(e.ErrorCode, e.StatusCode, text, e);
+            throw new NonRetryableActivityException(text, e);
+        }
+        catch (AuthenticationException e)
+        {
+            throw new NonRetryableActivityException($"SMTP {server} refused the login of '{Username}': {e.Message.Trim()}", e);
+        }
+        catch (SslHandshakeException e)
+        {
+            throw new NonRetryableActivityException(
+                $"SMTP {server}: the TLS handshake ({Tls}) failed: {FirstLine(e.Message)} (an untrusted or mismatched certificate, or a port that does not speak that mode)", e);
+        }
+        catch (NotSupportedException e) when (!client.IsConnected || !client.IsAuthenticated)
+        {
+            // MailKit's words for "no STARTTLS offered" or "no AUTH offered": a setting, not a passing state.
+            throw new NonRetryableActivityException($"SMTP {server} (tls: {Tls}): {e.Message.Trim()}", e);
+        }
+        catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException)
+        {
+            throw new IOException($"SMTP {server}: {e.Message.Trim()}", e);
+        }
+        return ActivityResult.Done;
+    }
+
+    /// <summary>The message from the inputs; a bad input is a <see cref="NonRetryableActivityException"/> naming it.</summary>
+    private MimeMessage Compose(out SecureSocketOptions tls, out int port)
+    {
+        var problems = Problems(Host, Port, Tls, Username, Password).ToList();
+        var from = EmailAddresses.Sender(From, out var fromProblem);
+        if (fromProblem is not null) problems.Add(("from", fromProblem));
+        var to = EmailAddresses.Recipients(To, out var toProblem);
+        if (toProblem is not null) problems.Add(("to", toProblem));
+        if (problems.Count > 0)
+            throw new NonRetryableActivityException(string.Join("; ", problems.Select(p => $"Email input '{p.Input}' {p.Problem}")));
+        tls = SmtpTls.Options(Tls)!.Value;
+        port = Port ?? SmtpTls.DefaultPort(tls);
+        var message = new MimeMessage { Subject = OneLine(Subject ?? ""), Body = new TextPart("plain") { Text = Body ?? "" } };
+        message.From.Add(from!);
+        message.To.AddRange(to);
+        return message;
+    }
+
+    /// <summary>Problems of the inputs that need no parsing of addresses; shared by the run and the design check.</summary>
+    private static IEnumerable<(string Input, string Problem)> Problems(string? host, int? port, string? tls, string? username, string? password)
+    {
+        if (host is not null && (host.Trim().Length == 0 || host.Trim().Any(char.IsWhiteSpace)))
+            yield return ("host", $"'{host}' is not a host name or address");
+        if (port is { } p && p is < 1 or > 65535) yield return ("port", $"must be from 1 to 65535; got {p}");
+        if (SmtpTls.Problem(tls) is { } tlsProblem) yield return ("tls", tlsProblem);
+        if (string.IsNullOrEmpty(username) && !string.IsNullOrEmpty(password))
+            yield return ("username", "is empty but a password is given: give the login name too");
+        if (!string.IsNullOrEmpty(username) && string.IsNullOrEmpty(password))
+            yield return ("password", "is empty but a username is given: give the password too");
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<(string Input, string Problem)> CheckDesign(IReadOnlyDictionary<string, JsonNode?> inputs)
+    {
+        // Only literals are checked here; a binding's value is known at run time, where the same checks run again.
+        string? Literal(string name) =>
+            inputs.GetValueOrDefault(name) is JsonValue v && BindingTemplate.IsLiteral(v) && v.TryGetValue<string>(out var s) ? s : null;
+        int? LiteralInt(string name) =>
+            inputs.GetValueOrDefault(name) is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
+        bool Given(string name) => inputs.GetValueOrDefault(name) is not null;
+
+        foreach (var problem in Problems(Literal("host"), LiteralInt("port"), Given("tls") ? Literal("tls") ?? SmtpTls.Default : SmtpTls.Default,
+                     Given("username") ? Literal("username") ?? "bound" : null, Given("password") ? Literal("password") ?? "bound" : null))
+            yield return problem;
+        if (Literal("from") is { } from && EmailAddresses.Sender(from, out var fromProblem) is null) yield return ("from", fromProblem!);
+        if (inputs.GetValueOrDefault("to") is { } to && BindingTemplate.IsLiteral(to))
+        {
+            EmailAddresses.Recipients(to, out var toProblem);
+            if (toProblem is not null) yield return ("to", toProblem);
+        }
+    }
+
+    private static string Command(SmtpCommandException e) => e.ErrorCode switch
+    {
+        SmtpErrorCode.RecipientNotAccepted => $"the recipient {e.Mailbox?.Address}",
+        SmtpErrorCode.SenderNotAccepted => $"the sender {e.Mailbox?.Address}",
+        SmtpErrorCode.MessageNotAccepted => "the message",
+        _ => "a command",
+    };
+
+    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
+
+    private static string FirstLine(string text) => text.Trim().Split('\n')[0].Trim();
+}
