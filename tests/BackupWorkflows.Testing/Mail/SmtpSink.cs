@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace BackupWorkflows.Testing.Mail;
+
+/// <summary>
+/// A real SMTP server on 127.0.0.1 (a free port) for email tests: aiosmtpd (Debian's python3-aiosmtpd) run by
+/// <c>smtp_sink.py</c>, which records every accepted message as a JSON file and every AUTH, MAIL and RCPT command.
+/// </summary>
+/// <remarks>
+/// Not postfix's <c>smtp-sink</c>: it answers AUTH with <c>250</c> instead of <c>235</c>, which MailKit (rightly,
+/// RFC 4954) takes as a failed login, so a test could not send with a password. The script runs under
+/// <c>/usr/bin/python3</c>, the interpreter the Debian package installs into (a pyenv python on PATH lacks it).
+/// </remarks>
+public sealed class SmtpSink : IAsyncDisposable
+{
+    private const string Python = "/usr/bin/python3";
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _log = new();
+
+    private SmtpSink(Process process, int port, string directory)
+    {
+        _process = process;
+        Port = port;
+        Directory = directory;
+    }
+
+    /// <summary>The address the sink listens on.</summary>
+    public string Host => "127.0.0.1";
+
+    /// <summary>The port the sink listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>Where the messages and <c>commands.log</c> are written (deleted on dispose).</summary>
+    public string Directory { get; }
+
+    /// <summary>The server's output (warnings, tracebacks), for diagnosing failures.</summary>
+    public IReadOnlyCollection<string> Log => _log;
+
+    /// <summary>Every accepted message so far, in arrival order.</summary>
+    public IReadOnlyList<SmtpSinkMessage> Messages =>
+        System.IO.Directory.GetFiles(Directory, "*.json").Order(StringComparer.Ordinal)
+            .Select(f => JsonSerializer.Deserialize<SmtpSinkMessage>(File.ReadAllText(f), JsonSerializerOptions.Web)!).ToList();
+
+    /// <summary>One line per command the server saw: <c>AUTH PLAIN ops accepted</c>, <c>MAIL a@x</c>, <c>RCPT b@y [reply]</c>.</summary>
+    public IReadOnlyList<string> Commands
+    {
+        get
+        {
+            var path = Path.Combine(Directory, "commands.log");
+            return File.Exists(path) ? File.ReadAllLines(path) : [];
+        }
+    }
+
+    /// <summary>Starts a sink on a free port and returns once it accepts connections.</summary>
+    public static async Task<SmtpSink> StartAsync(SmtpSinkOptions? options = null)
+    {
+        options ??= new SmtpSinkOptions();
+        if (!File.Exists(Python) || !File.Exists("/usr/lib/python3/dist-packages/aiosmtpd/__init__.py"))
+            throw new InvalidOperationException("SmtpSink needs Debian's python3-aiosmtpd (deploy/setup.sh installs it).");
+        var directory = System.IO.Directory.CreateTempSubdirectory("bwf-smtp-").FullName;
+        var script = Path.Combine(directory, "smtp_sink.py");
+        await using (var resource = typeof(SmtpSink).Assembly.GetManifestResourceStream("BackupWorkflows.Testing.Mail.smtp_sink.py")!)
+        await using (var file = File.Create(script))
+            await resource.CopyToAsync(file);
+        var messages = System.IO.Directory.CreateDirectory(Path.Combine(directory, "mail")).FullName;
+
+        var port = LoopbackPort.Free();
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { script, "--port", port.ToString(CultureInfo.InvariantCulture), "--dir", messages })
+            start.ArgumentList.Add(a);
+        foreach (var (user, password) in options.Logins)
+        {
+            start.ArgumentList.Add("--login");
+            start.ArgumentList.Add($"{user}:{password}");
+        }
+        if (options.RcptReply is { } reply)
+        {
+            start.ArgumentList.Add("--rcpt-reply");
+            start.ArgumentList.Add(reply);
+        }
+        var process = Process.Start(start) ?? throw new InvalidOperationException("smtp_sink.py did not start.");
+        var sink = new SmtpSink(process, port, messages);
+        var ready = false;
+        process.OutputDataReceived += (_, e) => { if (e.Data == "ready") ready = true; else if (e.Data is not null) sink._log.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) sink._log.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await Eventually.UntilAsync(() =>
+                process.HasExited ? throw new InvalidOperationException($"smtp_sink.py exited with {process.ExitCode}: {string.Join('\n', sink._log)}") : ready,
+                $"the SMTP sink listening on 127.0.0.1:{port}", TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            await sink.DisposeAsync();
+            throw;
+        }
+        return sink;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+        _process.Dispose();
+        var root = Path.GetDirectoryName(Directory)!;
+        if (System.IO.Directory.Exists(root)) System.IO.Directory.Delete(root, recursive: true);
+    }
+}
+
+/// <summary>How an <see cref="SmtpSink"/> answers.</summary>
+public sealed record SmtpSinkOptions
+{
+    /// <summary>User name to password: AUTH accepts these pairs only, and a message without a login is refused (530).</summary>
+    public IReadOnlyDictionary<string, string> Logins { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A reply to every RCPT (e.g. <c>550 5.1.1 &lt;x@y&gt;: Recipient address rejected</c>); null: 250.</summary>
+    public string? RcptReply { get; init; }
+}
+
+/// <summary>One accepted message, as the server read it (headers decoded by Python's email package).</summary>
+/// <param name="MailFrom">The envelope sender (MAIL FROM).</param>
+/// <param name="RcptTos">The envelope recipients (RCPT TO) the server accepted.</param>
+/// <param name="Login">The user that logged in for this message, or null.</param>
+/// <param name="From">The From header.</param>
+/// <param name="To">The To header.</param>
+/// <param name="Subject">The Subject header.</param>
+/// <param name="Body">The text/plain body, line breaks as \n.</param>
+/// <param name="Raw">The message as received.</param>
+public sealed record SmtpSinkMessage(string MailFrom, IReadOnlyList<string> RcptTos, string? Login, string From, string To, string Subject,
+    string? Body, string Raw);
