@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using BackupWorkflows.Engine.Activities.Notify;
+using BackupWorkflows.Engine.Definitions;
+using BackupWorkflows.Engine.Tests.Fixtures;
+
+namespace BackupWorkflows.Engine.Tests.Notify;
+
+/// <summary>
+/// <c>Notify.Email</c>'s inputs as a designer meets them: literal mistakes are problems on save, each on its input;
+/// bindings are accepted (checked when the activity runs); addresses are read as one, a comma list or an array.
+/// </summary>
+[Trait("Category", "Unit")]
+public sealed class EmailDesignTests
+{
+    private static string Flow(string inputs) => $$"""
+        { "id": "mails",
+          "inputs": [ { "name": "host", "type": "string" }, { "name": "to", "type": "any" }, { "name": "password", "type": "string" } ],
+          "activities": [
+            { "id": "start", "type": "Flow.Start" },
+            { "id": "mail", "type": "Notify.Email", "inputs": {{inputs}} } ],
+          "connections": [ { "source": "start", "target": "mail" } ] }
+        """;
+
+    [Fact]
+    public async Task Save_LiteralMistakes_AreProblemsOnEachInput_AndNothingIsSaved()
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var e = await Assert.ThrowsAsync<WorkflowValidationException>(() => engine.Store.ImportAsync(Flow("""
+            { "host": "smtp.example.test", "port": 70000, "tls": "ssl", "username": "ops",
+              "from": "nobody", "to": ["ops@example.test", "root"] }
+            """), publish: true));
+
+        var problems = e.Problems.Where(p => p.ActivityId == "mail").ToDictionary(p => p.Path!, p => p.Message);
+        Assert.Equal(["inputs.from", "inputs.password", "inputs.port", "inputs.tls", "inputs.to"], problems.Keys.Order());
+        Assert.Contains("from 1 to 65535", problems["inputs.port"]);
+        Assert.Contains("'ssl' is not a TLS mode: use starttls, tls, none", problems["inputs.tls"]);
+        Assert.Contains("'nobody' is not one email address", problems["inputs.from"]);
+        Assert.Contains("'root' is not an email address", problems["inputs.to"]);
+        Assert.Contains("a username is given", problems["inputs.password"]);
+        Assert.Empty(await engine.Store.ListAsync());
+    }
+
+    [Fact]
+    public async Task Save_WithoutHostFromOrTo_NamesEachRequiredInput()
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var e = await Assert.ThrowsAsync<WorkflowValidationException>(() => engine.Store.ImportAsync(Flow("""{ "subject": "x" }"""), publish: true));
+        Assert.Equal(["inputs.from", "inputs.host", "inputs.to"],
+            e.Problems.Where(p => p.Message.Contains("required")).Select(p => p.Path!).Order());
+    }
+
+    [Fact]
+    public async Task Save_BindingsAndTheDefaultTls_AreAccepted()
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        await engine.Store.ImportAsync(Flow("""
+            { "host": "{{ input.host }}", "username": "ops", "password": "{{ input.password }}",
+              "from": "Backups <backups@example.test>", "to": "{{ input.to }}", "subject": "done", "body": "ok" }
+            """), publish: true);
+        Assert.Single(await engine.Store.ListAsync());
+    }
+
+    [Theory]
+    [InlineData("\"ops@example.test\"", "ops@example.test")]
+    [InlineData("\"ops@example.test, On Call <oncall@example.test>\"", "ops@example.test|oncall@example.test")]
+    [InlineData("[\"ops@example.test\", \"a@example.test, b@example.test\"]", "ops@example.test|a@example.test|b@example.test")]
+    public void Recipients_OneACommaListOrAnArray(string json, string expected)
+    {
+        var recipients = EmailAddresses.Recipients(JsonNode.Parse(json), out var problem);
+        Assert.Null(problem);
+        Assert.Equal(expected.Split('|'), recipients.Select(r => r.Address));
+    }
+
+    [Theory]
+    [InlineData("\"root\"")]
+    [InlineData("\"ops@\"")]
+    [InlineData("\"\"")]
+    [InlineData("[1]")]
+    [InlineData("null")]
+    public void Recipients_WithoutADomainOrEmptyOrNotText_AreAProblem(string json)
+    {
+        Assert.Empty(EmailAddresses.Recipients(JsonNode.Parse(json), out var problem));
+        Assert.NotNull(problem);
+    }
+
+    [Fact]
+    public void StartTls_IsTheDefault_OnPort587_ImplicitTlsOn465_ClearTextOn25()
+    {
+        Assert.Equal("starttls", SmtpTls.Default);
+        Assert.Equal([587, 465, 25], SmtpTls.Modes.Select(m => SmtpTls.DefaultPort(SmtpTls.Options(m)!.Value)));
+        Assert.Equal(MailKit.Security.SecureSocketOptions.StartTls, SmtpTls.Options(" StartTLS "));
+    }
+}
