@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using BackupWorkflows.Engine.Activities.Notify;
 using BackupWorkflows.Engine.Definitions;
 using BackupWorkflows.Engine.Tests.Fixtures;
@@ -7,7 +6,7 @@ namespace BackupWorkflows.Engine.Tests.Notify;
 
 /// <summary>
 /// <c>Notify.Email</c>'s inputs as a designer meets them: literal mistakes are problems on save, each on its input;
-/// bindings are accepted (checked when the activity runs); addresses are read as one, a comma list or an array.
+/// bindings are accepted (checked when the activity runs); recipient entries are addresses or comma lists.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class EmailDesignTests
@@ -50,36 +49,47 @@ public sealed class EmailDesignTests
     }
 
     [Fact]
+    public async Task Save_ALiteralEntryNextToABinding_IsChecked()
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var e = await Assert.ThrowsAsync<WorkflowValidationException>(() => engine.Store.ImportAsync(Flow("""
+            { "host": "smtp.example.test", "from": "backups@example.test", "to": ["{{ input.to }}", "nobody"] }
+            """), publish: true));
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal(("mail", "inputs.to"), (problem.ActivityId, problem.Path));
+        Assert.Contains("'nobody' is not an email address", problem.Message);
+    }
+
+    [Fact]
     public async Task Save_BindingsAndTheDefaultTls_AreAccepted()
     {
         await using var engine = await EngineHost.StartAsync("sqlite");
         await engine.Store.ImportAsync(Flow("""
             { "host": "{{ input.host }}", "username": "ops", "password": "{{ input.password }}",
-              "from": "Backups <backups@example.test>", "to": "{{ input.to }}", "subject": "done", "body": "ok" }
+              "from": "Backups <backups@example.test>", "to": ["{{ input.to }}", "oncall@example.test"], "subject": "done", "body": "ok" }
             """), publish: true);
         Assert.Single(await engine.Store.ListAsync());
     }
 
     [Theory]
-    [InlineData("\"ops@example.test\"", "ops@example.test")]
-    [InlineData("\"ops@example.test, On Call <oncall@example.test>\"", "ops@example.test|oncall@example.test")]
-    [InlineData("[\"ops@example.test\", \"a@example.test, b@example.test\"]", "ops@example.test|a@example.test|b@example.test")]
-    public void Recipients_OneACommaListOrAnArray(string json, string expected)
+    [InlineData("ops@example.test", "ops@example.test")]
+    [InlineData("ops@example.test, On Call <oncall@example.test>", "ops@example.test|oncall@example.test")]
+    [InlineData("ops@example.test|a@example.test, b@example.test| ", "ops@example.test|a@example.test|b@example.test")]
+    public void Recipients_EntriesAreAddressesOrCommaLists(string entries, string expected)
     {
-        var recipients = EmailAddresses.Recipients(JsonNode.Parse(json), out var problem);
+        var recipients = EmailAddresses.Recipients(entries.Split('|'), out var problem);
         Assert.Null(problem);
         Assert.Equal(expected.Split('|'), recipients.Select(r => r.Address));
     }
 
     [Theory]
-    [InlineData("\"root\"")]
-    [InlineData("\"ops@\"")]
-    [InlineData("\"\"")]
-    [InlineData("[1]")]
-    [InlineData("null")]
-    public void Recipients_WithoutADomainOrEmptyOrNotText_AreAProblem(string json)
+    [InlineData("root")]
+    [InlineData("ops@")]
+    [InlineData("ops@example.test|<>")]
+    [InlineData("")]
+    public void Recipients_WithoutADomainOrNone_AreAProblem(string entries)
     {
-        Assert.Empty(EmailAddresses.Recipients(JsonNode.Parse(json), out var problem));
+        Assert.Empty(EmailAddresses.Recipients(entries.Split('|'), out var problem));
         Assert.NotNull(problem);
     }
 

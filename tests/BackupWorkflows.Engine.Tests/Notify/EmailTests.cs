@@ -87,7 +87,7 @@ public sealed class EmailTests
         });
         await using var engine = await EngineHost.StartAsync("sqlite");
         await engine.PublishAsync(Flow("mail-550", Email(sink), QuickRetry));
-        var info = await engine.RunAsync("mail-550", Input(to: "ops@example.test"));
+        var info = await engine.RunAsync("mail-550", Input(to: new JsonArray("ops@example.test")));
 
         Assert.Equal(WorkflowStatus.Faulted, info.Status);
         Assert.Contains("answered 550 5.1.1 <ops@example.test>: Recipient address rejected: no such user to the recipient ops@example.test", info.Fault);
@@ -105,7 +105,7 @@ public sealed class EmailTests
         email.Remove("username");
         email.Remove("password");
         await engine.PublishAsync(Flow("mail-451", email, QuickRetry));
-        var info = await engine.RunAsync("mail-451", Input(to: "ops@example.test"));
+        var info = await engine.RunAsync("mail-451", Input(to: new JsonArray("ops@example.test")));
 
         Assert.Equal(WorkflowStatus.Faulted, info.Status);
         var attempts = (await engine.JournalAsync(info.Id)).Where(j => j.ActivityId == "mail").ToList();
@@ -121,7 +121,7 @@ public sealed class EmailTests
         await using var engine = await EngineHost.StartAsync("sqlite");
         var email = new JsonObject { ["host"] = "127.0.0.1", ["port"] = closed, ["tls"] = "none", ["from"] = "backups@example.test", ["to"] = "{{ input.to }}" };
         await engine.PublishAsync(Flow("mail-down", email, QuickRetry));
-        var info = await engine.RunAsync("mail-down", Input(to: "ops@example.test"));
+        var info = await engine.RunAsync("mail-down", Input(to: new JsonArray("ops@example.test")));
 
         Assert.Equal(WorkflowStatus.Faulted, info.Status);
         Assert.Contains($"SMTP 127.0.0.1:{closed}", info.Fault);
@@ -161,10 +161,10 @@ public sealed class EmailTests
     }
 
     [Theory]
-    [InlineData("\"not an address\"", "Email input 'to' 'not an address' is not an email address")]
-    [InlineData("\"root\"", "Email input 'to' 'root' is not an email address")]
+    [InlineData("[\"not an address\"]", "Email input 'to' 'not an address' is not an email address")]
+    [InlineData("[\"ops@example.test\", \"root\"]", "Email input 'to' 'root' is not an email address")]
     [InlineData("[]", "Email input 'to' has no address")]
-    [InlineData("{ \"a\": 1 }", "Email input 'to' must be an address")]
+    [InlineData("{ \"a\": 1 }", "Input 'to' value {\"a\":1} is not a valid array")]
     public async Task Email_ABadRecipient_FaultsAtOnce_NamingTheInput_WithoutConnecting(string to, string expected)
     {
         await using var sink = await SmtpSink.StartAsync(new SmtpSinkOptions { Logins = new Dictionary<string, string> { ["ops"] = "s3cret-pw" } });

@@ -52,8 +52,8 @@ public sealed class EmailActivity : Activity, IDesignChecked
     public string From { get; set; } = "";
 
     /// <summary>The recipients.</summary>
-    [Input(Description = "Recipients: an address, addresses separated by commas, or a JSON array of addresses.", Required = true)]
-    public JsonNode? To { get; set; }
+    [Input(Description = "Recipients: a list, one address per entry (an entry may hold several separated by commas); bind a list, or a single address as [\"{{ input.to }}\"].", Required = true)]
+    public IReadOnlyList<string?> To { get; set; } = [];
 
     /// <summary>The subject (line breaks become spaces).</summary>
     [Input(Description = "Subject (may bind, e.g. backup of {{ input.vm }} failed); line breaks become spaces.")]
@@ -165,11 +165,18 @@ public sealed class EmailActivity : Activity, IDesignChecked
                      Given("username") ? Literal("username") ?? "bound" : null, Given("password") ? Literal("password") ?? "bound" : null))
             yield return problem;
         if (Literal("from") is { } from && EmailAddresses.Sender(from, out var fromProblem) is null) yield return ("from", fromProblem!);
-        if (inputs.GetValueOrDefault("to") is { } to && BindingTemplate.IsLiteral(to))
+        if (inputs.GetValueOrDefault("to") is JsonArray to && BindingTemplate.IsLiteral(to))
         {
-            EmailAddresses.Recipients(to, out var toProblem);
+            EmailAddresses.Recipients(to.Select(e => e is JsonValue v && v.TryGetValue<string>(out var s) ? s : null), out var toProblem);
             if (toProblem is not null) yield return ("to", toProblem);
         }
+        else if (inputs.GetValueOrDefault("to") is JsonArray entries)
+            foreach (var entry in entries.OfType<JsonValue>().Where(BindingTemplate.IsLiteral))
+                if (entry.TryGetValue<string>(out var text) && !string.IsNullOrWhiteSpace(text))
+                {
+                    EmailAddresses.Recipients([text], out var entryProblem);
+                    if (entryProblem is not null) yield return ("to", entryProblem);
+                }
     }
 
     private static string Command(SmtpCommandException e) => e.ErrorCode switch

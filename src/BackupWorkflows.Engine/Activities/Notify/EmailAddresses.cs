@@ -1,13 +1,11 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using MimeKit;
 
 namespace BackupWorkflows.Engine.Activities.Notify;
 
 /// <summary>
 /// Reads the addresses of <see cref="EmailActivity"/>: a sender is one mailbox (<c>ops@example.com</c> or
-/// <c>Backups &lt;ops@example.com&gt;</c>); recipients are one such string, several separated by commas, or a JSON
-/// array of them. An address needs a domain (<c>root</c> alone is refused: it would be the relay's guess).
+/// <c>Backups &lt;ops@example.com&gt;</c>); recipients are a list whose entries are such addresses or several
+/// separated by commas. An address needs a domain (<c>root</c> alone is refused: it would be the relay's guess).
 /// </summary>
 public static class EmailAddresses
 {
@@ -23,24 +21,12 @@ public static class EmailAddresses
         return null;
     }
 
-    /// <summary>The recipients (at least one), or the problem with them.</summary>
-    public static IReadOnlyList<MailboxAddress> Recipients(JsonNode? value, out string? problem)
+    /// <summary>The recipients (at least one) of a list whose entries are addresses or comma-separated lists, or the problem with them.</summary>
+    public static IReadOnlyList<MailboxAddress> Recipients(IEnumerable<string?>? entries, out string? problem)
     {
         problem = null;
-        var texts = value switch
-        {
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-            JsonArray a when a.All(i => i is JsonValue e && e.GetValueKind() == JsonValueKind.String) => a.Select(i => i!.GetValue<string>()).ToList(),
-            null => [],
-            _ => (List<string>?)null,
-        };
-        if (texts is null)
-        {
-            problem = $"must be an address, addresses separated by commas, or an array of addresses; got {value!.ToJsonString()}";
-            return [];
-        }
         var recipients = new List<MailboxAddress>();
-        foreach (var text in texts)
+        foreach (var text in entries ?? [])
         {
             if (string.IsNullOrWhiteSpace(text)) continue;
             if (!InternetAddressList.TryParse(Strict, text, out var list) || list.Mailboxes.Any(m => !HasDomain(m)))
