@@ -90,7 +90,7 @@ public sealed class EmailTests
         var info = await engine.RunAsync("mail-550", Input(to: new JsonArray("ops@example.test")));
 
         Assert.Equal(WorkflowStatus.Faulted, info.Status);
-        Assert.Contains("answered 550 5.1.1 <ops@example.test>: Recipient address rejected: no such user to the recipient ops@example.test", info.Fault);
+        Assert.Contains("refused the recipient ops@example.test: 550 5.1.1 <ops@example.test>: Recipient address rejected: no such user", info.Fault);
         Assert.Equal([1], (await engine.JournalAsync(info.Id)).Where(j => j.ActivityId == "mail").Select(j => j.Attempt)); // not retried
         Assert.Single(sink.Commands, c => c.StartsWith("RCPT", StringComparison.Ordinal));
         Assert.Empty(sink.Messages);
@@ -110,7 +110,7 @@ public sealed class EmailTests
         Assert.Equal(WorkflowStatus.Faulted, info.Status);
         var attempts = (await engine.JournalAsync(info.Id)).Where(j => j.ActivityId == "mail").ToList();
         Assert.Equal([(1, "Faulted"), (2, "Faulted")], attempts.Select(a => (a.Attempt, a.Status.ToString())));
-        Assert.All(attempts, a => Assert.Contains("answered 451 4.3.0 Try again later", a.Error));
+        Assert.All(attempts, a => Assert.Contains("deferred the recipient ops@example.test: 451 4.3.0 Try again later", a.Error));
         Assert.Equal(2, sink.Commands.Count(c => c.StartsWith("RCPT", StringComparison.Ordinal)));
     }
 
@@ -158,6 +158,27 @@ public sealed class EmailTests
         Assert.Contains("STARTTLS", info.Fault);
         Assert.Single(await engine.JournalAsync(info.Id), j => j.ActivityId == "mail");
         Assert.Empty(sink.Commands); // no AUTH, no MAIL: the password and the message stayed home
+    }
+
+    [Fact]
+    public async Task Email_StartTls_ToAServerWithAnUntrustedCertificate_FaultsAtOnce_AndSendsNothing()
+    {
+        await using var sink = await SmtpSink.StartAsync(new SmtpSinkOptions
+        {
+            Logins = new Dictionary<string, string> { ["ops"] = "s3cret-pw" },
+            OfferStartTls = true,
+        });
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var email = Email(sink);
+        email["tls"] = "starttls";
+        await engine.PublishAsync(Flow("mail-cert", email, QuickRetry));
+        var info = await engine.RunAsync("mail-cert", Input());
+
+        Assert.Equal(WorkflowStatus.Faulted, info.Status);
+        Assert.Contains("the TLS handshake (tls: starttls) failed", info.Fault);
+        Assert.Contains("certificate could not be validated", info.Fault);
+        Assert.Single(await engine.JournalAsync(info.Id), j => j.ActivityId == "mail");
+        Assert.Empty(sink.Commands); // the upgrade failed before AUTH: the password was not sent
     }
 
     [Theory]

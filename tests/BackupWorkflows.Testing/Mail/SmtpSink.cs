@@ -81,6 +81,14 @@ public sealed class SmtpSink : IAsyncDisposable
             start.ArgumentList.Add("--rcpt-reply");
             start.ArgumentList.Add(reply);
         }
+        if (options.OfferStartTls)
+        {
+            // Self-signed for 127.0.0.1: no machine trusts it, which is what a test of the certificate check needs.
+            var (cert, key) = (Path.Combine(directory, "cert.pem"), Path.Combine(directory, "key.pem"));
+            await ProcessUtil.RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert);
+            foreach (var a in new[] { "--starttls", cert, key }) start.ArgumentList.Add(a);
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("smtp_sink.py did not start.");
         var sink = new SmtpSink(process, port, messages);
         var ready = false;
@@ -125,6 +133,9 @@ public sealed record SmtpSinkOptions
 {
     /// <summary>User name to password: AUTH accepts these pairs only, and a message without a login is refused (530).</summary>
     public IReadOnlyDictionary<string, string> Logins { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Offer STARTTLS with a self-signed certificate for 127.0.0.1 (made with openssl at start).</summary>
+    public bool OfferStartTls { get; init; }
 
     /// <summary>A reply to every RCPT (e.g. <c>550 5.1.1 &lt;x@y&gt;: Recipient address rejected</c>); null: 250.</summary>
     public string? RcptReply { get; init; }

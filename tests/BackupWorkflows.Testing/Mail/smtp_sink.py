@@ -1,14 +1,16 @@
 """A real SMTP server for tests (aiosmtpd, Debian's python3-aiosmtpd): records every accepted message as JSON.
 
-Usage: smtp_sink.py --port PORT --dir DIR [--login USER:PASSWORD ...] [--rcpt-reply "550 5.1.1 ..."]
+Usage: smtp_sink.py --port PORT --dir DIR [--login USER:PASSWORD ...] [--rcpt-reply "550 5.1.1 ..."] [--starttls CERT KEY]
 With --login, AUTH PLAIN/LOGIN checks the pair (535 otherwise) and a transaction without a login is refused (530);
 AUTH is offered without TLS so the tests need no certificate. --rcpt-reply answers every RCPT with that reply.
+--starttls offers STARTTLS with that certificate (PEM files).
 Each accepted message is DIR/NNNN.json; DIR/commands.log has one line per AUTH, MAIL and RCPT. Prints "ready".
 """
 import argparse
 import json
 import os
 import signal
+import ssl
 import threading
 from email import message_from_bytes, policy
 
@@ -20,6 +22,7 @@ parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--dir", required=True)
 parser.add_argument("--login", action="append", default=[])
 parser.add_argument("--rcpt-reply")
+parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
 args = parser.parse_args()
 logins = dict(pair.split(":", 1) for pair in args.login)
 lock = threading.Lock()
@@ -79,8 +82,13 @@ class Sink:
         return f"250 2.0.0 Ok: queued as {number:04d}"
 
 
+tls_context = None
+if args.starttls:
+    tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls_context.load_cert_chain(*args.starttls)
 controller = Controller(Sink(), hostname="127.0.0.1", port=args.port, server_hostname="smtp-sink.test",
-                        authenticator=authenticator, auth_require_tls=False, auth_required=bool(logins))
+                        authenticator=authenticator, auth_require_tls=False, auth_required=bool(logins),
+                        tls_context=tls_context)
 controller.start()
 print("ready", flush=True)
 stop = threading.Event()

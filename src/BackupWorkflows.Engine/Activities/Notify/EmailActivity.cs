@@ -92,9 +92,10 @@ public sealed class EmailActivity : Activity, IDesignChecked
         }
         catch (SmtpCommandException e)
         {
-            var text = $"SMTP {server} answered {(int)e.StatusCode} {e.Message.Trim()} to {Command(e)}";
             // 4xx says "later" (greylisting, a full queue, a rate limit): another attempt may pass. 5xx will answer the same.
-            if ((int)e.StatusCode < 500)
+            var transient = (int)e.StatusCode < 500;
+            var text = $"SMTP {server} {(transient ? "deferred" : "refused")} {Command(e)}: {(int)e.StatusCode} {e.Message.Trim()}";
+            if (transient)
                 throw e.Mailbox is { } mailbox ? new SmtpCommandException(e.ErrorCode, e.StatusCode, mailbox, text, e)
                     : new SmtpCommandException(e.ErrorCode, e.StatusCode, text, e);
             throw new NonRetryableActivityException(text, e);
@@ -106,11 +107,11 @@ public sealed class EmailActivity : Activity, IDesignChecked
         catch (SslHandshakeException e)
         {
             throw new NonRetryableActivityException(
-                $"SMTP {server}: the TLS handshake ({Tls}) failed: {FirstLine(e.Message)} (an untrusted or mismatched certificate, or a port that does not speak that mode)", e);
+                $"SMTP {server}: the TLS handshake (tls: {Tls}) failed (an untrusted or mismatched certificate, or a port that does not speak that mode): {OneLine(e.Message)}", e);
         }
-        catch (NotSupportedException e) when (!client.IsConnected || !client.IsAuthenticated)
+        catch (NotSupportedException e)
         {
-            // MailKit's words for "no STARTTLS offered" or "no AUTH offered": a setting, not a passing state.
+            // MailKit's words for a missing extension (no STARTTLS, no AUTH, no SMTPUTF8 offered): a setting, not a passing state.
             throw new NonRetryableActivityException($"SMTP {server} (tls: {Tls}): {e.Message.Trim()}", e);
         }
         catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException)
@@ -187,7 +188,6 @@ public sealed class EmailActivity : Activity, IDesignChecked
         _ => "a command",
     };
 
-    private static string OneLine(string text) => string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries));
-
-    private static string FirstLine(string text) => text.Trim().Split('\n')[0].Trim();
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
