@@ -25,12 +25,13 @@ public sealed class EmailDesignTests
     {
         await using var engine = await EngineHost.StartAsync("sqlite");
         var e = await Assert.ThrowsAsync<WorkflowValidationException>(() => engine.Store.ImportAsync(Flow("""
-            { "host": "smtp.example.test", "port": 70000, "tls": "ssl", "username": "ops",
+            { "host": "smtp.example.test", "port": 70000, "tls": "ssl", "username": "ops", "certificateSha256": "AB:CD",
               "from": "nobody", "to": ["ops@example.test", "root"] }
             """), publish: true));
 
         var problems = e.Problems.Where(p => p.ActivityId == "mail").ToDictionary(p => p.Path!, p => p.Message);
-        Assert.Equal(["inputs.from", "inputs.password", "inputs.port", "inputs.tls", "inputs.to"], problems.Keys.Order());
+        Assert.Equal(["inputs.certificateSha256", "inputs.from", "inputs.password", "inputs.port", "inputs.tls", "inputs.to"], problems.Keys.Order());
+        Assert.Contains("64 hex digits", problems["inputs.certificateSha256"]);
         Assert.Contains("from 1 to 65535", problems["inputs.port"]);
         Assert.Contains("'ssl' is not a TLS mode: use starttls, tls, none", problems["inputs.tls"]);
         Assert.Contains("'nobody' is not one email address", problems["inputs.from"]);
@@ -61,11 +62,24 @@ public sealed class EmailDesignTests
     }
 
     [Fact]
+    public async Task Save_ACertificatePinWithoutTls_IsAProblem()
+    {
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var e = await Assert.ThrowsAsync<WorkflowValidationException>(() => engine.Store.ImportAsync(Flow("""
+            { "host": "smtp.example.test", "tls": "none", "certificateSha256": "{{ input.password }}",
+              "from": "backups@example.test", "to": ["ops@example.test"] }
+            """), publish: true));
+        var problem = Assert.Single(e.Problems);
+        Assert.Equal("inputs.certificateSha256", problem.Path);
+        Assert.Contains("tls is none", problem.Message);
+    }
+
+    [Fact]
     public async Task Save_BindingsAndTheDefaultTls_AreAccepted()
     {
         await using var engine = await EngineHost.StartAsync("sqlite");
         await engine.Store.ImportAsync(Flow("""
-            { "host": "{{ input.host }}", "username": "ops", "password": "{{ input.password }}",
+            { "host": "{{ input.host }}", "username": "ops", "password": "{{ input.password }}", "certificateSha256": "{{ input.host }}",
               "from": "Backups <backups@example.test>", "to": ["{{ input.to }}", "oncall@example.test"], "subject": "done", "body": "ok" }
             """), publish: true);
         Assert.Single(await engine.Store.ListAsync());
@@ -92,6 +106,12 @@ public sealed class EmailDesignTests
         Assert.Empty(EmailAddresses.Recipients(entries.Split('|'), out var problem));
         Assert.NotNull(problem);
     }
+
+    [Theory]
+    [InlineData("ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89")]
+    [InlineData("ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789")]
+    public void Fingerprint_IgnoresColonsAndCase(string text) =>
+        Assert.Equal("ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789", SmtpTls.Fingerprint(text));
 
     [Fact]
     public void StartTls_IsTheDefault_OnPort587_ImplicitTlsOn465_ClearTextOn25()

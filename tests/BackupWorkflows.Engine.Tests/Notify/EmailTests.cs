@@ -10,8 +10,9 @@ namespace BackupWorkflows.Engine.Tests.Notify;
 /// <summary>
 /// <c>Notify.Email</c> against a real SMTP server on 127.0.0.1 (<see cref="SmtpSink"/>, aiosmtpd): the message built
 /// from bindings arrives from the right sender to every recipient after a real AUTH, and the password never reaches the
-/// journal; a 5xx answer, a refused login, a server without STARTTLS (the default mode) and a bad address fault at
-/// once; a 4xx answer and a refused connection are retried by the engine's retry policy.
+/// journal; STARTTLS (the default) and implicit TLS send encrypted to a pinned self-signed certificate; a 5xx answer,
+/// a refused login, a server without STARTTLS, an untrusted certificate and a bad address fault at once; a 4xx answer
+/// and a refused connection are retried by the engine's retry policy.
 /// </summary>
 public sealed class EmailTests
 {
@@ -160,17 +161,20 @@ public sealed class EmailTests
         Assert.Empty(sink.Commands); // no AUTH, no MAIL: the password and the message stayed home
     }
 
-    [Fact]
-    public async Task Email_StartTls_ToAServerWithAnUntrustedCertificate_FaultsAtOnce_AndSendsNothing()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF")]
+    public async Task Email_StartTls_ToAnUntrustedOrOtherCertificate_FaultsAtOnce_BeforeTheLogin(string? pin)
     {
         await using var sink = await SmtpSink.StartAsync(new SmtpSinkOptions
         {
             Logins = new Dictionary<string, string> { ["ops"] = "s3cret-pw" },
-            OfferStartTls = true,
+            Tls = SmtpSinkTls.StartTls,
         });
         await using var engine = await EngineHost.StartAsync("sqlite");
         var email = Email(sink);
         email["tls"] = "starttls";
+        if (pin is not null) email["certificateSha256"] = pin;
         await engine.PublishAsync(Flow("mail-cert", email, QuickRetry));
         var info = await engine.RunAsync("mail-cert", Input());
 
@@ -179,6 +183,32 @@ public sealed class EmailTests
         Assert.Contains("certificate could not be validated", info.Fault);
         Assert.Single(await engine.JournalAsync(info.Id), j => j.ActivityId == "mail");
         Assert.Empty(sink.Commands); // the upgrade failed before AUTH: the password was not sent
+    }
+
+    [Theory]
+    [InlineData(SmtpSinkTls.StartTls, null)]
+    [InlineData(SmtpSinkTls.Implicit, "tls")]
+    public async Task Email_OverTls_ToThePinnedCertificate_LogsInAndSendsEncrypted(SmtpSinkTls mode, string? tls)
+    {
+        await using var sink = await SmtpSink.StartAsync(new SmtpSinkOptions
+        {
+            Logins = new Dictionary<string, string> { ["ops"] = "s3cret-pw" },
+            Tls = mode,
+        });
+        await using var engine = await EngineHost.StartAsync("sqlite");
+        var email = Email(sink);
+        email.Remove("tls"); // starttls, the default
+        if (tls is not null) email["tls"] = tls;
+        email["certificateSha256"] = sink.CertificateSha256!.ToLowerInvariant(); // openssl's AB:CD:… in any case
+        await engine.PublishAsync(Flow("mail-tls", email));
+        var info = await engine.RunAsync("mail-tls", Input());
+        Assert.True(info.Status == WorkflowStatus.Finished, $"{info.Status}: {info.Fault}\n{string.Join('\n', sink.Log)}");
+
+        var message = Assert.Single(sink.Messages);
+        Assert.StartsWith("TLSv1.", message.Tls);
+        Assert.Equal(("ops", "backup of web1 failed"), (message.Login, message.Subject));
+        var entry = Assert.Single(await engine.JournalAsync(info.Id), j => j.ActivityId == "mail");
+        Assert.DoesNotContain(entry.Lines, l => l.Contains("without TLS"));
     }
 
     [Theory]

@@ -36,6 +36,9 @@ public sealed class SmtpSink : IAsyncDisposable
     /// <summary>Where the messages and <c>commands.log</c> are written (deleted on dispose).</summary>
     public string Directory { get; }
 
+    /// <summary>With TLS: the SHA-256 fingerprint of the server's certificate as openssl prints it (<c>AB:CD:…</c>).</summary>
+    public string? CertificateSha256 { get; private init; }
+
     /// <summary>The server's output (warnings, tracebacks), for diagnosing failures.</summary>
     public IReadOnlyCollection<string> Log => _log;
 
@@ -81,16 +84,20 @@ public sealed class SmtpSink : IAsyncDisposable
             start.ArgumentList.Add("--rcpt-reply");
             start.ArgumentList.Add(reply);
         }
-        if (options.OfferStartTls)
+        string? fingerprint = null;
+        if (options.Tls != SmtpSinkTls.None)
         {
-            // Self-signed for 127.0.0.1: no machine trusts it, which is what a test of the certificate check needs.
+            // Self-signed for 127.0.0.1: no machine trusts it (a test of the certificate check), and its fingerprint comes
+            // from openssl, not from the code under test (a test of pinning).
             var (cert, key) = (Path.Combine(directory, "cert.pem"), Path.Combine(directory, "key.pem"));
             await ProcessUtil.RunAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert);
-            foreach (var a in new[] { "--starttls", cert, key }) start.ArgumentList.Add(a);
+            fingerprint = (await ProcessUtil.RunAsync("openssl", "x509", "-noout", "-fingerprint", "-sha256", "-in", cert)).Trim().Split('=')[1];
+            foreach (var a in new[] { options.Tls == SmtpSinkTls.StartTls ? "--starttls" : "--implicit-tls", cert, key })
+                start.ArgumentList.Add(a);
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("smtp_sink.py did not start.");
-        var sink = new SmtpSink(process, port, messages);
+        var sink = new SmtpSink(process, port, messages) { CertificateSha256 = fingerprint };
         var ready = false;
         process.OutputDataReceived += (_, e) => { if (e.Data == "ready") ready = true; else if (e.Data is not null) sink._log.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) sink._log.Enqueue(e.Data); };
@@ -134,21 +141,34 @@ public sealed record SmtpSinkOptions
     /// <summary>User name to password: AUTH accepts these pairs only, and a message without a login is refused (530).</summary>
     public IReadOnlyDictionary<string, string> Logins { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Offer STARTTLS with a self-signed certificate for 127.0.0.1 (made with openssl at start).</summary>
-    public bool OfferStartTls { get; init; }
+    /// <summary>TLS with a self-signed certificate for 127.0.0.1 (made with openssl at start): none (default), offered
+    /// through STARTTLS, or implicit from the first byte.</summary>
+    public SmtpSinkTls Tls { get; init; }
 
     /// <summary>A reply to every RCPT (e.g. <c>550 5.1.1 &lt;x@y&gt;: Recipient address rejected</c>); null: 250.</summary>
     public string? RcptReply { get; init; }
+}
+
+/// <summary>The TLS an <see cref="SmtpSink"/> speaks.</summary>
+public enum SmtpSinkTls
+{
+    /// <summary>Clear text only.</summary>
+    None,
+    /// <summary>Clear text that offers STARTTLS.</summary>
+    StartTls,
+    /// <summary>TLS from the first byte (SMTPS).</summary>
+    Implicit,
 }
 
 /// <summary>One accepted message, as the server read it (headers decoded by Python's email package).</summary>
 /// <param name="MailFrom">The envelope sender (MAIL FROM).</param>
 /// <param name="RcptTos">The envelope recipients (RCPT TO) the server accepted.</param>
 /// <param name="Login">The user that logged in for this message, or null.</param>
+/// <param name="Tls">The TLS version the message came over (e.g. <c>TLSv1.3</c>), or null for clear text.</param>
 /// <param name="From">The From header.</param>
 /// <param name="To">The To header.</param>
 /// <param name="Subject">The Subject header.</param>
 /// <param name="Body">The text/plain body, line breaks as \n.</param>
 /// <param name="Raw">The message as received.</param>
-public sealed record SmtpSinkMessage(string MailFrom, IReadOnlyList<string> RcptTos, string? Login, string From, string To, string Subject,
+public sealed record SmtpSinkMessage(string MailFrom, IReadOnlyList<string> RcptTos, string? Login, string? Tls, string From, string To, string Subject,
     string? Body, string Raw);

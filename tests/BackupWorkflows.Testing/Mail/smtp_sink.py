@@ -1,9 +1,10 @@
 """A real SMTP server for tests (aiosmtpd, Debian's python3-aiosmtpd): records every accepted message as JSON.
 
-Usage: smtp_sink.py --port PORT --dir DIR [--login USER:PASSWORD ...] [--rcpt-reply "550 5.1.1 ..."] [--starttls CERT KEY]
+Usage: smtp_sink.py --port PORT --dir DIR [--login USER:PASSWORD ...] [--rcpt-reply "550 5.1.1 ..."]
+       [--starttls CERT KEY | --implicit-tls CERT KEY]
 With --login, AUTH PLAIN/LOGIN checks the pair (535 otherwise) and a transaction without a login is refused (530);
 AUTH is offered without TLS so the tests need no certificate. --rcpt-reply answers every RCPT with that reply.
---starttls offers STARTTLS with that certificate (PEM files).
+--starttls offers STARTTLS with that certificate (PEM files); --implicit-tls speaks TLS from the first byte (SMTPS).
 Each accepted message is DIR/NNNN.json; DIR/commands.log has one line per AUTH, MAIL and RCPT. Prints "ready".
 """
 import argparse
@@ -22,7 +23,9 @@ parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--dir", required=True)
 parser.add_argument("--login", action="append", default=[])
 parser.add_argument("--rcpt-reply")
-parser.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+tls = parser.add_mutually_exclusive_group()
+tls.add_argument("--starttls", nargs=2, metavar=("CERT", "KEY"))
+tls.add_argument("--implicit-tls", nargs=2, metavar=("CERT", "KEY"))
 args = parser.parse_args()
 logins = dict(pair.split(":", 1) for pair in args.login)
 lock = threading.Lock()
@@ -62,6 +65,7 @@ class Sink:
         global count
         message = message_from_bytes(envelope.original_content, policy=policy.default)
         text = message.get_body(("plain",))
+        secured = server.transport.get_extra_info("ssl_object")
         with lock:
             count += 1
             number = count
@@ -69,6 +73,7 @@ class Sink:
             "mailFrom": envelope.mail_from,
             "rcptTos": envelope.rcpt_tos,
             "login": session.auth_data if session.authenticated else None,
+            "tls": secured.version() if secured is not None else None,
             "from": str(message["From"]),
             "to": str(message["To"]),
             "subject": str(message["Subject"]),
@@ -82,13 +87,17 @@ class Sink:
         return f"250 2.0.0 Ok: queued as {number:04d}"
 
 
-tls_context = None
-if args.starttls:
-    tls_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    tls_context.load_cert_chain(*args.starttls)
+def context(cert_and_key):
+    if not cert_and_key:
+        return None
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_context.load_cert_chain(*cert_and_key)
+    return server_context
+
+
 controller = Controller(Sink(), hostname="127.0.0.1", port=args.port, server_hostname="smtp-sink.test",
-                        authenticator=authenticator, auth_require_tls=False, auth_required=bool(logins),
-                        tls_context=tls_context)
+                        ssl_context=context(args.implicit_tls), tls_context=context(args.starttls),
+                        authenticator=authenticator, auth_require_tls=False, auth_required=bool(logins))
 controller.start()
 print("ready", flush=True)
 stop = threading.Event()

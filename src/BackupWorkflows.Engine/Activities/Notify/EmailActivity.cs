@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using BackupWorkflows.Engine.Bindings;
 using MailKit;
@@ -37,6 +38,11 @@ public sealed class EmailActivity : Activity, IDesignChecked
     [Input(Description = "starttls (default: upgrade, and fail if the server does not offer it), tls (implicit TLS) or none (clear text).",
         UIHint = "dropdown", Default = SmtpTls.Default)]
     public string Tls { get; set; } = SmtpTls.Default;
+
+    /// <summary>The fingerprint of the one certificate to accept instead of checking it against the trusted roots.</summary>
+    [Input(Description = "SHA-256 fingerprint (hex, colons optional) of the server's certificate, for a relay with a self-signed "
+        + "certificate: that certificate is accepted, and only it; empty: the machine's trusted roots and the host name decide.")]
+    public string? CertificateSha256 { get; set; }
 
     /// <summary>Login name; empty: no login.</summary>
     [Input(Description = "Login name for SMTP AUTH; empty: send without logging in.")]
@@ -77,6 +83,9 @@ public sealed class EmailActivity : Activity, IDesignChecked
         var message = Compose(out var tls, out var port);
         var server = $"{Host.Trim()}:{port}";
         using var client = new SmtpClient();
+        if (SmtpTls.Fingerprint(CertificateSha256) is { } pinned)
+            client.ServerCertificateValidationCallback = (_, certificate, _, _) =>
+                certificate is not null && Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)) == pinned;
         try
         {
             await client.ConnectAsync(Host.Trim(), port, tls, context.CancellationToken);
@@ -124,7 +133,7 @@ public sealed class EmailActivity : Activity, IDesignChecked
     /// <summary>The message from the inputs; a bad input is a <see cref="NonRetryableActivityException"/> naming it.</summary>
     private MimeMessage Compose(out SecureSocketOptions tls, out int port)
     {
-        var problems = Problems(Host, Port, Tls, Username, Password).ToList();
+        var problems = Problems(Host, Port, Tls, CertificateSha256, Username, Password).ToList();
         var from = EmailAddresses.Sender(From, out var fromProblem);
         if (fromProblem is not null) problems.Add(("from", fromProblem));
         var to = EmailAddresses.Recipients(To, out var toProblem);
@@ -140,17 +149,25 @@ public sealed class EmailActivity : Activity, IDesignChecked
     }
 
     /// <summary>Problems of the inputs that need no parsing of addresses; shared by the run and the design check.</summary>
-    private static IEnumerable<(string Input, string Problem)> Problems(string? host, int? port, string? tls, string? username, string? password)
+    private static IEnumerable<(string Input, string Problem)> Problems(string? host, int? port, string? tls, string? certificateSha256,
+        string? username, string? password)
     {
         if (host is not null && (host.Trim().Length == 0 || host.Trim().Any(char.IsWhiteSpace)))
             yield return ("host", $"'{host}' is not a host name or address");
         if (port is { } p && p is < 1 or > 65535) yield return ("port", $"must be from 1 to 65535; got {p}");
         if (SmtpTls.Problem(tls) is { } tlsProblem) yield return ("tls", tlsProblem);
+        if (!string.IsNullOrWhiteSpace(certificateSha256) && certificateSha256 != Bound && SmtpTls.Fingerprint(certificateSha256) is null)
+            yield return ("certificateSha256", "must be 64 hex digits (a SHA-256 fingerprint, colons allowed)");
+        if (!string.IsNullOrWhiteSpace(certificateSha256) && SmtpTls.Options(tls) == SecureSocketOptions.None)
+            yield return ("certificateSha256", "is set but tls is none: a certificate is only seen over TLS");
         if (string.IsNullOrEmpty(username) && !string.IsNullOrEmpty(password))
             yield return ("username", "is empty but a password is given: give the login name too");
         if (!string.IsNullOrEmpty(username) && string.IsNullOrEmpty(password))
             yield return ("password", "is empty but a username is given: give the password too");
     }
+
+    // Stands for a bound value in the design check: given, not known yet.
+    private const string Bound = "{{ bound }}";
 
     /// <inheritdoc />
     public IEnumerable<(string Input, string Problem)> CheckDesign(IReadOnlyDictionary<string, JsonNode?> inputs)
@@ -162,8 +179,9 @@ public sealed class EmailActivity : Activity, IDesignChecked
             inputs.GetValueOrDefault(name) is JsonValue v && v.TryGetValue<int>(out var i) ? i : null;
         bool Given(string name) => inputs.GetValueOrDefault(name) is not null;
 
+        string? LiteralOrBound(string name) => Given(name) ? Literal(name) ?? Bound : null;
         foreach (var problem in Problems(Literal("host"), LiteralInt("port"), Given("tls") ? Literal("tls") ?? SmtpTls.Default : SmtpTls.Default,
-                     Given("username") ? Literal("username") ?? "bound" : null, Given("password") ? Literal("password") ?? "bound" : null))
+                     LiteralOrBound("certificateSha256"), LiteralOrBound("username"), LiteralOrBound("password")))
             yield return problem;
         if (Literal("from") is { } from && EmailAddresses.Sender(from, out var fromProblem) is null) yield return ("from", fromProblem!);
         if (inputs.GetValueOrDefault("to") is JsonArray to && BindingTemplate.IsLiteral(to))

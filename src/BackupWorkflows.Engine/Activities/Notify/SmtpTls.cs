@@ -45,6 +45,14 @@ public static class SmtpTls
         _ => 587,
     };
 
+    /// <summary>A SHA-256 fingerprint as upper-case hex without separators (as <c>Convert.ToHexString</c> writes it), or null
+    /// when the text is empty or not 64 hex digits; colons and spaces (openssl's <c>AB:CD:…</c>) are ignored.</summary>
+    public static string? Fingerprint(string? text)
+    {
+        var hex = new string((text ?? "").Where(c => c is not (':' or ' ')).ToArray()).ToUpperInvariant();
+        return hex.Length == 64 && hex.All(char.IsAsciiHexDigit) ? hex : null;
+    }
+
     /// <summary>The problem with a mode name, or null when it is one.</summary>
     public static string? Problem(string? mode) =>
         Options(mode) is null ? $"'{mode}' is not a TLS mode: use {string.Join(", ", Modes)}" : null;
