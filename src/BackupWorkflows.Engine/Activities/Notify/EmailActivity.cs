@@ -97,7 +97,6 @@ public sealed class EmailActivity : Activity, IDesignChecked
             Response = await client.SendAsync(message, context.CancellationToken);
             Recipients = message.To.Mailboxes.Select(m => m.Address).ToList();
             context.Journal($"SMTP {server} accepted the message to {string.Join(", ", Recipients)}: {Response}");
-            await client.DisconnectAsync(quit: true, context.CancellationToken);
         }
         catch (SmtpCommandException e)
         {
@@ -126,6 +125,12 @@ public sealed class EmailActivity : Activity, IDesignChecked
         catch (Exception e) when (e is SocketException or IOException or SmtpProtocolException)
         {
             throw new IOException($"SMTP {server}: {e.Message.Trim()}", e);
+        }
+        // The message is accepted: nothing after this may fault the attempt, or a retry would send it twice.
+        try { await client.DisconnectAsync(quit: true, context.CancellationToken); }
+        catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or SmtpProtocolException)
+        {
+            context.Journal($"QUIT to {server} failed after the message was accepted: {e.Message}");
         }
         return ActivityResult.Done;
     }
