@@ -16,7 +16,9 @@ for arg in "$@"; do
 done
 
 export DEBIAN_FRONTEND=noninteractive
-packages=(ca-certificates openssl openssh-client openssh-server sqlite3 postgresql)
+# python3-aiosmtpd: the SMTP server of the Notify.Email tests (a library the test starts on a loopback port; it
+# installs no daemon and conflicts with no MTA, unlike postfix for its smtp-sink).
+packages=(ca-certificates openssl openssh-client openssh-server sqlite3 postgresql python3-aiosmtpd)
 if [[ $want_hypervisor == 1 ]]; then
   packages+=(qemu-utils qemu-system-x86 libvirt-daemon-system libvirt-clients qemu-guest-agent
              busybox-static e2fsprogs cpio gzip kmod zstd b3sum)
