@@ -119,16 +119,11 @@ public sealed partial class TestGuest : IAsyncDisposable
     {
         var deadline = Stopwatch.StartNew();
         // Each ping is a virsh process and a libvirt round trip (a boot took ~20 of them, ~1,000 per Backup.Tests
-        // run); reading the console is free. So ping once /init says the agent starts (QEMU truncates the console
-        // file at each start; a console that cannot be read, or already says so, goes straight to pinging).
-        while (deadline.Elapsed < limit && ConsoleSays(AgentStartingLine) == false)
-        {
-            await Task.Delay(100);
-        }
-
+        // run); reading the console is free. So ping only once /init says the agent starts (QEMU truncates the
+        // console file at each start; a console that cannot be read, or already says so, is pinged at once).
         // A short agent time-out: a guest still booting should not hold each ping for libvirt's default.
         var quick = new GuestAgent(Virsh, Name) { CommandTimeout = TimeSpan.FromSeconds(2) };
-        while (!await quick.TryPingAsync())
+        while (ConsoleSays(AgentStartingLine) == false || !await quick.TryPingAsync())
         {
             if (deadline.Elapsed > limit)
             {
